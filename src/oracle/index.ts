@@ -1,0 +1,3 @@
+export { oracle, DEFAULT_MAX_DIGITS } from './oracle.js';
+export { OPS, isOp, isScalarOp, needsLabel, outputLength, type Op } from './ops.js';
+export { OracleInputError, type OracleOptions, type OracleResult } from './types.js';
