@@ -1,0 +1,133 @@
+import type { CaseInput, FindingData, ImplOutcome } from './protocol.js';
+
+/** ULP histogram bins: 0, 1, 2, 3–4, 5–8, …, 2^k+1–2^(k+1), …, then Infinity (NaN, Inf, no answer). */
+export const HIST_EDGES: readonly number[] = [0, 1, 2, ...Array.from({ length: 63 }, (_, k) => 2 ** (k + 2)), Infinity];
+
+export function binOf(ulps: number): number {
+  if (!(ulps >= 0)) return HIST_EDGES.length - 1;
+  for (let b = 0; b < HIST_EDGES.length; b++) if (ulps <= HIST_EDGES[b]) return b;
+  return HIST_EDGES.length - 1;
+}
+
+/**
+ * Upper edges of the bins of the error map's axes (largest |logit| and spread max − min): a value
+ * falls in the first bin whose edge is ≥ it. Decades where softmax behaves differently: benign
+ * (≤ 10), around f16's exp thresholds (≤ 100), f32/bf16's (≤ 1000), f64's (≤ 10^4), then huge.
+ */
+export const MAP_EDGES: readonly number[] = [1, 10, 100, 1e3, 1e4, 1e8, 1e16, 1e38, 1e308, Infinity];
+
+/** Upper edges of the vector-length bins: 1, 2, 4, …, 2^20, then longer. */
+export const LENGTH_EDGES: readonly number[] = [...Array.from({ length: 21 }, (_, k) => 2 ** k), Infinity];
+
+function edgeBin(edges: readonly number[], v: number): number {
+  for (let b = 0; b < edges.length; b++) if (v <= edges[b]) return b;
+  return edges.length - 1;
+}
+
+/** One cell of a map: how many cases fell there, how many failed, the worst error and finding kinds. */
+export interface Cell {
+  cases: number;
+  failures: number;
+  maxUlps: number;
+  kinds: Record<string, number>;
+}
+
+function addToCell(cells: Record<string, Cell>, key: string, o: ImplOutcome): void {
+  const cell = (cells[key] ??= { cases: 0, failures: 0, maxUlps: 0, kinds: {} });
+  cell.cases++;
+  if (!o.pass) cell.failures++;
+  cell.maxUlps = Math.max(cell.maxUlps, Number.isNaN(o.maxUlps) ? Infinity : o.maxUlps);
+  for (const f of o.findings) cell.kinds[f.kind] = (cell.kinds[f.kind] ?? 0) + 1;
+}
+
+/** The first (lowest case id) counterexample of a finding kind, before and after shrinking. */
+export interface Counterexample {
+  readonly caseId: number;
+  readonly region: string;
+  readonly x: number[];
+  readonly label?: number;
+  readonly finding: FindingData;
+}
+
+/** Running statistics of one implementation. Order-independent: merging in any order gives the same result. */
+export interface ImplAggregate {
+  cases: number;
+  passes: number;
+  /** Cases per finding kind. */
+  findingCounts: Record<string, number>;
+  /** Lowest-id counterexample per finding kind. */
+  first: Record<string, Counterexample>;
+  /** Histogram of per-case max ULP error over HIST_EDGES. */
+  histogram: number[];
+  maxUlps: number;
+  /** Case id of the (lowest-id) worst case. */
+  worstCase: number;
+  sumBits: number;
+  /** Cases per input region, and failing cases per region. */
+  regions: Record<string, { cases: number; failures: number }>;
+  /** Error map: key `${magnitudeBin},${spreadBin}` over MAP_EDGES. */
+  map: Record<string, Cell>;
+  /** Error against length: key = bin over LENGTH_EDGES. */
+  lengths: Record<string, Cell>;
+  /** Total wall time of the calls in ms (timing: excluded from determinism). */
+  ms: number;
+  outOfFormat: number;
+}
+
+export function emptyAggregate(): ImplAggregate {
+  return { cases: 0, passes: 0, findingCounts: {}, first: {}, histogram: new Array(HIST_EDGES.length).fill(0), maxUlps: 0, worstCase: -1, sumBits: 0, regions: {}, map: {}, lengths: {}, ms: 0, outOfFormat: 0 };
+}
+
+/** Adds one case's outcome. */
+export function addOutcome(a: ImplAggregate, c: Pick<CaseInput, 'id' | 'region' | 'x' | 'label'>, o: ImplOutcome): void {
+  a.cases++;
+  if (o.pass) a.passes++;
+  a.ms += o.ms;
+  a.outOfFormat += o.outOfFormat;
+  a.histogram[binOf(o.maxUlps)]++;
+  const u = Number.isFinite(o.maxUlps) ? o.maxUlps : Infinity;
+  if (u > a.maxUlps || (u === a.maxUlps && (a.worstCase < 0 || c.id < a.worstCase))) {
+    a.maxUlps = u;
+    a.worstCase = c.id;
+  }
+  a.sumBits += Number.isFinite(o.maxBits) ? o.maxBits : 64;
+  const r = (a.regions[c.region] ??= { cases: 0, failures: 0 });
+  r.cases++;
+  if (!o.pass) r.failures++;
+  let maxAbs = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < c.x.length; i++) {
+    const v = c.x[i];
+    if (!Number.isFinite(v)) continue;
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  const spread = hi >= lo ? hi - lo : 0;
+  addToCell(a.map, `${edgeBin(MAP_EDGES, maxAbs)},${edgeBin(MAP_EDGES, spread)}`, o);
+  addToCell(a.lengths, String(edgeBin(LENGTH_EDGES, c.x.length)), o);
+  const seen = new Set<string>();
+  for (const f of o.findings) {
+    if (seen.has(f.kind)) continue;
+    seen.add(f.kind);
+    a.findingCounts[f.kind] = (a.findingCounts[f.kind] ?? 0) + 1;
+    const prev = a.first[f.kind];
+    if (!prev || c.id < prev.caseId) {
+      a.first[f.kind] = { caseId: c.id, region: c.region, x: Array.from(c.x), ...(c.label !== undefined ? { label: c.label } : {}), finding: f };
+    }
+  }
+}
+
+/** Quantile of the per-case max ULP error from the histogram: the upper edge of the bin holding it. */
+export function quantile(hist: readonly number[], q: number): number {
+  const total = hist.reduce((s, v) => s + v, 0);
+  if (total === 0) return 0;
+  const target = Math.ceil(q * total);
+  let acc = 0;
+  for (let b = 0; b < hist.length; b++) {
+    acc += hist[b];
+    if (acc >= target) return HIST_EDGES[b];
+  }
+  return Infinity;
+}

@@ -1,0 +1,81 @@
+import type { FormatName } from '../formats/types.js';
+import type { Op } from '../oracle/ops.js';
+import type { ImplSpec } from './implSpec.js';
+
+/** One generated input. `id` is its position in the campaign's case order. */
+export interface CaseInput {
+  readonly id: number;
+  readonly op: Op;
+  readonly format: FormatName;
+  readonly region: string;
+  readonly x: Float64Array;
+  readonly label?: number;
+}
+
+/** Options that change how outputs are judged; part of the record, so part of determinism. */
+export interface JudgeOptions {
+  /** Per-element budget override in ULPs, or undefined for the derived budgets. */
+  readonly budget?: number;
+  readonly specials: 'strict' | 'report' | 'skip';
+  /** Call each implementation a second time and compare (the `nondeterministic` finding). */
+  readonly checkDeterminism: boolean;
+}
+
+/** A finding as it travels and is stored: plain data, numbers kept as numbers (IPC is structured clone). */
+export interface FindingData {
+  readonly kind: string;
+  /** Element index, or −1 for case-level findings. */
+  readonly index: number;
+  readonly expected: number | null;
+  readonly actual: number | null;
+  readonly ulps: number | null;
+  readonly diagnosis: string;
+}
+
+/** What one implementation did on one case. */
+export interface ImplOutcome {
+  readonly impl: string;
+  /** Findings of this case, at most one per kind (the first element at fault). */
+  readonly findings: readonly FindingData[];
+  /** Max ULP error over the elements that were compared (0 when none could be). */
+  readonly maxUlps: number;
+  /** Bits of error log2(1 + maxUlps). */
+  readonly maxBits: number;
+  /** Whether every element is within budget and no finding was raised. */
+  readonly pass: boolean;
+  /** Outputs that had to be rounded into the format before scoring. */
+  readonly outOfFormat: number;
+  /** The output, kept only when asked (shrinking, replay). */
+  readonly output?: Float64Array;
+  /** Wall time of the call in ms (timing: excluded from determinism). */
+  readonly ms: number;
+}
+
+/** The oracle's answer for one case. */
+export interface OracleAnswer {
+  readonly values: Float64Array;
+  readonly undetermined: readonly number[];
+}
+
+export type ToWorker =
+  | { readonly t: 'init'; readonly specs: readonly ImplSpec[] }
+  | {
+      readonly t: 'case';
+      readonly seq: number;
+      readonly c: CaseInput;
+      /** Implementations to run, in order (a resubmission after a crash lists the rest). */
+      readonly impls: readonly string[];
+      readonly opts: JudgeOptions;
+      /** The oracle's answer when already known (a resubmission). */
+      readonly oracle?: OracleAnswer;
+      readonly keepOutput?: boolean;
+    }
+  | { readonly t: 'dispose' };
+
+export type FromWorker =
+  | { readonly t: 'ready'; readonly availability: Readonly<Record<string, { available: boolean; reason?: string; environment?: Record<string, string> }>> }
+  | { readonly t: 'oracle'; readonly seq: number; readonly answer: OracleAnswer; readonly ms: number }
+  | { readonly t: 'start'; readonly seq: number; readonly impl: string }
+  | { readonly t: 'outcome'; readonly seq: number; readonly outcome: ImplOutcome }
+  | { readonly t: 'done'; readonly seq: number }
+  | { readonly t: 'error'; readonly seq: number; readonly message: string };

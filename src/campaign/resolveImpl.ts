@@ -1,0 +1,26 @@
+import { execImplementation } from '../impls/exec.js';
+import { loadUserFunction, userImplementation } from '../impls/load.js';
+import { allImplementations } from '../impls/registry.js';
+import type { Implementation } from '../impls/types.js';
+import type { ImplSpec } from './implSpec.js';
+
+let zoo: Map<string, Implementation> | undefined;
+
+/**
+ * Turns a spec into an Implementation inside the process that will run it.
+ * Throws (LoadError for modules, a plain Error for an unknown built-in name).
+ */
+export async function resolveImpl(spec: ImplSpec): Promise<Implementation> {
+  switch (spec.kind) {
+    case 'builtin': {
+      zoo ??= new Map(allImplementations().map((i) => [i.name, i]));
+      const impl = zoo.get(spec.name);
+      if (!impl) throw new Error(`no built-in implementation named '${spec.name}' (see logitfuzz list)`);
+      return impl;
+    }
+    case 'module':
+      return userImplementation(spec.name, await loadUserFunction(spec.path, spec.op, spec.exportName), spec.op, spec.format, `export of ${spec.path}`);
+    case 'exec':
+      return execImplementation(spec.name, spec.command, spec.op, spec.format);
+  }
+}

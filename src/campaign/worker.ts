@@ -1,0 +1,85 @@
+/**
+ * Entry point of a campaign worker process (forked by the supervisor in pool.ts).
+ *
+ * A worker resolves the implementation specs once, then takes cases one at a time: it computes
+ * the oracle's answer (so that the main process stays light and both cores do the exact
+ * arithmetic), runs each requested implementation on the case, judges the outputs, and reports
+ * each step. The 'start' message before each implementation lets the supervisor blame the right
+ * implementation when this process hangs or dies.
+ */
+import { oracle } from '../oracle/oracle.js';
+import { Unavailable, type Implementation } from '../impls/types.js';
+import type { ImplSpec } from './implSpec.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { resolveImpl } from './resolveImpl.js';
+import { runCase } from './runCase.js';
+
+const impls = new Map<string, Implementation>();
+
+function send(m: FromWorker): void {
+  process.send!(m);
+}
+
+async function init(specs: readonly ImplSpec[]): Promise<void> {
+  const availability: Record<string, { available: boolean; reason?: string; environment?: Record<string, string> }> = {};
+  for (const spec of specs) {
+    try {
+      const impl = await resolveImpl(spec);
+      if (impl.setup) await impl.setup();
+      impls.set(spec.name, impl);
+      availability[spec.name] = { available: true, ...environmentOf(impl) };
+    } catch (e) {
+      const err = e as Error;
+      availability[spec.name] = { available: false, reason: e instanceof Unavailable ? err.message : `${err?.name ?? 'Error'}: ${err?.message ?? String(e)}` };
+    }
+  }
+  send({ t: 'ready', availability });
+}
+
+/**
+ * What identifies the code under test beyond its name: a GPU implementation's adapter
+ * (`describe()`), a third-party adapter's library version (`library`).
+ */
+function environmentOf(impl: Implementation): { environment?: Record<string, string> } {
+  const env: Record<string, string> = {};
+  const x = impl as { describe?: () => Record<string, string>; library?: unknown };
+  if (typeof x.describe === 'function') Object.assign(env, x.describe());
+  if (typeof x.library === 'string') env.library = x.library;
+  return Object.keys(env).length ? { environment: env } : {};
+}
+
+let chain = Promise.resolve();
+
+process.on('message', (raw) => {
+  const m = raw as ToWorker;
+  chain = chain.then(async () => {
+    if (m.t === 'init') return init(m.specs);
+    if (m.t === 'dispose') {
+      for (const impl of impls.values()) await impl.dispose?.().catch(() => {});
+      process.exit(0);
+    }
+    if (m.t !== 'case') return;
+    let answer = m.oracle;
+    if (!answer) {
+      const t0 = performance.now();
+      try {
+        const r = oracle(m.c.op, m.c.format, m.c.x, m.c.label);
+        answer = { values: r.values, undetermined: r.undetermined };
+      } catch (e) {
+        send({ t: 'error', seq: m.seq, message: `oracle: ${(e as Error).message}` });
+        return;
+      }
+      send({ t: 'oracle', seq: m.seq, answer, ms: performance.now() - t0 });
+    }
+    for (const name of m.impls) {
+      const impl = impls.get(name);
+      if (!impl) continue;
+      send({ t: 'start', seq: m.seq, impl: name });
+      const outcome = await runCase(impl, m.c, answer, m.opts, m.keepOutput);
+      send({ t: 'outcome', seq: m.seq, outcome });
+    }
+    send({ t: 'done', seq: m.seq });
+  });
+});
+
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,144 @@
+import type { Availability, Implementation } from '../impls/types.js';
+import { parseArgs, type FlagSpecs } from './args.js';
+import type { Command } from './command.js';
+import { UsageError } from './errors.js';
+import { formatHelp } from './help.js';
+import { write } from './io.js';
+import { formatTable } from './formatTable.js';
+
+const FLAGS = {
+  json: { type: 'boolean', help: 'write {"schema":"logitfuzz/list@1","implementations":[...]} instead of a table' },
+  impl: {
+    type: 'string',
+    value: 'GLOB',
+    multiple: true,
+    help: 'only implementations whose name matches; comma-separated globs, * also matches /',
+  },
+  timeout: {
+    type: 'integer',
+    value: 'MS',
+    min: 1,
+    default: 10000,
+    help: 'how long one implementation may take to set up before it is reported unavailable',
+  },
+} as const satisfies FlagSpecs;
+
+/** One row of `logitfuzz list` (and one element of `list@1`'s "implementations"). */
+export interface ListedImplementation {
+  readonly name: string;
+  readonly op: Implementation['op'];
+  readonly format: Implementation['format'];
+  readonly backend: Implementation['backend'];
+  readonly formula: string;
+  readonly expected: Implementation['expected'];
+  readonly available: boolean;
+  /** Why it is unavailable (absent when available). */
+  readonly reason?: string;
+  /** What it runs on, when the probe says (e.g. the GPU adapter). */
+  readonly detail?: string;
+}
+
+/**
+ * Probes each implementation's availability, one at a time (GPU implementations share one
+ * device, and probing them concurrently would only contend for it), each bounded by
+ * `timeoutMs`: a setup that hangs is reported unavailable instead of hanging `list`. A probe
+ * that throws is reported unavailable with its message.
+ */
+export async function probeImplementations(
+  impls: readonly Implementation[],
+  probe: (impl: Implementation) => Promise<Availability>,
+  timeoutMs: number,
+): Promise<ListedImplementation[]> {
+  const rows: ListedImplementation[] = [];
+  for (const impl of impls) {
+    let a: Availability;
+    try {
+      a = await withTimeout(probe(impl), timeoutMs);
+    } catch (e) {
+      a = { available: false, reason: e instanceof TimeoutError ? e.message : `probe failed: ${(e as Error).message ?? String(e)}` };
+    }
+    const { name, op, format, backend, formula, expected } = impl;
+    rows.push(
+      a.available
+        ? { name, op, format, backend, formula, expected, available: true, ...(a.detail ? { detail: a.detail } : {}) }
+        : { name, op, format, backend, formula, expected, available: false, reason: a.reason },
+    );
+  }
+  return rows;
+}
+
+class TimeoutError extends Error {}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(`setup did not finish within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    // a pending timer would keep the process alive after the last probe
+    clearTimeout(timer);
+  }
+}
+
+/** The table `logitfuzz list` prints: one row per implementation, then the reasons of the unavailable ones, numbered. */
+export function formatList(rows: readonly ListedImplementation[]): string {
+  const notes: string[] = [];
+  const table = formatTable(
+    ['NAME', 'OP', 'FORMAT', 'BACKEND', 'EXPECTED', 'AVAILABLE', 'FORMULA'],
+    rows.map((r) => {
+      let avail = 'yes';
+      if (!r.available) {
+        notes.push(`[${notes.length + 1}] ${r.name}: ${r.reason}`);
+        avail = `no [${notes.length}]`;
+      }
+      return [r.name, r.op, r.format, r.backend, r.expected, avail, r.formula];
+    }),
+  );
+  const available = rows.filter((r) => r.available).length;
+  const footer = `${rows.length} implementation(s), ${available} available here`;
+  return notes.length ? `${table}\n${notes.join('\n')}\n\n${footer}\n` : `${table}\n${footer}\n`;
+}
+
+export const listCommand: Command = {
+  name: 'list',
+  summary: "list the built-in implementations and whether each runs here",
+  help: formatHelp({
+    name: 'list',
+    synopsis: '[--json] [--impl GLOB] [--timeout MS]',
+    description: [
+      "Lists the implementation zoo: each one's name, op, format, backend, expected verdict, formula, and whether it is available on this machine — probed by setting it up (acquiring a GPU device, loading a library) and disposing of it; when unavailable, the reason and the fix.",
+    ],
+    flags: FLAGS,
+    examples: ['logitfuzz list', "logitfuzz list --impl 'softmax/*/f32,*webgpu*' --json"],
+  }),
+  async run(argv, io) {
+    const { flags } = parseArgs(argv, FLAGS, { command: 'list' });
+    // imported here, not at the top: the zoo pulls in GPU and third-party bindings that the
+    // other commands (oracle, --help) should not pay for at start-up
+    const registry = await import('../impls/registry.js');
+    const globs = flags.impl.flatMap((g) => g.split(',')).filter((g) => g !== '');
+    const impls = globs.length ? registry.findImplementations(globs) : registry.allImplementations();
+    if (globs.length && impls.length === 0) {
+      throw new UsageError(`no implementation matches --impl ${globs.join(',')}; run 'logitfuzz list' to see the names`);
+    }
+    let rows: ListedImplementation[];
+    try {
+      rows = await probeImplementations(impls, registry.availability, flags.timeout);
+    } finally {
+      // The WebGPU implementations share one process-wide device that their probes acquired and
+      // their dispose() leaves alive; destroy it so probing leaves no device behind (device.ts:
+      // releasing it is what lets the process exit promptly). main.ts also exits explicitly, for
+      // a setup that timed out and may still hold something.
+      const { releaseGpu } = await import('../impls/webgpu/index.js');
+      await releaseGpu();
+    }
+    if (flags.json) {
+      await write(io.stdout, JSON.stringify({ schema: 'logitfuzz/list@1', implementations: rows }, null, 2) + '\n');
+    } else {
+      await write(io.stdout, formatList(rows));
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,118 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { encodeVector } from '../formats/jsonNumber.js';
+import { CampaignError, runCampaign, type ImplMeta } from '../campaign/campaign.js';
+import type { ImplSpec } from '../campaign/implSpec.js';
+import { randomSeed } from '../campaign/seed.js';
+import type { RunRecord } from '../report/schema.js';
+import { parseArgs } from './args.js';
+import { baseEnvironment, CAMPAIGN_FLAGS, defaultWorkers, FORMAT_FLAG, gitCommit, OP_FLAG, parseShard, shellQuote } from './campaignFlags.js';
+import type { Command } from './command.js';
+import { InputError, UsageError } from './errors.js';
+import { formatHelp } from './help.js';
+import { write, type Io } from './io.js';
+import { formatSummary } from './summary.js';
+import { logitfuzzVersion } from './version.js';
+
+const FLAGS = {
+  impl: { type: 'string', multiple: true, value: 'GLOB', help: "implementations to fuzz: comma-separated globs whose '*' also matches '/' (default: the whole zoo)" },
+  op: OP_FLAG,
+  format: FORMAT_FLAG,
+  ...CAMPAIGN_FLAGS,
+  runs: { ...CAMPAIGN_FLAGS.runs, default: 25 },
+  shard: { type: 'string', value: 'I/N', help: 'run only shard I of N (cases partitioned deterministically; join with merge)' },
+  out: { type: 'string', default: 'reports/latest', value: 'DIR', help: 'output folder: results.json and cases.jsonl' },
+  resume: { type: 'boolean', help: 'continue an interrupted run in --out with the same options (no case lost or repeated)' },
+} as const;
+
+export function replayFor(impl: string, x: number[], label: number | undefined): string {
+  const parts = ['npx', 'logitfuzz', 'replay', '--impl', shellQuote(impl), '--x', shellQuote(JSON.stringify(encodeVector(x)))];
+  if (label !== undefined) parts.push('--label', String(label));
+  return parts.join(' ');
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'fuzz the built-in zoo; write results.json and cases.jsonl',
+  help: formatHelp({
+    name: 'run',
+    synopsis: '[--impl GLOB] [--op OP] [--format F] [--runs N | --time-limit S] [--seed N] [--shard I/N] [--out DIR] [--resume]',
+    description: [
+      'Fuzzes the built-in implementations with extreme logits, judges every output against the correctly rounded oracle, shrinks each finding to a minimal counterexample, prints a summary and writes DIR/results.json (schema logitfuzz/run@1) and DIR/cases.jsonl (one line per case, written as cases finish).',
+      'Exit code 1 when an implementation’s verdict differs from what it is expected to do (the naive formulas are expected to fail).',
+    ],
+    flags: FLAGS,
+    examples: ['logitfuzz run', "logitfuzz run --impl 'softmax/*/f16' --runs 200 --seed 7", 'logitfuzz run --shard 1/2 --seed 7 --out reports/s1'],
+  }),
+  async run(argv, io) {
+    const { flags } = parseArgs(argv, FLAGS, { command: 'run' });
+    if (flags['time-limit'] !== undefined && argv.some((a) => a === '--runs' || a.startsWith('--runs='))) throw new UsageError('give --runs or --time-limit, not both');
+    if (flags['min-length'] > flags['max-length']) throw new UsageError(`--min-length ${flags['min-length']} is above --max-length ${flags['max-length']}`);
+    const shard = parseShard(flags.shard);
+    const registry = await import('../impls/registry.js');
+    const globs = flags.impl.flatMap((g) => g.split(',')).filter((g) => g !== '');
+    let impls = globs.length ? registry.findImplementations(globs) : registry.allImplementations();
+    if (flags.op) impls = impls.filter((i) => i.op === flags.op);
+    if (flags.format) impls = impls.filter((i) => i.format === flags.format);
+    if (impls.length === 0) throw new UsageError(`no implementation matches the selection; run 'logitfuzz list' to see the names`);
+    const seed = flags.seed ?? randomSeed();
+    const outDir = resolve(flags.out);
+    const meta: ImplMeta[] = impls.map((i) => ({ name: i.name, op: i.op, format: i.format, backend: i.backend, formula: i.formula, expected: i.expected }));
+    const specs: ImplSpec[] = impls.map((i) => ({ kind: 'builtin', name: i.name }));
+    const record = await campaign(io, {
+      specs,
+      meta,
+      seed,
+      runs: flags['time-limit'] !== undefined ? null : flags.runs,
+      timeLimitS: flags['time-limit'] ?? null,
+      shard,
+      workers: flags.workers ?? defaultWorkers(),
+      timeoutMs: flags.timeout,
+      judge: { specials: flags.specials, budget: flags.budget, checkDeterminism: true },
+      minLength: flags['min-length'],
+      maxLength: flags['max-length'],
+      casesFile: join(outDir, 'cases.jsonl'),
+      resume: flags.resume,
+      shrinkEvals: flags['shrink-evals'],
+      replayCommand: replayFor,
+      command: ['logitfuzz', 'run', ...argv].map(shellQuote).join(' '),
+      version: logitfuzzVersion(),
+      commit: gitCommit(),
+      environment: baseEnvironment(),
+    });
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'results.json'), JSON.stringify(record, null, 1) + '\n');
+    await write(io.stdout, formatSummary(record));
+    await write(io.stdout, `\nwrote ${join(flags.out, 'results.json')} and ${join(flags.out, 'cases.jsonl')} (seed ${seed})\n`);
+    const unexpected = record.implementations.filter((i) => i.verdict !== 'unavailable' && i.verdict !== i.expected);
+    if (unexpected.length) {
+      await write(io.stdout, `verdicts differing from expected: ${unexpected.map((i) => `${i.name} (${i.verdict}, expected ${i.expected})`).join(', ')}\n`);
+      return 1;
+    }
+    return 0;
+  },
+};
+
+/** Runs a campaign with console progress; configuration errors become exit-2 errors. */
+export async function campaign(io: Io, options: Parameters<typeof runCampaign>[0]): Promise<RunRecord> {
+  const tty = (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.CI;
+  await write(io.stderr, `logitfuzz: seed ${options.seed}, ${options.meta.length} implementation(s), ${options.workers} worker(s)\n`);
+  let last = 0;
+  try {
+    return await runCampaign({
+      ...options,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (!tty || now - last < 200) return;
+        last = now;
+        const pct = p.total ? ` / ${p.total}` : '';
+        io.stderr.write(`\r  cases ${p.done}${pct}  ${(p.elapsedMs / 1000).toFixed(1)} s   `);
+      },
+    });
+  } catch (e) {
+    if (e instanceof CampaignError) throw new InputError(e.message);
+    throw e;
+  } finally {
+    if (tty) io.stderr.write('\n');
+  }
+}

@@ -1,0 +1,46 @@
+import type { FormatName } from '../formats/types.js';
+import type { Op } from '../oracle/ops.js';
+
+/**
+ * Constraints shared by every region builder (and by `logits`).
+ *
+ * Lengths: every case's length lies in [minLength, maxLength]. Regions other than `long` also
+ * stay at or below max(minLength, 1024), so that a large maxLength (set to let `long` reach
+ * 10^5) does not make every case huge. `long` draws lengths ≥ 63 (around powers of two and the
+ * GPU workgroup sizes 64/256/1024) up to min(maxLength, longMaxLength), and exists only when that
+ * cap is at least 256.
+ */
+export interface RegionConstraints {
+  /**
+   * The format the logits must be exactly representable in.
+   * @defaultValue 'f64'
+   */
+  readonly format?: FormatName;
+  /**
+   * The op the cases are for: the label-taking ops (`cross_entropy`, `cross_entropy_grad`) get a
+   * label in [0, n) with every case.
+   * @defaultValue 'softmax'
+   */
+  readonly op?: Op;
+  /**
+   * Smallest length of a case (a non-negative integer; at least 1 for the label-taking ops).
+   * @defaultValue 1
+   */
+  readonly minLength?: number;
+  /**
+   * Largest length of a case (an integer ≥ minLength).
+   * @defaultValue 64
+   */
+  readonly maxLength?: number;
+  /**
+   * Largest length of a `long` case (also capped by maxLength).
+   * @defaultValue 4096
+   */
+  readonly longMaxLength?: number;
+  /**
+   * Whether NaN and ±Inf logits may be generated (the `specials` region, and −Inf masking
+   * entries in `masked`). The `specials` region requires it.
+   * @defaultValue false
+   */
+  readonly specials?: boolean;
+}

@@ -1,0 +1,40 @@
+import fc, { type Arbitrary } from 'fast-check';
+import { expThresholds } from '../formats/thresholds.js';
+import type { LogitCase } from './LogitCase.js';
+import type { RegionConstraints } from './RegionConstraints.js';
+import { cancellationGaps } from './_internals/gaps.js';
+import { finishCase, type Shape } from './_internals/finishCase.js';
+import { benignValue, roundInto, uniformIn } from './_internals/formatValues.js';
+import { layout } from './_internals/layout.js';
+import { lengthsFor, resolveConstraints } from './_internals/resolveConstraints.js';
+
+/**
+ * Region `cancellation`: x_k close to LSE(x). One logit x_k (0, benign, or anywhere within ±
+ * the overflow threshold) is the max, the others lie below it by moderate gaps (from
+ * `cancellationGaps`: e.g. [6.2, 36.0] in f32 for n_max 64), so that s = Σ_{j≠k} e^{x_j − x_k}
+ * is small but far from negligible; the label points at k.
+ *
+ * Why it is dangerous: log_softmax_k = x_k − LSE = −log1p(s) and cross_entropy(x, k) = LSE − x_k
+ * = log1p(s) are tiny, while LSE ≈ x_k is not: computing LSE first and subtracting cancels its
+ * leading digits and leaves 0 or ±ulp(x_k) instead of ≈ −s (catastrophic cancellation, worst when
+ * |x_k| is large); only a + log1p(s) keeps them (Blanchard, Higham & Higham 2021). The same
+ * cancellation hits cross_entropy_grad at k (p_k − 1 ≈ −s), and logsumexp = x_k + log1p(s) loses
+ * s if the sum is formed as 1 + s before the log. It matters for log_softmax, logsumexp and the
+ * cross-entropy ops; for softmax it is a mildly dominant row.
+ *
+ * Shrinking: fewer elements (down to minLength, keeping x_k), x_k's position towards index 0,
+ * x_k towards 0, gaps towards the low end of the band.
+ */
+export function cancellationLogits(constraints: RegionConstraints = {}): Arbitrary<LogitCase> {
+  const r = resolveConstraints(constraints);
+  const { fmt } = r;
+  const o = expThresholds(fmt.name).overflow;
+  const [gLo, gHi] = cancellationGaps(r);
+  const anchor = fc.oneof(fc.constant(0), benignValue(fmt), uniformIn(fmt, -o, o));
+  const shape = layout(anchor, uniformIn(fmt, gLo, gHi, gLo), 1, lengthsFor(r, 2)).map(({ params: v, fills, slots }): Shape => {
+    const x = fills.map((g) => roundInto(fmt, v - g, -fmt.maxFinite, v));
+    if (slots.length) x[slots[0]] = v;
+    return { x, focus: slots[0] };
+  });
+  return finishCase('cancellation', r, shape, 'focus');
+}

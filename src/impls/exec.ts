@@ -1,0 +1,109 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { decodeNumber, encodeVector } from '../formats/jsonNumber.js';
+import type { FormatName } from '../formats/types.js';
+import { isScalarOp, needsLabel, type Op } from '../oracle/ops.js';
+import { ShapeError, toRow } from './load.js';
+import type { Implementation } from './types.js';
+
+/**
+ * An implementation in any language behind a command line, speaking JSON lines (DESIGN.md,
+ * `vet --exec`): logitfuzz writes `{"id","op","format","x","label"}`, the program answers
+ * `{"id","y"}` with numbers encoded as the oracle encodes them ("inf", "-inf", "nan", "-0").
+ *
+ * The program is started once (in `setup`) through the shell and kept for the whole run. If it
+ * exits, the pending call fails with its exit status and stderr tail (a `crash` finding), and the
+ * next call starts it again. Answers are matched by id; a line that is not JSON, or an answer
+ * with another id, is a protocol error reported as the call's failure.
+ */
+export function execImplementation(name: string, command: string, op: Op, format: FormatName): Implementation {
+  let child: ChildProcessWithoutNullStreams | undefined;
+  let stderrTail = '';
+  let nextId = 1;
+  const waiting = new Map<number, { resolve: (y: unknown) => void; reject: (e: Error) => void }>();
+
+  const start = () => {
+    const c = spawn(command, { shell: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    child = c;
+    stderrTail = '';
+    c.stderr.on('data', (b: Buffer) => {
+      stderrTail = (stderrTail + b.toString()).slice(-2000);
+    });
+    c.stdin.on('error', () => {}); // EPIPE when the program died: reported through 'exit'
+    const rl = createInterface({ input: c.stdout });
+    rl.on('line', (line) => {
+      if (!line.trim()) return;
+      let msg: { id?: unknown; y?: unknown };
+      try {
+        msg = JSON.parse(line) as { id?: unknown; y?: unknown };
+      } catch {
+        failAll(new ShapeError(`the program wrote a line that is not JSON: ${line.slice(0, 200)}`));
+        return;
+      }
+      const w = typeof msg.id === 'number' ? waiting.get(msg.id) : undefined;
+      if (!w) {
+        failAll(new ShapeError(`the program answered id ${JSON.stringify(msg.id)}, which was not asked`));
+        return;
+      }
+      waiting.delete(msg.id as number);
+      w.resolve(msg.y);
+    });
+    c.on('exit', (code, signal) => {
+      if (child === c) child = undefined;
+      const tail = stderrTail.trim().split('\n').slice(-3).join(' | ');
+      failAll(new Error(`the program exited (${signal ? `signal ${signal}` : `code ${code}`})${tail ? `: ${tail}` : ''}`));
+    });
+    c.on('error', (e) => failAll(new Error(`cannot start '${command}': ${e.message}`)));
+  };
+  const failAll = (e: Error) => {
+    for (const w of waiting.values()) w.reject(e);
+    waiting.clear();
+  };
+  const call = (x: Float64Array, label: number | undefined): Promise<unknown> => {
+    if (!child) start();
+    const id = nextId++;
+    const msg: Record<string, unknown> = { id, op, format, x: encodeVector(x) };
+    if (needsLabel(op)) msg.label = label;
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      child!.stdin.write(JSON.stringify(msg) + '\n');
+    });
+  };
+  return {
+    name,
+    op,
+    format,
+    backend: 'user',
+    formula: `program: ${command}`,
+    expected: 'pass',
+    async setup() {
+      if (!child) start();
+    },
+    async run(rows, labels) {
+      const out: Float64Array[] = [];
+      for (let r = 0; r < rows.length; r++) {
+        const y = await call(rows[r], labels?.[r]);
+        const n = isScalarOp(op) ? 1 : rows[r].length;
+        const decoded = Array.isArray(y) ? y.map((v) => decodeOrShape(v)) : y === undefined ? y : isScalarOp(op) ? decodeOrShape(y) : y;
+        out.push(toRow(decoded, op, n));
+      }
+      return out;
+    },
+    async dispose() {
+      const c = child;
+      child = undefined;
+      if (c) {
+        c.stdin.end();
+        c.kill();
+      }
+    },
+  };
+}
+
+function decodeOrShape(v: unknown): number {
+  try {
+    return decodeNumber(v);
+  } catch (e) {
+    throw new ShapeError((e as Error).message);
+  }
+}

@@ -1,0 +1,35 @@
+import type { FormatName } from '../../formats/types.js';
+import type { Op } from '../../oracle/ops.js';
+import type { Arithmetic } from './Arithmetic.js';
+
+/**
+ * One row of one op: reads `x` (never writes it), returns the result (length n, or 1 for a
+ * scalar op). `label` is the class label for the cross-entropy ops (already checked to be an
+ * integer in [0, n)), and −1 for the others. Generic over the arithmetic so the tests can replay
+ * exactly the same operations under an error-tracking arithmetic.
+ */
+export type RowKernel = <T>(x: Float64Array, label: number, A: Arithmetic<T>) => T[];
+
+/** How one formulation computes one op. */
+export interface JsOpDefinition {
+  /** One line, e.g. 'exp(x_i - max) / sum_j exp(x_j - max)'. */
+  readonly formula: string;
+  /** The expected verdict against DESIGN.md's default budget, per I/O format (see each file's doc). */
+  readonly expected: (format: FormatName) => 'pass' | 'fail';
+  readonly kernel: RowKernel;
+}
+
+/** A family of pure-JS implementations sharing one formulation, e.g. 'max-shifted'. */
+export interface JsFormulation {
+  /** The middle part of the implementations' names: `op/<name>/format`. */
+  readonly name: string;
+  /** The I/O formats it is offered in. */
+  readonly formats: readonly FormatName[];
+  /**
+   * The format its arithmetic rounds into, for an I/O format. Default: the I/O format itself
+   * (emulation of computing in that format). 'max-shifted-f32array' computes in binary64 and
+   * rounds only where it stores into a Float32Array.
+   */
+  readonly computeFormat?: (io: FormatName) => FormatName;
+  readonly ops: Readonly<Partial<Record<Op, JsOpDefinition>>>;
+}

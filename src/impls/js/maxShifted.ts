@@ -1,0 +1,91 @@
+import type { FormatName } from '../../formats/types.js';
+import type { Arithmetic } from './Arithmetic.js';
+import type { JsFormulation } from './JsFormulation.js';
+
+/**
+ * m = max x (Math.max: a NaN logit makes m NaN), e_j = exp(x_j − m) and their recursive
+ * (left-to-right) sum s. An empty row gives m = −Inf, s = 0.
+ */
+function shiftedExps<T>(x: Float64Array, A: Arithmetic<T>): { m: T; e: T[]; s: T } {
+  let m = A.input(-Infinity);
+  for (let j = 0; j < x.length; j++) m = A.max(m, A.input(x[j]));
+  const e: T[] = new Array<T>(x.length);
+  let s = A.zero;
+  for (let j = 0; j < x.length; j++) {
+    e[j] = A.exp(A.sub(A.input(x[j]), m));
+    s = A.add(s, e[j]);
+  }
+  return { m, e, s };
+}
+
+function softmax<T>(x: Float64Array, _label: number, A: Arithmetic<T>): T[] {
+  const { e, s } = shiftedExps(x, A);
+  return e.map((ej) => A.div(ej, s));
+}
+
+function logSoftmax<T>(x: Float64Array, _label: number, A: Arithmetic<T>): T[] {
+  const { m, s } = shiftedExps(x, A);
+  const L = A.log(s);
+  return Array.from(x, (xi) => A.sub(A.sub(A.input(xi), m), L));
+}
+
+function logsumexp<T>(x: Float64Array, _label: number, A: Arithmetic<T>): T[] {
+  const { m, s } = shiftedExps(x, A);
+  return [A.add(m, A.log(s))];
+}
+
+function crossEntropy<T>(x: Float64Array, k: number, A: Arithmetic<T>): T[] {
+  const { m, s } = shiftedExps(x, A);
+  return [A.neg(A.sub(A.sub(A.input(x[k]), m), A.log(s)))];
+}
+
+function crossEntropyGrad<T>(x: Float64Array, k: number, A: Arithmetic<T>): T[] {
+  const y = softmax(x, k, A);
+  y[k] = A.sub(y[k], A.one);
+  return y;
+}
+
+/**
+ * Recursive summation in f16 stops growing at 2^11 = 2048 and in bf16 at 2^8 = 256 (adding 1
+ * there is a tie that rounds back to the even value), so n equal logits give softmax 1/2048
+ * (1/256) instead of 1/n: a relative error of 1 at n = 4096 (n = 512), which fails any budget
+ * (DESIGN.md: "a sum that stagnates in f16 is a defect"); the generators' 'long' region reaches
+ * n = 4096. f32 stagnates only at 2^24 terms.
+ */
+const stagnatesInHalfFormats = (format: FormatName): 'pass' | 'fail' => (format === 'f16' || format === 'bf16' ? 'fail' : 'pass');
+const fail = (): 'fail' => 'fail';
+
+/**
+ * 'max-shifted': the usual stable formulas, m = max x, e_j = exp(x_j − m), s = Σ_j e_j
+ * (recursive sum): softmax_i = e_i / s; logsumexp = m + log s; log_softmax_i = (x_i − m) − log s;
+ * cross_entropy = −((x_k − m) − log s) (via log_softmax); cross_entropy_grad = e_i / s − onehot(k).
+ *
+ * Known error: softmax is the shifted algorithm with division the default budget is built on
+ * (Blanchard, Higham & Higham 2021, Thm 4.3: (n + 2 + 2(max x − min x))u normwise to first
+ * order; per element about (n + 1 + |x_i − m|)u, DESIGN.md), and never overflows. Expected
+ * 'pass' in f64 and f32; 'fail' in f16 and bf16, where its recursive sum stagnates (see
+ * `stagnatesInHalfFormats`).
+ *
+ * The log-domain ops use log s where the recommended algorithm uses log1p(s − 1): when one logit
+ * dominates, s = 1 + t with t below the format's u rounds to 1 and the tail is lost, so
+ * logsumexp([0, −40]) in f64 returns 0 for 4.25e−18, log_softmax's top entry −0 for −4.25e−18,
+ * cross_entropy at the top label 0: relative error 1, which always fails — expected 'fail' in
+ * every format (f16 witness: [0, −10]). cross_entropy_grad fails the same way at the label,
+ * y_k − 1 cancelling when y_k ≈ 1 ([0, −40] with k = 0 gives 0 for −4.25e−18).
+ *
+ * Special cases (measured): NaN → all NaN (m is NaN); a +Inf logit gives Inf − Inf = NaN, so
+ * NaN results where the policy has a limit (the jax#21495 class); −Inf logits contribute 0; all
+ * −Inf: m = −Inf, every x_j − m NaN. Empty row: softmax and log_softmax empty, logsumexp
+ * −Inf + log 0 = −Inf.
+ */
+export const MAX_SHIFTED: JsFormulation = {
+  name: 'max-shifted',
+  formats: ['f64', 'f32', 'f16', 'bf16'],
+  ops: {
+    softmax: { formula: 'exp(x_i - max) / sum_j exp(x_j - max)', expected: stagnatesInHalfFormats, kernel: softmax },
+    log_softmax: { formula: '(x_i - max) - log(sum_j exp(x_j - max))', expected: fail, kernel: logSoftmax },
+    logsumexp: { formula: 'max + log(sum_j exp(x_j - max))', expected: fail, kernel: logsumexp },
+    cross_entropy: { formula: '-((x_k - max) - log(sum_j exp(x_j - max)))', expected: fail, kernel: crossEntropy },
+    cross_entropy_grad: { formula: 'exp(x_i - max) / sum_j exp(x_j - max) - onehot(k)_i', expected: fail, kernel: crossEntropyGrad },
+  },
+};

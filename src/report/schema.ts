@@ -1,0 +1,126 @@
+/**
+ * The result record of a campaign, `logitfuzz/run@1` (results.json), and of `vet`
+ * (`logitfuzz/vet@1`). Reports are pure functions of these records.
+ *
+ * Numbers that may be non-finite (ULP errors, expected and actual values) are encoded as the
+ * oracle encodes them: plain JSON numbers, or "inf", "-inf", "nan", "-0".
+ * Fields under `timing` and `environment` may differ between otherwise identical runs; every
+ * other field is determined by the seed and the options.
+ */
+import type { JsonNumber } from '../formats/jsonNumber.js';
+
+export const RUN_SCHEMA = 'logitfuzz/run@1';
+export const VET_SCHEMA = 'logitfuzz/vet@1';
+export const CASES_SCHEMA = 'logitfuzz/cases@1';
+
+export type Verdict = 'pass' | 'fail' | 'unavailable';
+
+export interface FindingRecord {
+  readonly kind: string;
+  /** Element index, −1 for case-level findings. */
+  readonly index: number;
+  readonly expected: JsonNumber | null;
+  readonly actual: JsonNumber | null;
+  readonly ulps: JsonNumber | null;
+  readonly diagnosis: string;
+}
+
+export interface CounterexampleRecord {
+  /** Id of the campaign case it was found on (before shrinking). */
+  readonly caseId: number;
+  readonly region: string;
+  /** The shrunk input. */
+  readonly input: JsonNumber[];
+  readonly label?: number;
+  /** The input as first found. */
+  readonly original: JsonNumber[];
+  readonly originalLabel?: number;
+  /** The finding on the shrunk input. */
+  readonly finding: FindingRecord;
+  /** Correctly rounded result and the implementation's output on the shrunk input. */
+  readonly expected: JsonNumber[];
+  readonly actual: JsonNumber[] | null;
+  readonly shrinkEvaluations: number;
+  /** A command line that reproduces the finding. */
+  readonly replay: string;
+}
+
+export interface CellRecord {
+  readonly cases: number;
+  readonly failures: number;
+  readonly maxUlps: JsonNumber;
+  /** Cases per finding kind in this cell. */
+  readonly kinds: Readonly<Record<string, number>>;
+}
+
+export interface ImplementationRecord {
+  readonly name: string;
+  readonly op: string;
+  readonly format: string;
+  readonly backend: string;
+  readonly formula: string;
+  readonly expected: 'pass' | 'fail';
+  readonly verdict: Verdict;
+  /** Why the implementation could not run (verdict 'unavailable'). */
+  readonly unavailableReason?: string;
+  /** Stopped early by the circuit breaker after repeated timeouts. */
+  readonly trippedAfter?: number;
+  readonly cases: number;
+  readonly passes: number;
+  /** Number of cases showing each finding kind. */
+  readonly findingCounts: Readonly<Record<string, number>>;
+  /** Minimal counterexample per finding kind. */
+  readonly counterexamples: Readonly<Record<string, CounterexampleRecord>>;
+  readonly ulp: {
+    readonly max: JsonNumber;
+    readonly p50: JsonNumber;
+    readonly p90: JsonNumber;
+    readonly p99: JsonNumber;
+    /** Mean over cases of log2(1 + max ULP error of the case); a case with a non-finite error counts 64. */
+    readonly meanBits: number;
+    /** Case counts per bin; bin b holds errors in (edges[b−1], edges[b]]. */
+    readonly histogram: readonly number[];
+    readonly worstCaseId: number;
+  };
+  readonly regions: Readonly<Record<string, { readonly cases: number; readonly failures: number }>>;
+  /**
+   * Where in input space it breaks: cells keyed `${i},${j}` with i the bin of the largest |logit|
+   * and j the bin of the spread max − min, both over `mapEdges` (a value falls in the first bin
+   * whose upper edge is ≥ it). Only cells with cases are present.
+   */
+  readonly errorMap: Readonly<Record<string, CellRecord>>;
+  /** Error against vector length: cells keyed by the bin over `lengthEdges`. */
+  readonly byLength: Readonly<Record<string, CellRecord>>;
+  readonly outOfFormat: number;
+  /** Library versions, GPU adapter, module path and hash: whatever identifies what was measured. */
+  readonly environment?: Readonly<Record<string, string>>;
+  readonly timing: { readonly ms: number };
+}
+
+export interface RunRecord {
+  readonly schema: typeof RUN_SCHEMA;
+  readonly logitfuzzVersion: string;
+  readonly seed: number;
+  readonly command: string;
+  readonly commit?: string;
+  readonly config: {
+    readonly impls: readonly string[];
+    readonly runs: number | null;
+    readonly timeLimitS: number | null;
+    readonly shard: { readonly index: number; readonly count: number } | null;
+    readonly specials: 'strict' | 'report' | 'skip';
+    readonly budget: number | null;
+    readonly minLength: number;
+    readonly maxLength: number;
+    readonly timeoutMs: number;
+  };
+  readonly histogramEdges: readonly JsonNumber[];
+  /** Upper edges of the error map's bins (largest |logit| and spread). */
+  readonly mapEdges: readonly JsonNumber[];
+  /** Upper edges of the length bins. */
+  readonly lengthEdges: readonly JsonNumber[];
+  readonly totals: { readonly cases: number; readonly oracleUndetermined: number };
+  readonly implementations: readonly ImplementationRecord[];
+  readonly environment: Readonly<Record<string, string>>;
+  readonly timing: { readonly startedAt: string; readonly wallMs: number; readonly oracleMs: number; readonly workers: number };
+}
