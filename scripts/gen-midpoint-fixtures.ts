@@ -449,7 +449,12 @@ async function main(): Promise<void> {
       'Inputs whose exact result lies within 2^-20 ULP of a rounding midpoint of the format (relative to the gap between the two format values the midpoint separates). expected: the correctly rounded result (every element), by MPFR; index: the hard element; midpoint: the nearest midpoint (exact decimal); distanceUlps: (exact − midpoint)/gap, 6 digits; log2Distance: log2 |distanceUlps|.',
     fixtures,
   };
-  writeFileSync(new URL('../../../test/fixtures/midpoint-hard.json', import.meta.url), `${JSON.stringify(out, null, 1)}\n`);
+  // one fixture per line: readable, and diffs stay small when the generator changes
+  const { fixtures: list, ...head } = out;
+  const headText = JSON.stringify(head, null, 1).replace(/\n}$/, '');
+  const text = `${headText},\n "fixtures": [\n${list.map((f) => `  ${JSON.stringify(f)}`).join(',\n')}\n ]\n}\n`;
+  JSON.parse(text); // well-formed
+  writeFileSync(new URL('../../../test/fixtures/midpoint-hard.json', import.meta.url), text);
   process.stderr.write(`wrote ${fixtures.length} fixtures\n`);
 }
 

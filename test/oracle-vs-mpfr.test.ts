@@ -187,6 +187,15 @@ function vectors(fmt: FormatSpec, length: fc.Arbitrary<number> = smallLength): f
     fc
       .tuple(fc.integer({ min: 2, max: 64 }), fc.integer({ min: -3, max: 3 }))
       .map(([n, k]) => new Array<number>(n).fill(step(fmt, roundNumber(fmt, -Math.log(n)), k))),
+    // [−v, b] with e^b ≈ 1 − e^−v: LSE = log(e^−v + e^b) ≈ 0 within b's rounding error times v,
+    // down to the subnormal range (v from the least subnormal up to 1)
+    fc
+      .tuple(fc.double({ min: fmt.minSubnormal, max: 1, noNaN: true }), fc.integer({ min: -2, max: 2 }), fc.integer({ min: 1, max: 3 }))
+      .map(([v0, k, copies]) => {
+        const v = roundNumber(fmt, v0) || fmt.minSubnormal;
+        const b = step(fmt, roundNumber(fmt, Math.log(-Math.expm1(-v) / copies)), k);
+        return [-v, ...new Array<number>(copies).fill(b)];
+      }),
   );
   return fc.oneof(
     { arbitrary: bits, weight: 2 },
@@ -300,6 +309,34 @@ describe('midpoint-hard fixtures (test/fixtures/midpoint-hard.json)', () => {
       for (let i = 0; i < want.length; i++) expect(same(got[i], want[i]), `${f.op}/${f.format} ${f.note} [${i}]`).toBe(true);
       expect(decodeNumber(want[f.index])).toBe(want[f.index]);
     }
+  });
+});
+
+describe('the MPFR reference on cases with known answers', () => {
+  test('e^x at the exp thresholds of src/formats: finite / +Inf and nonzero / +0 on either side', () => {
+    // checks its rounding into each format at both ends of the range (overflow to +Inf, gradual
+    // underflow to +0): the thresholds are derived independently (decimal.js) in src/formats
+    for (const format of FORMAT_NAMES) {
+      const fmt = FORMATS[format];
+      const th = EXP_THRESHOLDS[format];
+      expect(ref.expInFormat(format, th.overflow), format).toBeLessThanOrEqual(fmt.maxFinite);
+      expect(ref.expInFormat(format, nextUp(fmt, th.overflow)), format).toBe(Infinity);
+      expect(ref.expInFormat(format, th.underflow), format).toBeGreaterThanOrEqual(fmt.minSubnormal);
+      expect(Object.is(ref.expInFormat(format, nextDown(fmt, th.underflow)), 0), format).toBe(true);
+    }
+  });
+
+  test('ties decided by a tiny term, and the sign of zero', () => {
+    const ev = (op: Op, format: FormatName, x: number[], label?: number) => Array.from(ref.evaluate(op, format, x, label).values);
+    // −(2^53 + 1) − log1p(e^(−2^53−1)): just past the midpoint between −2^53 and −2^53 − 2
+    expect(ev('log_softmax', 'f64', [1, -(2 ** 53)])).toEqual([-0, -(2 ** 53) - 2]);
+    // f16: −1000.25 − log1p(e^−1000.25) → −1000.5 (ties-to-even would give −1000)
+    expect(ev('log_softmax', 'f16', [0.25, -1000])).toEqual([-0, -1000.5]);
+    expect(ev('cross_entropy', 'f16', [0.25, -1000], 1)).toEqual([1000.5]);
+    // exact zeros are +0; nonzero results that round to zero keep their sign
+    expect(Object.is(ev('log_softmax', 'f64', [-0])[0], 0)).toBe(true);
+    expect(Object.is(ev('logsumexp', 'f64', [-0])[0], 0)).toBe(true);
+    expect(Object.is(ev('cross_entropy_grad', 'f64', [0, -800], 0)[0], -0)).toBe(true);
   });
 });
 

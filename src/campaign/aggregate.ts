@@ -62,7 +62,11 @@ export interface ImplAggregate {
   maxUlps: number;
   /** Case id of the (lowest-id) worst case. */
   worstCase: number;
-  sumBits: number;
+  /**
+   * Σ over cases of log2(1 + max ULPs) in micro-bits, each term rounded to an integer first so the
+   * sum is exact (integers below 2^53) and does not depend on the order cases finish in.
+   */
+  sumMicroBits: number;
   /** Cases per input region, and failing cases per region. */
   regions: Record<string, { cases: number; failures: number }>;
   /** Error map: key `${magnitudeBin},${spreadBin}` over MAP_EDGES. */
@@ -75,7 +79,7 @@ export interface ImplAggregate {
 }
 
 export function emptyAggregate(): ImplAggregate {
-  return { cases: 0, passes: 0, findingCounts: {}, first: {}, histogram: new Array(HIST_EDGES.length).fill(0), maxUlps: 0, worstCase: -1, sumBits: 0, regions: {}, map: {}, lengths: {}, ms: 0, outOfFormat: 0 };
+  return { cases: 0, passes: 0, findingCounts: {}, first: {}, histogram: new Array(HIST_EDGES.length).fill(0), maxUlps: 0, worstCase: -1, sumMicroBits: 0, regions: {}, map: {}, lengths: {}, ms: 0, outOfFormat: 0 };
 }
 
 /** Adds one case's outcome. */
@@ -90,7 +94,7 @@ export function addOutcome(a: ImplAggregate, c: Pick<CaseInput, 'id' | 'region' 
     a.maxUlps = u;
     a.worstCase = c.id;
   }
-  a.sumBits += Number.isFinite(o.maxBits) ? o.maxBits : 64;
+  a.sumMicroBits += Math.round((Number.isFinite(o.maxBits) ? o.maxBits : 64) * 1e6);
   const r = (a.regions[c.region] ??= { cases: 0, failures: 0 });
   r.cases++;
   if (!o.pass) r.failures++;

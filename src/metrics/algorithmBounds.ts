@@ -36,7 +36,7 @@ export function underflowClamp(fmt: FormatSpec): number {
  * τ = α + 2u(1 + α). For D beyond the underflow clamp Λ_u = (p − emin)·ln 2, e ≤ σ/2 and
  * exp(d̂) ≤ e^(−Λ_u(1 − u)) = (σ/2)·e^(u·Λ_u) ≤ 0.72σ (bf16 is the worst case, u·Λ_u = 0.363), so
  * a 1-ULP exp returns 0 or σ and |ê − e| ≤ σ: clamping D at Λ_u keeps the formula valid and
- * the brief's min(|x_i − max|, |underflow threshold|) appears. First order: τ ≈ (D + 2)·u.
+ * DESIGN.md's min(|x_i − max|, |underflow threshold|) appears. First order: τ ≈ (D + 2)·u.
  */
 export function expTermBound(fmt: FormatSpec, D: number): number {
   if (!(D > 0)) return 0;
@@ -111,12 +111,16 @@ export interface AlgorithmBounds {
  * 3. softmax: ê_i/Ŝ = y_i(1 + θ_i)/(1 + θ) + β_i/Ŝ with |(1 + θ_i)/(1 + θ) − 1| ≤
  *    φ_i = (τ_i + Θ)/(1 − Θ) and |β_i/Ŝ| ≤ b_i = σ[D_i > 0]/(1 − Θ). The division rounds:
  *    |fl(q) − q| ≤ u|q| + σ/2. So ε_i = φ_i + u(1 + φ_i), A_i = b_i(1 + u) + σ/2.
- *    First order: ε_i ≈ (D_i + 2 + (n − 1) + W/u + 1)·u, i.e. about 2(n + 2 + D_i + W/u) ULPs.
+ *    First order: ε_i ≈ (τ_i/u + (n − 1) + W/u + 1)·u with τ_i ≈ (D_i + 2)u off the max and 0 at
+ *    it, i.e. about 2(n + W/u + (D_i + 2)[D_i > 0]) ULPs (relativeUlps: k·u is worth 2k ULPs) —
+ *    DESIGN.md's n + 1 + min(|x_i − max|, |underflow threshold|), doubled by the honest
+ *    conversion, plus the weighted term errors W that the sum carries into every element.
  * 4. s and L: |Σ_{j≠k} ê_j − s| ≤ E_s = W·S + B (τ_k = 0), the n − 1 terms sum with γ_{n−2}:
  *    |ŝ − s| ≤ Δs = E_s + γ_{n−2}(s + E_s). Then log1p(ŝ) − L = log1p(z), z = (ŝ − s)/(1 + s),
  *    |z| ≤ z* = Δs/(1 + s), so |log1p(ŝ) − L| ≤ λ = −log1p(−z*) (z* < 1). The 1-ULP log1p
- *    adds 2u(L + λ) + σ: |L̂ − L| ≤ Λ = λ + 2u(L + λ) + σ. First order λ ≈ (W + γ_{n−2})·s/(1+s)
- *    + B — the brief's "(γ terms)·s/(1 + s)".
+ *    adds 2u(L + λ) + σ: |L̂ − L| ≤ Λ = λ + 2u(L + λ) + σ. First order
+ *    λ ≈ W + γ_{n−2}·s/(1 + s) + B/(1 + s): the (γ terms)·s/(1 + s) of the sum, where
+ *    W ≈ τ·s/(1 + s) when the terms' τ_j are alike.
  * 5. log_softmax_i: |fl(d̂_i − L̂) − y_i| ≤ u·D_i + Λ + u(|y_i| + u·D_i + Λ) ≤ u(2 + u)|y_i| + Λ(1 + u)
  *    since D_i ≤ |y_i| = D_i + L (both parts have one sign: nothing cancels). ε = u(2 + u),
  *    A = Λ(1 + u), |y_i| ≥ D_i + L. cross_entropy is the same with D_l.

@@ -22,3 +22,4 @@ export {
 } from './findings.js';
 export { elementErrors, caseErrors, relativeError, type ElementErrors, type CaseErrors } from './errors.js';
 export { UlpHistogram, binOf, binUpperEdge, BIN_COUNT, INFINITE_BITS, HISTOGRAM_SCHEMA, type UlpHistogramJSON } from './histogram.js';
+export { simulateRecommended, type SumOrder } from './simulateRecommended.js';

@@ -78,6 +78,8 @@ export interface ImplementationRecord {
     readonly p99: JsonNumber;
     /** Mean over cases of log2(1 + max ULP error of the case); a case with a non-finite error counts 64. */
     readonly meanBits: number;
+    /** Σ of the per-case bits in micro-bits (integers, so shards merge exactly). */
+    readonly sumMicroBits: number;
     /** Case counts per bin; bin b holds errors in (edges[b−1], edges[b]]. */
     readonly histogram: readonly number[];
     readonly worstCaseId: number;

@@ -122,6 +122,9 @@ export interface MpfrReference {
    * Throws a RangeError for a non-finite logit (the special-value policy is not this module's
    * business), a logit not representable in the format, a bad label, or an element undecided at
    * `maxPrecision`.
+   *
+   * Notes: decided by proven enclosures (see the module comment), never by agreement of two
+   * approximations; `precision` says how far it had to go (most inputs: the first level).
    */
   evaluate(op: Op, format: FormatName, x: ArrayLike<number>, label?: number, options?: ReferenceOptions): ReferenceResult;
   /**
@@ -138,7 +141,16 @@ export interface MpfrReference {
 
 let shared: Promise<MpfrReference> | undefined;
 
-/** The MPFR reference (one wasm instance per process, shared with test/mpfr/rounding.ts). */
+/**
+ * The MPFR reference, created once per process.
+ *
+ * Special cases: none; the returned object's methods throw RangeErrors as documented on
+ * MpfrReference.
+ *
+ * Notes: it shares the gmp-wasm instance of test/mpfr/rounding.ts. MPFR's exponent range is
+ * global state of that instance: every method sets the widest range for its computation and
+ * restores the caller's range afterwards, so it can be mixed freely with rounding.ts's helpers.
+ */
 export function getMpfrReference(): Promise<MpfrReference> {
   shared ??= getMpfr().then((b) => new Reference(b));
   return shared;
@@ -187,7 +199,7 @@ class Arena {
   }
 }
 
-/** Rounded values of one enclosure end, and whether it decides. */
+/** Whether an enclosure decides its rounding, and the value when it does. */
 type Decision = { decided: true; value: number } | { decided: false };
 
 class Reference implements MpfrReference {
@@ -666,5 +678,3 @@ function readCString(b: GMPFunctions, ptr: number): string {
   while (mem[end] !== 0) end++;
   return new TextDecoder().decode(mem.subarray(ptr, end));
 }
-
-export { FMTS as REFERENCE_FORMATS };

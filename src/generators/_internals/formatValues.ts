@@ -75,6 +75,14 @@ export function uniformIn(fmt: FormatSpec, lo: number, hi: number, target?: numb
   return fc.bigInt({ min: kMin, max: kMax }).map((k) => roundInto(fmt, c + Number(k) * step, a, b));
 }
 
+/** Fractions in [0, 1] on a 2^16 grid; shrink to 0. */
+export const fraction: Arbitrary<number> = fc.integer({ min: 0, max: 65536 }).map((k) => k / 65536);
+
+/** The format value at fraction f of the way from lo to hi (lo ≤ hi format values). */
+export function between(fmt: FormatSpec, lo: number, hi: number, f: number): number {
+  return roundInto(fmt, lo * (1 - f) + hi * f, lo, hi);
+}
+
 /** The "small distance" of the near-threshold regions, in value. */
 export const NEAR_DISTANCE = 1;
 /** The "few ULPs" of the near-threshold and near-tie regions. */

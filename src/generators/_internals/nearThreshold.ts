@@ -1,17 +1,9 @@
 import fc, { type Arbitrary } from 'fast-check';
 import { expThresholds } from '../../formats/thresholds.js';
-import { benignValue, nearValue, roundInto } from './formatValues.js';
+import { benignValue, between, fraction, nearValue, roundInto } from './formatValues.js';
 import { layout } from './layout.js';
 import type { Shape } from './finishCase.js';
 import { lengthsFor, type Resolved } from './resolveConstraints.js';
-
-/** Fractions in [0, 1] on a 2^16 grid; shrink to 0. */
-export const fraction: Arbitrary<number> = fc.integer({ min: 0, max: 65536 }).map((k) => k / 65536);
-
-/** The format value at fraction f of the way from lo to hi (lo ≤ hi format values). */
-export function between(r: Resolved, lo: number, hi: number, f: number): number {
-  return roundInto(r.fmt, lo * (1 - f) + hi * f, lo, hi);
-}
 
 /**
  * Shapes at one exp threshold of the format (`overflow` or `underflow`), in three modes:
@@ -41,7 +33,7 @@ export function nearThresholdShapes(r: Resolved, which: 'overflow' | 'underflow'
   const anchor = fc.oneof({ arbitrary: fc.constant(0), weight: 2 }, { arbitrary: benign, weight: 1 });
   const spread = layout(fc.tuple(anchor, offset), fraction, 2, lengthsFor(r, 2)).map(({ params: [a, d], fills, slots }): Shape => {
     const lo = roundInto(fmt, a + d, -fmt.maxFinite, fmt.maxFinite);
-    const x = fills.map((f) => between(r, lo, a, f));
+    const x = fills.map((f) => between(fmt, lo, a, f));
     if (slots.length > 0) x[slots[0]] = a;
     if (slots.length > 1) x[slots[1]] = lo;
     return { x };

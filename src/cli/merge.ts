@@ -1,0 +1,62 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { CampaignError } from '../campaign/campaign.js';
+import { mergeRecords } from '../campaign/merge.js';
+import { CASES_SCHEMA, type RunRecord } from '../report/schema.js';
+import { parseArgs } from './args.js';
+import { shellQuote } from './campaignFlags.js';
+import type { Command } from './command.js';
+import { InputError } from './errors.js';
+import { formatHelp } from './help.js';
+import { write } from './io.js';
+import { formatSummary } from './summary.js';
+
+const FLAGS = {} as const;
+
+function readRecord(dir: string): RunRecord {
+  const file = existsSync(join(dir, 'results.json')) ? join(dir, 'results.json') : dir;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+  } catch (e) {
+    throw new InputError(`cannot read a results.json in ${dir}: ${(e as Error).message}`);
+  }
+}
+
+export const mergeCommand: Command = {
+  name: 'merge',
+  summary: 'join the results of run --shard I/N into one result',
+  help: formatHelp({
+    name: 'merge',
+    synopsis: 'OUT DIR...',
+    description: [
+      'Reads DIR/results.json of every shard of one campaign (run --shard 1/N … N/N with the same seed and options), writes OUT/results.json as an unsharded run would have written it, and OUT/cases.jsonl with every shard’s cases.',
+    ],
+    flags: FLAGS,
+    examples: ['logitfuzz merge reports/all reports/s1 reports/s2'],
+  }),
+  async run(argv, io) {
+    const { positionals } = parseArgs(argv, FLAGS, { command: 'merge', positionals: { min: 2, max: 10_000, name: 'OUT DIR...' } });
+    const [out, ...dirs] = positionals;
+    const records = dirs.map(readRecord);
+    let merged: RunRecord;
+    try {
+      merged = mergeRecords(records, ['logitfuzz', 'merge', ...argv].map(shellQuote).join(' '));
+    } catch (e) {
+      if (e instanceof CampaignError) throw new InputError(e.message);
+      throw e;
+    }
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'results.json'), JSON.stringify(merged, null, 1) + '\n');
+    const cases = createWriteStream(join(out, 'cases.jsonl'));
+    await write(cases, JSON.stringify({ schema: CASES_SCHEMA, key: 'merged', shards: dirs }) + '\n');
+    for (const d of dirs) {
+      const f = join(d, 'cases.jsonl');
+      if (!existsSync(f)) continue;
+      const lines = readFileSync(f, 'utf8').split('\n');
+      for (let i = 1; i < lines.length; i++) if (lines[i].trim()) await write(cases, lines[i] + '\n');
+    }
+    await new Promise<void>((resolve) => cases.end(resolve));
+    await write(io.stdout, formatSummary(merged) + `\nwrote ${join(out, 'results.json')}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { EXP_THRESHOLDS, formatSpec, fromOrdinal, nextDown, ordinal, type FormatName } from '../formats/index.js';
+import { oracle, type Op } from '../oracle/index.js';
+import { budget } from './budgets.js';
+import { crashFinding, failsVerdict, FINDING_KINDS, judge, mutationFinding, shapeFinding, timeoutFinding, type FindingKind, type JudgeArgs } from './findings.js';
+
+/** The textbook formula exp(x_i)/Σ exp(x_j) in binary64: overflows past 709.78, underflows below −745.13. */
+function naiveSoftmax(x: readonly number[]): Float64Array {
+  const e = x.map(Math.exp);
+  const s = e.reduce((p, q) => p + q, 0);
+  return Float64Array.from(e, (v) => v / s);
+}
+
+function run(op: Op, format: FormatName, x: readonly number[], actual: unknown, extra: Partial<JudgeArgs> = {}, label?: number) {
+  const reference = oracle(op, format, x, label).values;
+  return judge({ op, format, x, label, actual, reference, ...extra });
+}
+
+const kinds = (j: ReturnType<typeof judge>) => j.findings.map((f) => `${f.kind}@${f.index}`);
+
+describe('FindingKind', () => {
+  it('lists every kind of DESIGN.md once', () => {
+    const all: FindingKind[] = ['crash', 'timeout', 'shape', 'mutation', 'special', 'nan-swallowed', 'overflow', 'underflow', 'spurious-nan', 'ulp', 'sum', 'argmax', 'nondeterministic'];
+    expect([...FINDING_KINDS].sort()).toEqual([...all].sort());
+  });
+});
+
+describe('case-level findings', () => {
+  it('crash and timeout are built by the caller', () => {
+    expect(crashFinding(new TypeError('x is\nnot iterable'))).toMatchObject({ kind: 'crash', index: -1, diagnosis: 'threw TypeError: x is not iterable' });
+    expect(timeoutFinding(10000)).toMatchObject({ kind: 'timeout', index: -1, diagnosis: 'no answer within 10000 ms' });
+    expect(shapeFinding('expected 3 values, got 2').kind).toBe('shape');
+    expect(mutationFinding(1, 2, 3).diagnosis).toBe('input changed: logit 1 was 2, is 3 after the call');
+  });
+
+  it('shape: wrong length or type, and nothing else is judged', () => {
+    const j = run('softmax', 'f64', [1, 2], [0.5]);
+    expect(kinds(j)).toEqual(['shape@-1']);
+    expect(j.findings[0].diagnosis).toBe('expected 2 values, got 1');
+    expect(j.output).toBeNull();
+    expect(kinds(run('softmax', 'f64', [1, 2], 0.5))).toEqual(['shape@-1']);
+    expect(kinds(run('softmax', 'f64', [1, 2], ['0.2', 0.8]))).toEqual(['shape@-1']);
+    expect(kinds(run('softmax', 'f64', [1, 2], null))).toEqual(['shape@-1']);
+    // a scalar op may answer with a number or a length-1 array
+    const lse = oracle('logsumexp', 'f64', [1, 2]).values[0];
+    expect(run('logsumexp', 'f64', [1, 2], lse).findings).toEqual([]);
+    expect(run('logsumexp', 'f64', [1, 2], [lse]).findings).toEqual([]);
+  });
+
+  it('mutation: the logits changed during the call (±0 distinct)', () => {
+    const x = [0, 1];
+    const y = oracle('softmax', 'f64', x).values;
+    expect(kinds(run('softmax', 'f64', x, y, { inputAfter: [0, 1] }))).toEqual([]);
+    const j = run('softmax', 'f64', x, y, { inputAfter: [-0, 0] });
+    expect(kinds(j)).toEqual(['mutation@-1']);
+    expect(j.findings[0].diagnosis).toBe('input changed: logit 0 was 0, is -0 after the call (2 logits changed)');
+  });
+
+  it('nondeterministic: a second call differs (±0 and NaN compare equal)', () => {
+    const x = [0, 1];
+    const y = oracle('softmax', 'f64', x).values;
+    expect(kinds(run('softmax', 'f64', x, y, { second: Float64Array.from(y) }))).toEqual([]);
+    const other = Float64Array.from(y);
+    other[1] = nextDown(formatSpec('f64'), other[1]);
+    const j = run('softmax', 'f64', x, y, { second: other });
+    expect(kinds(j)).toEqual(['nondeterministic@-1']);
+    expect(j.findings[0].ulps).toBe(1);
+    expect(kinds(run('log_softmax', 'f64', [0, -1000], [-0, -1000], { second: [0, -1000] }))).toEqual([]);
+  });
+});
+
+describe('the element table, first match wins', () => {
+  it('row 1: ±Inf logits → special when the output differs from the policy (pytorch#6864, jax#21495)', () => {
+    const j = run('softmax', 'f64', [Infinity, 0], [NaN, NaN]);
+    expect(kinds(j)).toEqual(['special@0', 'special@1']);
+    expect(j.findings[0].diagnosis).toBe('+Inf logit at 0: the limit gives 1 (c = 1), got NaN');
+    expect(run('softmax', 'f64', [Infinity, 0], [1, 0]).findings).toEqual([]);
+    expect(run('softmax', 'f64', [Infinity, 0], [NaN, NaN], { specials: 'skip' }).findings).toEqual([]);
+    // −Inf contributes 0; the finite part is judged against the budget of the finite logits
+    const y = oracle('softmax', 'f64', [1, -Infinity, 2]).values;
+    expect(run('softmax', 'f64', [1, -Infinity, 2], y).findings).toEqual([]);
+    const bad = Float64Array.from(y);
+    bad[1] = 1e-300;
+    expect(kinds(run('softmax', 'f64', [1, -Infinity, 2], bad))).toEqual(['special@1']);
+    // all −Inf: NaN by policy (pytorch#25110)
+    expect(kinds(run('softmax', 'f64', [-Infinity, -Infinity], [0.5, 0.5]))).toEqual(['special@0', 'special@1']);
+    expect(failsVerdict('special', 'report')).toBe(false);
+    expect(failsVerdict('special', 'strict')).toBe(true);
+    expect(failsVerdict('ulp', 'report')).toBe(true);
+  });
+
+  it('row 1 before row 2: a NaN logit next to an Inf logit is a special finding', () => {
+    expect(kinds(run('softmax', 'f64', [NaN, Infinity], [0.5, 0.5]))).toEqual(['special@0', 'special@1']);
+  });
+
+  it('row 2: a number where a NaN logit makes the result NaN → nan-swallowed', () => {
+    const j = run('softmax', 'f64', [NaN, 1], [0, 1]);
+    expect(kinds(j)).toEqual(['nan-swallowed@0', 'nan-swallowed@1']);
+    expect(j.findings[0].diagnosis).toBe('NaN logit at 0 ignored: output at 0 is 0, the policy gives NaN');
+    expect(run('softmax', 'f64', [NaN, 1], [NaN, NaN]).findings).toEqual([]);
+    expect(run('softmax', 'f64', [NaN, 1], [0, 1], { specials: 'skip' }).findings).toEqual([]);
+  });
+
+  it('row 3: NaN → overflow in the overflow regime (the naive formula at 710)', () => {
+    const x = [710, 0];
+    const j = run('softmax', 'f64', x, naiveSoftmax(x));
+    // e^710 = Inf: Inf/Inf = NaN; 1/Inf = 0 where e^-710 (subnormal) is expected
+    expect(kinds(j)).toEqual(['overflow@0', 'underflow@1']);
+    expect(j.findings[0].diagnosis).toBe('NaN at 0: exp overflows: max logit 710 > 709.783');
+    expect(j.findings[1].diagnosis).toMatch(/^0 at 1 where 4\.4\d*e-309 is expected \(\d+ ulps, budget \d+\): flushed, the result is subnormal/);
+  });
+
+  it('row 3: NaN → underflow in the underflow regime (the naive formula at −800)', () => {
+    const x = [-800, -800];
+    const j = run('softmax', 'f64', x, naiveSoftmax(x));
+    expect(kinds(j)).toEqual(['underflow@0', 'underflow@1']);
+    expect(j.findings[0].diagnosis).toBe('NaN at 0: exp underflows: min logit -800 < -745.133, and the sum of exps can vanish (0/0)');
+    // the spread alone past the overflow threshold (a min-shifted formula overflows there)
+    const j2 = run('softmax', 'f64', [500, -210], [NaN, 0]);
+    expect(kinds(j2)).toEqual(['overflow@0', 'underflow@1']);
+    expect(j2.findings[0].diagnosis).toBe('NaN at 0: exp overflows: spread max − min = 710 > 709.783');
+  });
+
+  it('row 3: NaN for finite logits in neither regime → spurious-nan', () => {
+    const y = oracle('softmax', 'f64', [0, 1]).values;
+    const j = run('softmax', 'f64', [0, 1], [NaN, y[1]]);
+    expect(kinds(j)).toEqual(['spurious-nan@0']);
+    expect(j.findings[0].ulps).toBe(Infinity);
+  });
+
+  it('row 4: ±Inf where the reference is finite → overflow (naive logsumexp)', () => {
+    const x = [710, 0];
+    const naive = Math.log(Math.exp(710) + Math.exp(0));
+    expect(naive).toBe(Infinity);
+    const j = run('logsumexp', 'f64', x, naive);
+    expect(kinds(j)).toEqual(['overflow@0']);
+    expect(j.findings[0].diagnosis).toBe('Inf where 710 is expected: exp overflows: max logit 710 > 709.783');
+  });
+
+  it('row 5: a flushed subnormal → underflow; a 1-ULP tie at the subnormal boundary is not', () => {
+    const F = formatSpec('f16');
+    const x = [0, -14];
+    const r = oracle('softmax', 'f16', x).values;
+    expect(r[1]).toBeLessThan(F.minNormal);
+    const j = run('softmax', 'f16', x, [r[0], 0]);
+    expect(kinds(j)).toEqual(['underflow@1']);
+    expect(j.findings[0].diagnosis).toMatch(/^0 at 1 where 8\.3\d*e-7 is expected \(\d+ ulps, budget \d\): flushed, the result is subnormal \(below 0\.0000610352\)$/);
+    // the reference at the underflow threshold is σ: 0 is one ULP away, within budget
+    const t = [0, EXP_THRESHOLDS.f16.underflow];
+    expect(oracle('softmax', 'f16', t).values[1]).toBe(F.minSubnormal);
+    expect(run('softmax', 'f16', t, [1, 0]).findings).toEqual([]);
+    // unshifted exp underflowing where the result is normal
+    const u = [-120, -120];
+    const j2 = run('softmax', 'f32', u, [0.5, 0]);
+    expect(kinds(j2)).toEqual(['underflow@1', 'sum@-1']);
+    expect(j2.findings[0].diagnosis).toMatch(/exp underflows: x_i = -120 < -103\.972 \(unshifted exp\)$/);
+  });
+
+  it('row 6: finite and over budget → ulp; ±0 are equal', () => {
+    const F = formatSpec('f64');
+    const x = [0, 1];
+    const r = oracle('log_softmax', 'f64', x).values;
+    const b = budget('log_softmax', 'f64', x);
+    const off = Float64Array.from(r);
+    off[0] = fromOrdinal(F, ordinal(F, r[0]) + BigInt(b[0]) + 1n);
+    const j = run('log_softmax', 'f64', x, off);
+    expect(kinds(j)).toEqual(['ulp@0']);
+    expect(j.findings[0].ulps).toBe(b[0] + 1);
+    expect(j.findings[0].diagnosis).toBe(`${off[0]} at 0 is ${b[0] + 1} ulps from ${r[0]} (budget ${b[0]})`);
+    off[0] = fromOrdinal(F, ordinal(F, r[0]) + BigInt(b[0]));
+    expect(run('log_softmax', 'f64', x, off).findings).toEqual([]);
+    // log_softmax([0, −1000])[0] is −0; +0 is the same value in ULP terms
+    expect(oracle('log_softmax', 'f64', [0, -1000]).values[0]).toBe(-0);
+    expect(run('log_softmax', 'f64', [0, -1000], [0, -1000]).findings).toEqual([]);
+  });
+
+  it('the division-free softmax returning [1, 1] for [1e17, 1e17] fails (DESIGN.md)', () => {
+    const j = run('softmax', 'f64', [1e17, 1e17], [1, 1]);
+    expect(kinds(j)).toEqual(['ulp@0', 'ulp@1', 'sum@-1']);
+    expect(j.findings[0].ulps).toBe(2 ** 52);
+  });
+
+  it('budget override and outputs outside the format', () => {
+    const x = [0, 0];
+    const j = run('softmax', 'f32', x, [0.5, 0.5000000001]);
+    expect(j.outOfFormat).toBe(1);
+    expect(j.findings).toEqual([]);
+    const k = run('softmax', 'f32', x, [0.5, Math.fround(0.50000006)], { budget: 0 });
+    expect(kinds(k)).toEqual(['ulp@1']);
+    expect(k.outOfFormat).toBe(0);
+  });
+
+  it('maxPerKind keeps the worst findings, counts stay complete', () => {
+    const x = new Array<number>(10).fill(-800);
+    const j = run('softmax', 'f64', x, naiveSoftmax(x), { maxPerKind: 2 });
+    expect(j.findings).toHaveLength(2);
+    expect(j.counts.underflow).toBe(10);
+  });
+});
+
+describe('case-level checks after the elements', () => {
+  it('sum: every element within its budget, the total off (the sum is taken exactly)', () => {
+    const F = formatSpec('f64');
+    const x = [0, -0.25, -0.5, -0.75, -1, -1.25, -1.5, -1.75];
+    const r = oracle('softmax', 'f64', x).values;
+    const b = budget('softmax', 'f64', x);
+    const up = Float64Array.from(r, (v, i) => fromOrdinal(F, ordinal(F, v) + BigInt(b[i])));
+    const j = run('softmax', 'f64', x, up);
+    expect(kinds(j)).toEqual(['sum@-1']);
+    expect(j.findings[0].diagnosis).toMatch(/^Σ outputs − 1 = \S+ exceeds the bound \S+$/);
+    // the correctly rounded result itself passes
+    expect(run('softmax', 'f64', x, r).findings).toEqual([]);
+  });
+
+  it('sum: a stagnated f16 sum (n·u = 2) fails the elements and the sum', () => {
+    const n = 4096;
+    const x = new Array<number>(n).fill(0);
+    // 2048 + 1 = 2048 in f16: the sum stops at 2048 and every output doubles
+    const j = run('softmax', 'f16', x, new Array<number>(n).fill(1 / 2048), { maxPerKind: 1 });
+    expect(j.counts.ulp).toBe(n);
+    expect(j.counts.sum).toBe(1);
+    const sum = j.findings.find((f) => f.kind === 'sum');
+    expect(sum?.diagnosis).toBe('Σ outputs − 1 = 1 exceeds the bound 0.999023; sum stagnates: n·u = 2.00 ≥ 1 in f16 (sum of all n terms: no a-priori bound)');
+    const ulp = j.findings.find((f) => f.kind === 'ulp');
+    expect(ulp?.ulps).toBe(1024);
+    expect(ulp?.diagnosis).toMatch(/budget 1023\); sum stagnates: n·u = 2\.00 ≥ 1 in f16/);
+  });
+
+  it('argmax: the largest output not at the largest logit; ties aside', () => {
+    const j = run('softmax', 'f64', [1, 0], [0.25, 0.75], { budget: Infinity });
+    expect(kinds(j)).toEqual(['argmax@-1']);
+    expect(j.findings[0].diagnosis).toBe('largest output 0.75 at 1 (logit 0), but the max logit 1 is at 0 (output 0.25)');
+    expect(run('softmax', 'f64', [1, 1], [0.5, 0.5]).findings).toEqual([]);
+    expect(kinds(run('log_softmax', 'f64', [1, 0], [-1, -0.5], { budget: Infinity }))).toEqual(['argmax@-1']);
+    // a tie in the reference: the format cannot order the two, so neither can the check
+    const F = formatSpec('f16');
+    const x = [1, nextDown(F, 1)];
+    const r = oracle('softmax', 'f16', x).values;
+    expect(r[0]).toBe(r[1]);
+    expect(run('softmax', 'f16', x, [nextDown(F, r[0]), r[1]]).findings).toEqual([]);
+  });
+});

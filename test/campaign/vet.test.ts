@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { cli } from './_cli.js';
+
+const mod = (name: string) => fileURLToPath(new URL(`../fixtures/modules/${name}`, import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'lf-vet-'));
+
+interface VetJson {
+  schema: string;
+  verdict: string;
+  seed: number;
+  hash: string | null;
+  findings: { kind: string; input: unknown[]; expected: unknown[]; actual: unknown[] | null; replay: string }[];
+}
+
+function vet(args: string[], name: string): { status: number | null; json: VetJson | undefined; stderr: string; stdout: string } {
+  const file = join(dir, `${name}.json`);
+  const r = cli(['vet', ...args, '--json', file]);
+  let json: VetJson | undefined;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8')) as VetJson;
+  } catch {
+    json = undefined;
+  }
+  return { status: r.status, json, stderr: r.stderr, stdout: r.stdout };
+}
+
+describe('vet MODULE', () => {
+  it('fails the naive f64 softmax with a shrunk overflow counterexample of at most 2 elements', () => {
+    const r = vet([mod('naive.mjs'), '--seed', '1', '--runs', '100'], 'naive');
+    expect(r.status).toBe(1);
+    expect(r.json!.schema).toBe('logitfuzz/vet@1');
+    expect(r.json!.verdict).toBe('fail');
+    expect(r.json!.hash).toMatch(/^[0-9a-f]{64}$/);
+    const overflow = r.json!.findings.find((f) => f.kind === 'overflow')!;
+    expect(overflow.input.length).toBeLessThanOrEqual(2);
+    // the shrunk input really is past the f64 exp threshold, and the replay command reproduces it
+    expect(Math.max(...overflow.input.map(Number))).toBeGreaterThan(709.782712893384);
+    expect(overflow.replay).toContain('logitfuzz replay --module');
+    const replay = cli(['replay', '--module', mod('naive.mjs'), '--x', JSON.stringify(overflow.input)]);
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toMatch(/overflow/);
+  });
+
+  it('passes the max-shifted softmax', () => {
+    const r = vet([mod('maxShifted.mjs'), '--seed', '1', '--runs', '150'], 'shifted');
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.json!.verdict).toBe('pass');
+    expect(r.json!.findings.filter((f) => f.kind !== 'special')).toEqual([]);
+  });
+
+  const faults: [string, string][] = [
+    ['hang.mjs', 'timeout'],
+    ['neverResolves.mjs', 'timeout'],
+    ['throws.mjs', 'crash'],
+    ['rejects.mjs', 'crash'],
+    ['wrongLength.mjs', 'shape'],
+    ['exits.mjs', 'crash'],
+    ['mutates.mjs', 'mutation'],
+  ];
+  for (const [file, kind] of faults) {
+    it(`records ${file} as a ${kind} finding and exits 1 without hanging`, () => {
+      const r = vet([mod(file), '--seed', '2', '--runs', '6', '--timeout', '500', '--shrink-evals', '3'], file);
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.json!.findings.map((f) => f.kind)).toContain(kind);
+    });
+  }
+
+  for (const [file, pattern] of [
+    ['nothere.mjs', /module not found/],
+    ['noExport.mjs', /no export 'softmax' or 'default'.*notSoftmax/],
+    ['syntaxError.mjs', /syntax error/],
+    ['throwsAtImport.mjs', /threw while being imported: cannot initialise/],
+  ] as const) {
+    it(`exits 2 with a one-line message for ${file}`, () => {
+      const r = cli(['vet', mod(file)]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});
+
+describe('vet --exec', () => {
+  const program = mod('exec_softmax.mjs');
+  it('vets a JSON-lines program: naive fails with an overflow counterexample', () => {
+    const r = vet(['--exec', `${JSON.stringify(process.execPath)} ${JSON.stringify(program)} naive`, '--seed', '4', '--runs', '80'], 'exec-naive');
+    expect(r.status, r.stderr).toBe(1);
+    const overflow = r.json!.findings.find((f) => f.kind === 'overflow');
+    expect(overflow).toBeDefined();
+    expect(overflow!.input.length).toBeLessThanOrEqual(2);
+  });
+  it('vets a JSON-lines program: max-shifted passes', () => {
+    const r = vet(['--exec', `${JSON.stringify(process.execPath)} ${JSON.stringify(program)}`, '--seed', '4', '--runs', '80', '--specials', 'skip'], 'exec-shifted');
+    expect(r.status, r.stdout).toBe(0);
+  });
+});
