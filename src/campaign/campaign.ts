@@ -6,7 +6,7 @@ import { failsVerdict, type FindingKind } from '../metrics/findings.js';
 import { needsLabel, type Op } from '../oracle/ops.js';
 import { CASES_SCHEMA, RUN_SCHEMA, type CounterexampleRecord, type FindingRecord, type ImplementationRecord, type RunRecord } from '../report/schema.js';
 import { addOutcome, emptyAggregate, HIST_EDGES, LENGTH_EDGES, MAP_EDGES, quantile, type Cell, type Counterexample, type ImplAggregate } from './aggregate.js';
-import { caseAt, groupsOf, inShard, type CaseSpace } from './cases.js';
+import { caseAt, groupsOf, inShard, probeCount, type CaseSpace } from './cases.js';
 import type { ImplSpec } from './implSpec.js';
 import { WorkerPool, type CaseResult } from './pool.js';
 import type { FindingData, ImplOutcome, JudgeOptions } from './protocol.js';
@@ -46,6 +46,8 @@ export interface CampaignOptions {
   readonly version: string;
   readonly commit?: string;
   readonly environment: Record<string, string>;
+  /** Run the fixed probes before the random cases. @defaultValue true */
+  readonly probes?: boolean;
   /** Consecutive timeouts after which an implementation is dropped (circuit breaker). @defaultValue 3 */
   readonly breakerTimeouts?: number;
   readonly onProgress?: (p: Progress) => void;
@@ -202,7 +204,7 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
     const availability = await pool.start();
     const available = o.meta.filter((m) => availability[m.name]?.available);
     const groups = groupsOf(available);
-    const space: CaseSpace = { seed: o.seed, groups, constraints: { minLength: o.minLength, maxLength: o.maxLength, specials: o.judge.specials !== 'skip' } };
+    const space: CaseSpace = { seed: o.seed, groups, constraints: { minLength: o.minLength, maxLength: o.maxLength, specials: o.judge.specials !== 'skip' }, probes: o.probes ?? true };
     const aggs = new Map<string, ImplAggregate>(available.map((m) => [m.name, emptyAggregate()]));
     const implsOf = new Map<string, string[]>();
     for (const m of available) {
@@ -242,7 +244,7 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
     const breaker = o.breakerTimeouts ?? 3;
     const timeoutsInARow = new Map<string, number>();
     const tripped = new Map<string, number>();
-    const total = o.runs === null || groups.length === 0 ? null : o.runs * groups.length;
+    const total = o.runs === null || groups.length === 0 ? null : probeCount(space) + o.runs * groups.length;
     const deadline = o.timeLimitS === null ? Infinity : t0 + o.timeLimitS * 1000;
     const worst: Record<string, number> = {};
     let next = 0;

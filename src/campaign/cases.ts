@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { FORMAT_NAMES, type FormatName } from '../formats/types.js';
-import { logits, type LogitCase, type LogitsConstraints } from '../generators/index.js';
+import { logits, probes, type LogitCase, type LogitsConstraints } from '../generators/index.js';
 import { OPS, type Op } from '../oracle/ops.js';
 import type { CaseInput } from './protocol.js';
 import { deriveSeed } from './seed.js';
@@ -22,20 +22,55 @@ export interface CaseSpace {
   readonly seed: number;
   readonly groups: readonly Group[];
   readonly constraints: Omit<LogitsConstraints, 'format' | 'op'>;
+  /** Run each group's fixed probes (generators/probes.ts) before its random cases. */
+  readonly probes: boolean;
+}
+
+const probeCache = new WeakMap<CaseSpace, LogitCase[][]>();
+
+function probesOf(space: CaseSpace): LogitCase[][] {
+  let p = probeCache.get(space);
+  if (!p) {
+    const maxLen = space.constraints.maxLength ?? 64;
+    const minLen = space.constraints.minLength ?? 1;
+    p = space.groups.map((g) => (space.probes ? probes(g.format, g.op).filter((c) => c.x.length >= minLen && (c.x.length <= maxLen || c.x.length <= 4096)) : []));
+    probeCache.set(space, p);
+  }
+  return p;
+}
+
+/** Number of probe cases: the campaign's ids 0 … probeCount − 1. */
+export function probeCount(space: CaseSpace): number {
+  return probesOf(space).reduce((s, p) => s + p.length, 0);
 }
 
 const arbCache = new WeakMap<CaseSpace, Map<string, fc.Arbitrary<LogitCase>>>();
 
 /**
- * Case `id` of the campaign. Ids interleave the groups (id mod G picks the group, id div G the
- * case within it), so a prefix of ids covers every group evenly — which is what a time limit
- * cuts. Case j of a group is the single sample of `logits(...)` under seed
- * deriveSeed(seed, op, format, j): independent of every other case, of workers and of shards.
+ * Case `id` of the campaign. The first ids are the groups' probes, group after group (fixed
+ * inputs; see generators/probes.ts). The random ids after them interleave the groups (id mod G
+ * picks the group, id div G the case within it), so a prefix of ids covers every group evenly —
+ * which is what a time limit cuts. Random case j of a group is the single sample of `logits(...)`
+ * under seed deriveSeed(seed, op, format, j): independent of every other case, of workers and of
+ * shards.
+ *
+ * Notes: the stagnation probes (f16: 2048 and 4096 equal logits; bf16: 256, 512) are longer than
+ * the default maxLength; they are kept because their oracle is exact and cheap.
  */
 export function caseAt(space: CaseSpace, id: number): CaseInput {
   const G = space.groups.length;
-  const g = space.groups[id % G];
-  const j = Math.floor(id / G);
+  const ps = probesOf(space);
+  let rest = id;
+  for (let gi = 0; gi < G; gi++) {
+    if (rest < ps[gi].length) {
+      const p = ps[gi][rest];
+      const g = space.groups[gi];
+      return { id, op: g.op, format: g.format, region: p.region, x: Float64Array.from(p.x), label: p.label };
+    }
+    rest -= ps[gi].length;
+  }
+  const g = space.groups[rest % G];
+  const j = Math.floor(rest / G);
   const key = `${g.op}/${g.format}`;
   let arbs = arbCache.get(space);
   if (!arbs) arbCache.set(space, (arbs = new Map()));

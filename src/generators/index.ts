@@ -20,3 +20,4 @@ export { subnormalLogits } from './subnormalLogits.js';
 export { specialsLogits } from './specialsLogits.js';
 export { bitsLogits } from './bitsLogits.js';
 export { benignLogits } from './benignLogits.js';
+export { probes } from './probes.js';

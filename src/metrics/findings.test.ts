@@ -227,16 +227,37 @@ describe('case-level checks after the elements', () => {
   });
 
   it('argmax: the largest output not at the largest logit; ties aside', () => {
-    const j = run('softmax', 'f64', [1, 0], [0.25, 0.75], { budget: Infinity });
+    // relative errors stay below 1 (which always fails, whatever the budget): only argmax is at fault
+    const j = run('softmax', 'f64', [1, 0], [0.49, 0.51], { budget: Infinity });
     expect(kinds(j)).toEqual(['argmax@-1']);
-    expect(j.findings[0].diagnosis).toBe('largest output 0.75 at 1 (logit 0), but the max logit 1 is at 0 (output 0.25)');
+    expect(j.findings[0].diagnosis).toBe('largest output 0.51 at 1 (logit 0), but the max logit 1 is at 0 (output 0.49)');
     expect(run('softmax', 'f64', [1, 1], [0.5, 0.5]).findings).toEqual([]);
-    expect(kinds(run('log_softmax', 'f64', [1, 0], [-1, -0.5], { budget: Infinity }))).toEqual(['argmax@-1']);
+    expect(kinds(run('log_softmax', 'f64', [1, 0], [-0.5, -0.45], { budget: Infinity }))).toEqual(['argmax@-1']);
     // a tie in the reference: the format cannot order the two, so neither can the check
     const F = formatSpec('f16');
     const x = [1, nextDown(F, 1)];
     const r = oracle('softmax', 'f16', x).values;
     expect(r[0]).toBe(r[1]);
     expect(run('softmax', 'f16', x, [nextDown(F, r[0]), r[1]]).findings).toEqual([]);
+  });
+});
+
+describe('the always-fail rule: a relative error of 1 or more', () => {
+  it('flags a zero gradient at the label where softmax − 1 is tiny but normal, whatever the absolute budget allows', async () => {
+    const { oracle } = await import('../oracle/oracle.js');
+    const x = [0, -40];
+    const ref = oracle('cross_entropy_grad', 'f64', x, 0).values;
+    const j = judge({ op: 'cross_entropy_grad', format: 'f64', x, label: 0, actual: [0, ref[1]], reference: ref });
+    expect(j.findings.map((f) => f.kind)).toEqual(['underflow']);
+    expect(j.budget![0]).toBeGreaterThan(j.ulps![0]); // the budget alone would have let it pass
+  });
+  it('decides |a − r| ≥ |r| exactly and spares subnormal references', async () => {
+    const { relativeErrorAtLeastOne } = await import('./findings.js');
+    const mn = 2 ** -1022;
+    expect(relativeErrorAtLeastOne(mn, 2, 1)).toBe(true);
+    expect(relativeErrorAtLeastOne(mn, 1.9999999999999998, 1)).toBe(false);
+    expect(relativeErrorAtLeastOne(mn, -1e-300, 1e-300)).toBe(true);
+    expect(relativeErrorAtLeastOne(mn, 0, 5e-324)).toBe(false);
+    expect(relativeErrorAtLeastOne(mn, 0, -1)).toBe(true);
   });
 });

@@ -108,16 +108,18 @@ export function compactCount(n: number): string {
   return `${Number((n / 1e6).toPrecision(3))}M`;
 }
 
-/** An edge of a bin as text: 0, 1, 16, 2^20, 1e38, ∞. */
+/** An edge of a bin as text: 0, 1, 16, 1e3, 65536, 2^20, 1e38, ∞. */
 export function edgeText(e: JsonNumber): string {
   const v = num(e);
   if (v === Infinity) return '∞';
   if (Number.isNaN(v)) return '?';
+  if (v >= 1000) {
+    const d = Math.log10(v);
+    if (Number.isInteger(d) && 10 ** d === v) return `1e${d}`;
+  }
   if (v >= 1e5) {
     const k = Math.log2(v);
     if (Number.isInteger(k)) return `2^${k}`;
-    const d = Math.log10(v);
-    if (Number.isInteger(d)) return `1e${d}`;
     return v.toExponential(1).replace('e+', 'e');
   }
   return String(v);
