@@ -9,7 +9,7 @@ import { addOutcome, emptyAggregate, HIST_EDGES, LENGTH_EDGES, MAP_EDGES, quanti
 import { caseAt, groupsOf, inShard, probeCount, type CaseSpace } from './cases.js';
 import type { ImplSpec } from './implSpec.js';
 import { WorkerPool, type CaseResult } from './pool.js';
-import type { FindingData, ImplOutcome, JudgeOptions } from './protocol.js';
+import type { CaseInput, FindingData, ImplOutcome, JudgeOptions } from './protocol.js';
 import { shrinkCounterexample } from './shrink.js';
 
 /** What the campaign needs to know of an implementation besides how to load it. */
@@ -46,6 +46,8 @@ export interface CampaignOptions {
   readonly version: string;
   readonly commit?: string;
   readonly environment: Record<string, string>;
+  /** Explicit cases (for `score`): run these instead of generating; ids are their positions. */
+  readonly cases?: readonly CaseInput[];
   /** Run the fixed probes before the random cases. @defaultValue true */
   readonly probes?: boolean;
   /** Consecutive timeouts after which an implementation is dropped (circuit breaker). @defaultValue 3 */
@@ -244,7 +246,7 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
     const breaker = o.breakerTimeouts ?? 3;
     const timeoutsInARow = new Map<string, number>();
     const tripped = new Map<string, number>();
-    const total = o.runs === null || groups.length === 0 ? null : probeCount(space) + o.runs * groups.length;
+    const total = o.cases ? o.cases.length : o.runs === null || groups.length === 0 ? null : probeCount(space) + o.runs * groups.length;
     const deadline = o.timeLimitS === null ? Infinity : t0 + o.timeLimitS * 1000;
     const worst: Record<string, number> = {};
     let next = 0;
@@ -266,7 +268,7 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
       while (inFlight.size < limit) {
         const id = nextId();
         if (id === null) break;
-        const c = caseAt(space, id);
+        const c = o.cases ? { ...o.cases[id], id } : caseAt(space, id);
         const impls = (implsOf.get(`${c.op}/${c.format}`) ?? []).filter((n) => !tripped.has(n));
         const p = pool.run(c, impls, o.judge).then((r) => {
           oracleMs += r.oracleMs;

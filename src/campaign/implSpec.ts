@@ -6,12 +6,14 @@ import type { Op } from '../oracle/ops.js';
  * boundary; the worker turns them into `Implementation`s (see resolveImpl.ts).
  * - `builtin`: a zoo implementation by its registry name;
  * - `module`: an ES module's export, the `vet MODULE` case;
- * - `exec`: a program speaking JSON lines on stdin/stdout, the `vet --exec CMD` case.
+ * - `exec`: a program speaking JSON lines on stdin/stdout, the `vet --exec CMD` case;
+ * - `table`: answers computed offline (`cases export`, then `score CASES OUTPUTS`), looked up by input.
  */
 export type ImplSpec =
   | { readonly kind: 'builtin'; readonly name: string }
   | { readonly kind: 'module'; readonly name: string; readonly path: string; readonly exportName?: string; readonly op: Op; readonly format: FormatName }
-  | { readonly kind: 'exec'; readonly name: string; readonly command: string; readonly op: Op; readonly format: FormatName };
+  | { readonly kind: 'exec'; readonly name: string; readonly command: string; readonly op: Op; readonly format: FormatName }
+  | { readonly kind: 'table'; readonly name: string; readonly casesFile: string; readonly outputsFile: string; readonly op: Op; readonly format: FormatName };
 
 export function specName(s: ImplSpec): string {
   return s.name;

@@ -80,8 +80,20 @@ export class WorkerPool {
   /** Starts the workers; resolves with each implementation's availability (from the first worker). */
   async start(): Promise<Record<string, AvailabilityInfo>> {
     for (let i = 0; i < Math.max(1, this.options.workers); i++) this.slots.push(this.spawn());
-    this.availability = await this.slots[0].ready;
-    await Promise.all(this.slots.map((s) => s.ready));
+    // A worker that dies before it is ready (a machine under memory or process pressure) is
+    // replaced, up to twice per slot, before the campaign gives up.
+    const ready = async (i: number): Promise<Record<string, AvailabilityInfo>> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.slots[i].ready;
+        } catch (e) {
+          if (attempt >= 2) throw e;
+          this.slots[i] = this.spawn();
+        }
+      }
+    };
+    const all = await Promise.all(this.slots.map((_, i) => ready(i)));
+    this.availability = all[0];
     return this.availability;
   }
 

@@ -1,4 +1,5 @@
 import { execImplementation } from '../impls/exec.js';
+import { tableImplementation } from '../impls/table.js';
 import { loadUserFunction, userImplementation } from '../impls/load.js';
 import { allImplementations } from '../impls/registry.js';
 import type { Implementation } from '../impls/types.js';
@@ -22,5 +23,7 @@ export async function resolveImpl(spec: ImplSpec): Promise<Implementation> {
       return userImplementation(spec.name, await loadUserFunction(spec.path, spec.op, spec.exportName), spec.op, spec.format, `export of ${spec.path}`);
     case 'exec':
       return execImplementation(spec.name, spec.command, spec.op, spec.format);
+    case 'table':
+      return tableImplementation(spec.name, spec.casesFile, spec.outputsFile, spec.op, spec.format);
   }
 }

@@ -12,6 +12,7 @@ import { InputError, UsageError } from './errors.js';
 import { formatHelp } from './help.js';
 import { write, type Io } from './io.js';
 import { formatSummary } from './summary.js';
+import { REPORT_FLAGS, writeReports } from './reportFlags.js';
 import { logitfuzzVersion } from './version.js';
 
 const FLAGS = {
@@ -21,8 +22,9 @@ const FLAGS = {
   ...CAMPAIGN_FLAGS,
   runs: { ...CAMPAIGN_FLAGS.runs, default: 25 },
   shard: { type: 'string', value: 'I/N', help: 'run only shard I of N (cases partitioned deterministically; join with merge)' },
-  out: { type: 'string', default: 'reports/latest', value: 'DIR', help: 'output folder: results.json and cases.jsonl' },
+  out: { type: 'string', default: 'reports/latest', value: 'DIR', help: 'output folder: results.json, cases.jsonl and index.html (the HTML report)' },
   resume: { type: 'boolean', help: 'continue an interrupted run in --out with the same options (no case lost or repeated)' },
+  ...REPORT_FLAGS,
 } as const;
 
 export function replayFor(impl: string, x: number[], label: number | undefined): string {
@@ -36,7 +38,7 @@ export const runCommand: Command = {
   summary: 'fuzz the built-in zoo; write results.json and cases.jsonl',
   help: formatHelp({
     name: 'run',
-    synopsis: '[--impl GLOB] [--op OP] [--format F] [--runs N | --time-limit S] [--seed N] [--shard I/N] [--out DIR] [--resume]',
+    synopsis: '[--impl GLOB] [--op OP] [--format F] [--runs N | --time-limit S] [--seed N] [--shard I/N] [--out DIR] [--resume] [--html FILE] [--junit FILE] [--markdown FILE]',
     description: [
       'Fuzzes the built-in implementations with extreme logits, judges every output against the correctly rounded oracle, shrinks each finding to a minimal counterexample, prints a summary and writes DIR/results.json (schema logitfuzz/run@1) and DIR/cases.jsonl (one line per case, written as cases finish).',
       'Exit code 1 when an implementation’s verdict differs from what it is expected to do (the naive formulas are expected to fail).',
@@ -83,7 +85,8 @@ export const runCommand: Command = {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'results.json'), JSON.stringify(record, null, 1) + '\n');
     await write(io.stdout, formatSummary(record));
-    await write(io.stdout, `\nwrote ${join(flags.out, 'results.json')} and ${join(flags.out, 'cases.jsonl')} (seed ${seed})\n`);
+    const reports = await writeReports(io, record, { index: join(flags.out, 'index.html'), html: flags.html, junit: flags.junit, markdown: flags.markdown });
+    await write(io.stdout, `\nwrote ${join(flags.out, 'results.json')}, ${join(flags.out, 'cases.jsonl')}${reports.length ? `, ${reports.join(', ')}` : ''} (seed ${seed})\n`);
     const unexpected = record.implementations.filter((i) => i.verdict !== 'unavailable' && i.verdict !== i.expected);
     if (unexpected.length) {
       await write(io.stdout, `verdicts differing from expected: ${unexpected.map((i) => `${i.name} (${i.verdict}, expected ${i.expected})`).join(', ')}\n`);

@@ -4,7 +4,7 @@ import { contentHash, LoadError } from '../impls/load.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
 import { randomSeed } from '../campaign/seed.js';
 import { encodeVector } from '../formats/jsonNumber.js';
-import { VET_SCHEMA } from '../report/schema.js';
+import { VET_SCHEMA, type RunRecord } from '../report/schema.js';
 import { parseArgs } from './args.js';
 import { baseEnvironment, CAMPAIGN_FLAGS, defaultWorkers, gitCommit, OP_FLAG, FORMAT_FLAG, shellQuote } from './campaignFlags.js';
 import type { Command } from './command.js';
@@ -13,6 +13,7 @@ import { formatHelp } from './help.js';
 import { write } from './io.js';
 import { campaign } from './run.js';
 import { formatSummary } from './summary.js';
+import { REPORT_FLAGS, writeReports } from './reportFlags.js';
 import { logitfuzzVersion } from './version.js';
 import type { Op } from '../oracle/ops.js';
 import type { FormatName } from '../formats/types.js';
@@ -25,6 +26,7 @@ const FLAGS = {
   ...CAMPAIGN_FLAGS,
   runs: { ...CAMPAIGN_FLAGS.runs, default: 200 },
   json: { type: 'string', value: 'FILE', help: 'write the verdict as JSON (schema logitfuzz/vet@1)' },
+  ...REPORT_FLAGS,
 } as const;
 
 /** The `vet@1` document (DESIGN.md). */
@@ -53,12 +55,42 @@ export interface VetRecord {
   readonly stats: { cases: number; passes: number; findingCounts: Record<string, number>; maxUlps: unknown; p99Ulps: unknown; meanBits: number; wallMs: number };
 }
 
+/** The `vet@1` document of a one-implementation campaign record (vet and score write the same JSON). */
+export function toVetRecord(record: RunRecord, meta: { op: Op; format: FormatName; module: string | null; exec: string | null; hash: string | null }): VetRecord {
+  const impl = record.implementations[0];
+  const seed = record.seed;
+  return {
+    schema: VET_SCHEMA,
+    verdict: impl.verdict === 'fail' ? 'fail' : 'pass',
+    op: meta.op,
+    format: meta.format,
+    module: meta.module,
+    exec: meta.exec,
+    hash: meta.hash,
+    seed,
+    logitfuzzVersion: record.logitfuzzVersion,
+    findings: Object.values(impl.counterexamples).map((c) => ({
+      kind: c.finding.kind,
+      input: c.input,
+      ...(c.label !== undefined ? { label: c.label } : {}),
+      expected: c.expected,
+      actual: c.actual,
+      ulps: c.finding.ulps,
+      index: c.finding.index,
+      diagnosis: c.finding.diagnosis,
+      seed,
+      replay: c.replay,
+    })),
+    stats: { cases: impl.cases, passes: impl.passes, findingCounts: { ...impl.findingCounts }, maxUlps: impl.ulp.max, p99Ulps: impl.ulp.p99, meanBits: impl.ulp.meanBits, wallMs: record.timing.wallMs },
+  };
+}
+
 export const vetCommand: Command = {
   name: 'vet',
   summary: 'fuzz one softmax (an ES module or, with --exec, a program in any language)',
   help: formatHelp({
     name: 'vet',
-    synopsis: 'MODULE [--export NAME] [--op OP] [--format F] [--runs N] [--seed N] [--json FILE] | --exec CMD …',
+    synopsis: 'MODULE [--export NAME] [--op OP] [--format F] [--runs N] [--seed N] [--json FILE] [--html FILE] [--junit FILE] [--markdown FILE] | --exec CMD …',
     description: [
       "Loads an ES module (.js, .mjs or .ts) whose export is (x: Float64Array | Float32Array, label?) => ArrayLike<number> | number | Promise<…> (Float32Array when --format f32), fuzzes it with extreme logits against the correctly rounded oracle, and prints a verdict with each finding kind's minimal counterexample and a replay command. The module runs in worker processes: if it hangs, throws, exits or crashes, that is a finding, and the run goes on.",
       'With --exec CMD, the program is started once and spoken to in JSON lines: logitfuzz writes {"id","op","format","x","label"}, the program answers {"id","y"} (numbers as plain JSON, or "inf", "-inf", "nan", "-0").',
@@ -120,31 +152,9 @@ export const vetCommand: Command = {
     const impl = record.implementations[0];
     if (impl.verdict === 'unavailable') throw new InputError(`cannot run ${modulePath ?? flags.exec}: ${impl.unavailableReason}`);
     await write(io.stdout, formatSummary(record));
-    const vet: VetRecord = {
-      schema: VET_SCHEMA,
-      verdict: impl.verdict,
-      op,
-      format,
-      module: modulePath ? resolve(modulePath) : null,
-      exec: flags.exec ?? null,
-      hash,
-      seed,
-      logitfuzzVersion: record.logitfuzzVersion,
-      findings: Object.values(impl.counterexamples).map((c) => ({
-        kind: c.finding.kind,
-        input: c.input,
-        ...(c.label !== undefined ? { label: c.label } : {}),
-        expected: c.expected,
-        actual: c.actual,
-        ulps: c.finding.ulps,
-        index: c.finding.index,
-        diagnosis: c.finding.diagnosis,
-        seed,
-        replay: c.replay,
-      })),
-      stats: { cases: impl.cases, passes: impl.passes, findingCounts: { ...impl.findingCounts }, maxUlps: impl.ulp.max, p99Ulps: impl.ulp.p99, meanBits: impl.ulp.meanBits, wallMs: record.timing.wallMs },
-    };
+    const vet = toVetRecord(record, { op, format, module: modulePath ? resolve(modulePath) : null, exec: flags.exec ?? null, hash });
     if (flags.json) writeFileSync(flags.json, JSON.stringify(vet, null, 1) + '\n');
+    await writeReports(io, record, { html: flags.html, junit: flags.junit, markdown: flags.markdown });
     await write(io.stdout, `\nverdict: ${impl.verdict.toUpperCase()} (${impl.cases} cases, seed ${seed})\n`);
     return impl.verdict === 'fail' ? 1 : 0;
   },

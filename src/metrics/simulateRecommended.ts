@@ -14,7 +14,9 @@ export type SumOrder = 'forward' | 'reverse' | 'pairwise';
  *   a = max x, k = first index of a, ê_j = exp(x_j − a) (j ≠ k), s = Σ ê_j,
  *   softmax_i = ê_i/(1 + s) (ê_k = 1), log_softmax_i = (x_i − a) − log1p(s),
  *   logsumexp = a + log1p(s), cross_entropy = (a − x_l) + log1p(s),
- *   cross_entropy_grad = softmax − onehot(l) (softmax_l − 1 rounded once).
+ *   cross_entropy_grad = softmax − onehot(l): softmax_l − 1 rounded once, except at a label on a
+ *   max logit, where it is −s/(1 + s) (softmax_l − 1 would cancel to 0 once s < u: a relative
+ *   error of 1, which always fails, so no stable algorithm may do that).
  *
  * Arithmetic: f64 is plain JS (IEEE binary64) with V8's Math.exp / Math.log1p (fdlibm, < 1 ULP).
  * f32, f16 and bf16 evaluate each operation in binary64 and round once with roundNumber: for
@@ -67,7 +69,8 @@ export function simulateRecommended(op: Op, format: FormatName, x: ArrayLike<num
       return Float64Array.of(R(R(a - x[l]) + L()));
     case 'cross_entropy_grad': {
       const y = softmax();
-      y[l] = R(y[l] - 1);
+      // at a max label the terms other than l sum to s whichever max k is (e_l = e_k = 1)
+      y[l] = x[l] === a ? -R(s / R(1 + s)) : R(y[l] - 1);
       return y;
     }
   }

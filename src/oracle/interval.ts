@@ -1,6 +1,9 @@
 import { Decimal } from 'decimal.js';
 import { roundDecimal } from '../formats/roundDecimal.js';
 import type { FormatSpec } from '../formats/types.js';
+import { decideWith, type Decision, type EndpointArith } from './decide.js';
+
+export type { Decision };
 
 /**
  * Directed-rounding arithmetic at a fixed number of significant decimal digits.
@@ -95,40 +98,20 @@ export function log1pInterval(a: Arith, s: Interval): Interval {
   return { lo: lo.lt(0) ? new a.F(0) : lo, hi };
 }
 
-/** The outcome of trying to round an enclosure into a format. */
-export type Decision = { readonly decided: true; readonly value: number } | { readonly decided: false; readonly nearer: number };
+/** Decimal endpoints: exact comparisons and `roundDecimal`'s exact rounding. */
+export const DECIMAL_ENDPOINTS: EndpointArith<Decimal> = {
+  round: (fmt, e, tie) => roundDecimal(fmt, e, tie),
+  // gte/lte rather than the sign: a floor-rounded exact zero is −0 in decimal.js
+  nonNegative: (e) => e.gte(0),
+  nonPositive: (e) => e.lte(0),
+  isPoint: (lo, hi) => lo.eq(hi),
+  nearer: (fmt, lo, hi) => roundDecimal(fmt, lo.plus(hi).div(2), 'even'),
+};
 
 /**
- * Rounds the value enclosed by `iv` into `fmt`, if the enclosure decides it.
- *
- * Contract: either iv.lo = iv.hi and that is the exact value, or the exact value lies strictly
- * inside (lo, hi). The latter holds for every non-degenerate enclosure the oracle builds, because
- * every such result is irrational while lo and hi are decimal (hence rational): by the
- * Lindemann–Weierstrass theorem, a sum Σ c_j·e^(a_j) with distinct rational a_j, not all zero,
- * and nonzero algebraic c_j is transcendental, and the oracle's results (e^(d_i)/(1+s),
- * d_i − ln(1+s), m + ln(1+s), −s/(1+s) with s = Σ e^(d_j) over at least one d_j ≠ 0) all reduce to
- * such a sum being nonzero. The exact cases (every finite logit equal to the max) are computed
- * with exact operations and come out as lo = hi.
- *
- * Because the value is strictly inside, a midpoint of the format's grid that equals lo (or hi)
- * cannot be the value: the value rounds like a point just above lo (just below hi). So the lower
- * end rounds with ties towards +∞, the upper end with ties towards −∞; when both give the same
- * format value, that value is the correctly rounded result. Zero: a value strictly inside (0, hi)
- * is positive and rounds to +0; inside (lo, 0) negative and rounds to −0; an enclosure straddling
- * zero cannot decide the sign and is undecided. An exact zero is +0 (x − x = +0 in IEEE).
+ * Rounds the value enclosed by `iv` into `fmt`, if the enclosure decides it: `decideWith` (its
+ * contract and proof are there) on decimal endpoints.
  */
 export function decide(fmt: FormatSpec, iv: Interval): Decision {
-  if (iv.lo.eq(iv.hi)) {
-    const v = roundDecimal(fmt, iv.lo, 'even');
-    return { decided: true, value: v === 0 ? 0 : v };
-  }
-  const a = roundDecimal(fmt, iv.lo, 'up');
-  const b = roundDecimal(fmt, iv.hi, 'down');
-  if (a === b) {
-    if (a !== 0) return { decided: true, value: a };
-    // gte/lte rather than the sign: a floor-rounded exact zero is −0 in decimal.js
-    if (iv.lo.gte(0)) return { decided: true, value: 0 };
-    if (iv.hi.lte(0)) return { decided: true, value: -0 };
-  }
-  return { decided: false, nearer: roundDecimal(fmt, iv.lo.plus(iv.hi).div(2), 'even') };
+  return decideWith(DECIMAL_ENDPOINTS, fmt, iv.lo, iv.hi);
 }

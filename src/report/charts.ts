@@ -139,7 +139,7 @@ export function chartDefs(r: RunRecord): string {
 }
 
 /** ULP-error histogram with a logarithmic count axis: one `rect.bar` per non-empty bin. */
-export function histogramSvg(hist: readonly number[], edges: readonly JsonNumber[]): string {
+export function histogramSvg(hist: readonly number[], edges: readonly JsonNumber[], tips = true): string {
   const g = histGeom(edges);
   const max = Math.max(1, ...hist);
   const lmax = Math.log10(1 + max);
@@ -158,7 +158,8 @@ export function histogramSvg(hist: readonly number[], edges: readonly JsonNumber
     if (!c || b >= g.n) return;
     const cls = b === 0 ? 'bar b0' : num(edges[b]) === Infinity ? 'bar bi' : 'bar';
     const top = y(c);
-    s += `<rect class="${cls}" x="${(g.x(b) + 0.5).toFixed(1)}" y="${top.toFixed(1)}" width="${Math.max(1, g.bw - 1).toFixed(1)}" height="${(HT + HPH - top).toFixed(1)}"><title>${e(`${ulpBinText(edges, b)}: ${c} case${c === 1 ? '' : 's'} (${((acc / total) * 100).toFixed(1)}% of cases at most this)`)}</title></rect>`;
+    const rect = `<rect class="${cls}" x="${(g.x(b) + 0.5).toFixed(1)}" y="${top.toFixed(1)}" width="${Math.max(1, g.bw - 1).toFixed(1)}" height="${(HT + HPH - top).toFixed(1)}"`;
+    s += tips ? `${rect}><title>${e(`${ulpBinText(edges, b)}: ${c} case${c === 1 ? '' : 's'} (${((acc / total) * 100).toFixed(1)}% of cases at most this)`)}</title></rect>` : `${rect}/>`;
   });
   return `${s}</svg>`;
 }
@@ -216,7 +217,7 @@ function cellTitle(what: string, c: CellRecord): string {
  * coloured by its worst failing finding kind (opacity: the share of failing cases), green by its
  * worst error when nothing failed; the text is failing/cases.
  */
-export function errorMapSvg(map: Readonly<Record<string, CellRecord>>, edges: readonly JsonNumber[], r: Pick<RunRecord, 'config'>): string {
+export function errorMapSvg(map: Readonly<Record<string, CellRecord>>, edges: readonly JsonNumber[], r: Pick<RunRecord, 'config'>, tips = true): string {
   const n = Math.max(1, edges.length);
   const W = ML + n * MCW + 8;
   const H = MT + n * MCH + MB;
@@ -232,15 +233,19 @@ export function errorMapSvg(map: Readonly<Record<string, CellRecord>>, edges: re
     const st = cellStyle(c, r);
     const label = c.failures > 0 ? `${compactCount(c.failures)}/${compactCount(c.cases)}` : compactCount(c.cases);
     const light = c.failures > 0 && st.opacity > 0.6 && st.kind !== 'argmax' && st.kind !== 'nondeterministic' && st.kind !== 'sum' && st.kind !== 'ulp';
-    s += `<g><rect class="cell" x="${x + 1}" y="${y + 1}" width="${MCW - 2}" height="${MCH - 2}" fill="${st.fill}" fill-opacity="${st.opacity.toFixed(2)}"/><text class="ct${light ? ' light' : ''}" x="${x + MCW / 2}" y="${y + MCH / 2 + 3}">${e(label)}</text><title>${e(cellTitle(`|logit| ${binLabel(edges, i)}, spread ${binLabel(edges, j)}`, c))}</title></g>`;
+    const rect = `<rect class="cell" x="${x + 1}" y="${y + 1}" width="${MCW - 2}" height="${MCH - 2}" fill="${st.fill}"${opacityAttr(st.opacity)}`;
+    s += tips ? `${rect}><title>${e(cellTitle(`|logit| ${binLabel(edges, i)}, spread ${binLabel(edges, j)}`, c))}</title></rect>` : `${rect}/>`;
+    s += `<text class="ct${light ? ' light' : ''}" x="${x + MCW / 2}" y="${y + MCH / 2 + 3}">${e(label)}</text>`;
   }
   return `${s}</svg>`;
 }
 
+const opacityAttr = (o: number) => (o >= 0.995 ? '' : ` fill-opacity="${o.toFixed(2)}"`);
+
 const lengthBarWidth = (n: number) => Math.max(14, Math.min(28, Math.floor(420 / n)));
 
 /** Error against vector length: one `rect.lbar` per length bin with cases; height = worst bits of error, log2(1 + ulps). */
-export function lengthSvg(cells: Readonly<Record<string, CellRecord>>, edges: readonly JsonNumber[], r: Pick<RunRecord, 'config'>): string {
+export function lengthSvg(cells: Readonly<Record<string, CellRecord>>, edges: readonly JsonNumber[], r: Pick<RunRecord, 'config'>, tips = true): string {
   const n = Math.max(1, edges.length);
   const bw = lengthBarWidth(n);
   const W = LL + n * bw + LR;
@@ -253,9 +258,9 @@ export function lengthSvg(cells: Readonly<Record<string, CellRecord>>, edges: re
     const top = Math.min(y(bitsOf(c.maxUlps)), LT + LPH - 2);
     const st = cellStyle(c, r);
     const x = LL + b * bw;
-    s += `<g><rect class="lbar" x="${x + 2}" y="${top.toFixed(1)}" width="${bw - 4}" height="${(LT + LPH - top).toFixed(1)}" fill="${st.fill}" fill-opacity="${st.opacity.toFixed(2)}"/>`;
+    const rect = `<rect class="lbar" x="${x + 2}" y="${top.toFixed(1)}" width="${bw - 4}" height="${(LT + LPH - top).toFixed(1)}" fill="${st.fill}"${opacityAttr(st.opacity)}`;
+    s += tips ? `${rect}><title>${e(cellTitle(`length ${binLabel(edges, b)}`, c))}</title></rect>` : `${rect}/>`;
     if (c.failures > 0) s += `<text class="ct" x="${x + bw / 2}" y="${(top - 3).toFixed(1)}">${e(compactCount(c.failures))}</text>`;
-    s += `<title>${e(cellTitle(`length ${binLabel(edges, b)}`, c))}</title></g>`;
   }
   return `${s}</svg>`;
 }

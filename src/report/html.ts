@@ -41,7 +41,8 @@ th{font-weight:600;background:var(--soft)}td.n,th.n{text-align:right;font-varian
 .banner{padding:10px 14px;border-radius:6px;margin:12px 0;font-weight:600}
 .banner.ok{background:#e6f4ea;color:#0d5323}.banner.bad{background:#fde7e7;color:#8a1c1c}
 .howto{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:8px 16px;margin:12px 0}
-.howto summary{font-weight:600;cursor:pointer}.howto li{margin:3px 0}
+.howto summary{font-weight:600;cursor:pointer}.howto li{margin:3px 0}.howto ul{margin:6px 0;padding-left:20px}
+.kinds{columns:2 420px;column-gap:24px;margin:8px 0 4px}.kinds>div{break-inside:avoid;margin:2px 0}
 .badge{display:inline-block;min-width:44px;text-align:center;padding:1px 6px;border-radius:10px;font-size:12px;font-weight:700;color:#fff}
 .badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.unavailable{background:var(--na)}
 .exp{font-size:12px;font-weight:600}.exp.ok{color:var(--pass)}.exp.bad{color:var(--fail)}
@@ -90,9 +91,9 @@ function expectation(i: ImplementationRecord): string {
   return i.expected === 'fail' ? `<span class="exp ok">✓ known bad, as expected</span>` : `<span class="exp ok">✓ as expected</span>`;
 }
 
-function chips(i: ImplementationRecord, r: RunRecord): string {
+function chips(i: ImplementationRecord, r: RunRecord, compact = false): string {
   return orderKinds(Object.keys(i.findingCounts))
-    .map((k) => `<span class="chip ${kindClass(k)}${kindFails(k, r) ? '' : ' soft'}" title="${e(`${k}: ${KIND_MEANING[k] ?? 'finding'} — in ${i.findingCounts[k]} of ${i.cases} cases${kindFails(k, r) ? '' : ' (does not fail the verdict under --specials ' + r.config.specials + ')'}`)}">${e(k)} ${e(compactCount(i.findingCounts[k]))}</span>`)
+    .map((k) => `<span class="chip ${kindClass(k)}${kindFails(k, r) ? '' : ' soft'}"${compact ? '' : ` title="${e(`${k}: ${KIND_MEANING[k] ?? 'finding'} — in ${i.findingCounts[k]} of ${i.cases} cases${kindFails(k, r) ? '' : ' (does not fail the verdict under --specials ' + r.config.specials + ')'}`)}"`}>${e(k)} ${e(compactCount(i.findingCounts[k]))}</span>`)
     .join('');
 }
 
@@ -126,7 +127,7 @@ function cexLink(i: ImplementationRecord, index: number, kinds: readonly string[
   const k = kinds.find((q) => i.counterexamples[q]);
   if (!k) return '';
   const c = i.counterexamples[k];
-  return ` — e.g. <a href="#${implId(index)}-${kindAnchor(k)}">${e(k)}</a>: ${e(c.finding.diagnosis)}`;
+  return ` — e.g. <a href="#${implId(index)}-${kindAnchor(k)}">${e(k)}</a>: ${e(cut(c.finding.diagnosis, 140))}`;
 }
 
 const kindAnchor = (k: string) => k.replace(/[^a-z0-9-]/gi, '_');
@@ -198,37 +199,42 @@ function claimsTable(claims: readonly Claim[]): string {
 // counterexamples
 
 /** A vector with the finding's element marked; long vectors are cut (the replay command has all of it). */
-function vectorHtml(v: readonly JsonNumber[] | null, mark: number): string {
+function vectorHtml(v: readonly JsonNumber[] | null, mark: number, max: number): string {
   if (v === null) return '<span class="muted">no answer</span>';
-  const max = 24;
   const shown = v.length <= max ? v : v.slice(0, max);
   const items = shown.map((x, k) => (k === mark ? `<mark>${e(JSON.stringify(x))}</mark>` : e(JSON.stringify(x))));
   const more = v.length > max ? `, … ${v.length - max} more` : '';
   return `<code>[${items.join(', ')}${more}]</code>`;
 }
 
-const MAX_REPLAY = 4000;
+const MAX_REPLAY = 16384;
+/** Counterexamples shown in full per implementation on a compact page. */
+const COMPACT_CEX = 4;
+const cut = (t: string, n: number) => (t.length > n ? `${t.slice(0, n)}…` : t);
 
-function counterexampleHtml(i: ImplementationRecord, index: number, kind: string, c: CounterexampleRecord): string {
+function counterexampleHtml(i: ImplementationRecord, index: number, kind: string, c: CounterexampleRecord, compact: boolean): string {
+  const vmax = compact ? 6 : 12;
   const f = c.finding;
   const mark = f.index;
   const count = i.findingCounts[kind] ?? 0;
   const ulps = f.ulps === null ? '' : ` · error ${e(formatUlps(f.ulps))} ulps`;
   const at = f.index >= 0 ? ` · at element ${f.index}` : ' · whole case';
   const rows = [
-    `<tr><th>input</th><td>${vectorHtml(c.input, -1)}${c.label !== undefined ? ` <span class="muted">label</span> <code>${e(c.label)}</code>` : ''}</td></tr>`,
-    `<tr><th>expected</th><td>${vectorHtml(c.expected, mark)} <span class="muted small">(correctly rounded)</span></td></tr>`,
-    `<tr><th>actual</th><td>${vectorHtml(c.actual, mark)}</td></tr>`,
+    `<tr><th>input</th><td>${vectorHtml(c.input, -1, vmax)}${c.label !== undefined ? ` <span class="muted">label</span> <code>${e(c.label)}</code>` : ''}</td></tr>`,
+    `<tr><th>expected</th><td>${vectorHtml(c.expected, mark, vmax)} <span class="muted small">(correctly rounded)</span></td></tr>`,
+    `<tr><th>actual</th><td>${vectorHtml(c.actual, mark, vmax)}</td></tr>`,
   ];
   if (f.index < 0 && (f.expected !== null || f.actual !== null)) rows.push(`<tr><th>checked</th><td><code>${e(JSON.stringify(f.actual))}</code> <span class="muted small">where</span> <code>${e(JSON.stringify(f.expected))}</code> <span class="muted small">was due</span></td></tr>`);
   const replay =
-    c.replay.length <= MAX_REPLAY
-      ? `<pre class="replay"><code>${e(c.replay)}</code></pre>`
-      : `<p class="small muted">The replay command is ${c.replay.length} characters long; copy it from results.json: implementations[${index}].counterexamples[${e(JSON.stringify(kind))}].replay</p><pre class="replay"><code>${e(c.replay.slice(0, 300))} …</code></pre>`;
+    c.replay.length > (compact ? 400 : MAX_REPLAY)
+      ? `<p class="small muted">Replay: the command is ${c.replay.length} characters long; copy it from results.json, implementations[${index}].counterexamples[${e(JSON.stringify(kind))}].replay</p>`
+      : c.replay.length > 400
+        ? `<details class="replay"><summary class="small">Replay command (${c.replay.length} characters)</summary><pre><code>${e(c.replay)}</code></pre></details>`
+        : `<div class="small muted">Replay:</div><pre class="replay"><code>${e(c.replay)}</code></pre>`;
   const origLen = c.original?.length;
   return `<div class="cex" id="${implId(index)}-${kindAnchor(kind)}"><div><span class="chip ${kindClass(kind)}">${e(kind)}</span> <b>${e(f.diagnosis)}</b></div>
 <div class="small muted">${count} of ${i.cases} cases${at}${ulps} · first seen on case ${e(c.caseId)} (region ${e(c.region)}${origLen !== undefined ? `, ${origLen} logits` : ''}), shrunk to ${c.input.length} logit${c.input.length === 1 ? '' : 's'}</div>
-<table>${rows.join('')}</table><div class="small muted">Replay:</div>${replay}</div>`;
+<table>${rows.join('')}</table>${replay}</div>`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,9 +252,9 @@ function thresholdNote(format: string): string {
   return ` (in ${e(format)}, exp overflows above ${e(Number(t.overflow.toPrecision(6)))} and underflows to 0 below ${e(Number(t.underflow.toPrecision(6)))})`;
 }
 
-function implSection(i: ImplementationRecord, index: number, r: RunRecord): string {
+function implSection(i: ImplementationRecord, index: number, r: RunRecord, compact: boolean): string {
   const open = isUnexpected(i) ? ' open' : '';
-  const head = `<summary>${verdictBadge(i.verdict)} <b>${e(i.name)}</b> ${expectation(i)} <span class="muted small">· ${i.verdict === 'unavailable' ? 'unavailable' : `worst ${e(formatUlps(i.ulp.max))} ulps · ${i.cases} cases`}</span> ${chips(i, r)}</summary>`;
+  const head = `<summary>${verdictBadge(i.verdict)} <b>${e(i.name)}</b> ${expectation(i)} <span class="muted small">· ${i.verdict === 'unavailable' ? 'unavailable' : `worst ${e(formatUlps(i.ulp.max))} ulps · ${i.cases} cases`}</span> ${chips(i, r, compact)}</summary>`;
   let b = `<p><code>${e(i.formula)}</code><br><span class="small muted">op ${e(i.op)} · format ${e(i.format)} · backend ${e(i.backend)} · expected to ${e(i.expected)}${i.expected === 'fail' ? ' (a known-bad formulation kept to show the failure modes)' : ''}</span></p>`;
   if (i.verdict === 'unavailable') {
     b += `<p><b>Not run:</b> ${e(i.unavailableReason ?? 'unavailable')}</p>`;
@@ -266,20 +272,23 @@ function implSection(i: ImplementationRecord, index: number, r: RunRecord): stri
     'time in calls': `${i.timing?.ms ?? 0} ms`,
   });
   b += `<h4>The textbook claims, checked</h4>${claimsTable(claimsOf(i, index, r))}`;
-  b += `<h4>How large the errors are</h4><div class="charts"><figure>${histogramSvg(i.ulp.histogram, r.histogramEdges)}<figcaption>How many cases had each size of error (the largest over the outputs of a case). Green: exact; red: NaN or Inf where a number was due.</figcaption></figure><figure>${cdfSvg(i.ulp.histogram, r.histogramEdges)}<figcaption>Share of cases whose error is at most x ulps: the further left the line reaches 100%, the more accurate.</figcaption></figure></div>`;
-  b += `<h4>Where it breaks</h4><div class="charts"><figure>${errorMapSvg(i.errorMap, r.mapEdges, r)}<figcaption>Each cell collects the cases whose largest |logit| (row) and spread (column) fall in its bins${thresholdNote(i.format)}. Colour: the worst failing finding kind; green: no failing case.</figcaption></figure><figure>${lengthSvg(i.byLength, r.lengthEdges, r)}<figcaption>Worst error by vector length: long vectors stress summation, lengths just past a GPU workgroup size stress reductions.</figcaption></figure></div>`;
+  b += `<h4>How large the errors are</h4><div class="charts"><figure>${histogramSvg(i.ulp.histogram, r.histogramEdges, !compact)}<figcaption>How many cases had each size of error (the largest over the outputs of a case). Green: exact; red: NaN or Inf where a number was due.</figcaption></figure><figure>${cdfSvg(i.ulp.histogram, r.histogramEdges)}<figcaption>Share of cases whose error is at most x ulps: the further left the line reaches 100%, the more accurate.</figcaption></figure></div>`;
+  b += `<h4>Where it breaks</h4><div class="charts"><figure>${errorMapSvg(i.errorMap, r.mapEdges, r, !compact)}<figcaption>Each cell collects the cases whose largest |logit| (row) and spread (column) fall in its bins${thresholdNote(i.format)}. Colour: the worst failing finding kind; green: no failing case.</figcaption></figure><figure>${lengthSvg(i.byLength, r.lengthEdges, r, !compact)}<figcaption>Worst error by vector length: long vectors stress summation, lengths just past a GPU workgroup size stress reductions.</figcaption></figure></div>`;
   const cexs = counterexamplesWorstFirst(i);
-  if (cexs.length) b += `<h4>Counterexamples, worst first (shrunk; one per finding kind)</h4>${cexs.map(({ kind, cex }) => counterexampleHtml(i, index, kind, cex)).join('')}`;
+  // a compact page shows the worst few in full and the others in one line each
+  const full = compact ? cexs.slice(0, COMPACT_CEX) : cexs;
+  const brief = cexs.slice(full.length).map(({ kind, cex }) => `<div class="cex small" id="${implId(index)}-${kindAnchor(kind)}"><span class="chip ${kindClass(kind)}">${e(kind)}</span> ${e(cut(cex.finding.diagnosis, 140))} <span class="muted">(input and replay command in results.json)</span></div>`);
+  if (cexs.length) b += `<h4>Counterexamples, worst first (shrunk; one per finding kind)</h4>${full.map(({ kind, cex }) => counterexampleHtml(i, index, kind, cex, compact)).join('')}${brief.join('')}`;
   else b += `<h4>Counterexamples</h4><p class="muted">none: no finding in ${i.cases} cases</p>`;
   if (i.environment) b += `<h4>Environment</h4>${kvTable(i.environment)}`;
   return `<details class="impl" id="${implId(index)}"${open}>${head}<div class="body">${b}</div></details>`;
 }
 
-function summaryTable(r: RunRecord, rows: { impl: ImplementationRecord; index: number }[]): string {
+function summaryTable(r: RunRecord, rows: { impl: ImplementationRecord; index: number }[], compact: boolean): string {
   const body = rows
     .map(({ impl: i, index }) => {
       const worst = i.verdict === 'unavailable' ? `<span class="muted small">${e(i.unavailableReason ?? '')}</span>` : e(formatUlps(i.ulp.max));
-      return `<tr${isUnexpected(i) ? ' class="unexpected"' : ''}><td><a href="#${implId(index)}">${e(i.name)}</a></td><td>${e(i.format)}</td><td>${e(i.backend)}</td><td>${verdictBadge(i.verdict)}</td><td>${expectation(i)}</td><td class="n">${worst}</td><td>${chips(i, r)}</td><td class="n">${i.cases}</td></tr>`;
+      return `<tr${isUnexpected(i) ? ' class="unexpected"' : ''}><td><a href="#${implId(index)}">${e(i.name)}</a></td><td>${e(i.format)}</td><td>${e(i.backend)}</td><td>${verdictBadge(i.verdict)}</td><td>${expectation(i)}</td><td class="n">${worst}</td><td>${chips(i, r, compact)}</td><td class="n">${i.cases}</td></tr>`;
     })
     .join('');
   return `<table class="summary"><tr><th>implementation</th><th>format</th><th>backend</th><th>verdict</th><th>vs expected</th><th class="n">worst error (ulps)</th><th>findings (cases)</th><th class="n">cases</th></tr>${body}</table>`;
@@ -287,14 +296,12 @@ function summaryTable(r: RunRecord, rows: { impl: ImplementationRecord; index: n
 
 function howToRead(r: RunRecord): string {
   const kinds = orderKinds([...Object.keys(KIND_MEANING), ...r.implementations.flatMap((i) => Object.keys(i.findingCounts))]);
-  const present = new Set(r.implementations.flatMap((i) => Object.keys(i.findingCounts)));
   return `<details class="howto" open><summary>How to read this report</summary><ul>
-<li>logitfuzz feeds each implementation of softmax and its relatives extreme logits (huge, tiny, masked, nearly tied, very long …) and compares every output with the <b>correctly rounded</b> exact result.</li>
-<li>An error is counted in <b>ulps</b> (units in the last place): 0 means the exact result rounded correctly, 1 the neighbouring floating-point number; <b>∞</b> means NaN or ±Inf where a finite number was due. Each implementation is held to the error budget of the recommended stable algorithm for its op, length and format.</li>
-<li><b>Verdict</b>: PASS when no case failed. Some textbook formulas (the naive <code>exp(x_i)/Σexp(x_j)</code> for example) are kept <b>on purpose</b> and are <i>expected to fail</i>; only a verdict that differs from the expected one (red rows, marked ✗) is a problem.</li>
-<li>Click an implementation to open its detail: the claims a textbook makes about it with the evidence, charts of its errors (hover a bar or cell for the numbers), where in input space it breaks, and minimal counterexamples with a command that replays them.</li>
-<li>Finding kinds${present.size ? ' (those in this run are listed first in the summary chips)' : ''}:</li></ul>
-<table class="small">${kinds.map((k) => `<tr><td><span class="chip ${kindClass(k)}">${e(k)}</span></td><td>${e(KIND_MEANING[k] ?? 'a finding kind this version of the report does not describe')}</td></tr>`).join('')}</table></details>`;
+<li>Each implementation of softmax or a relative was fed extreme logits (huge, tiny, masked, nearly tied, very long …), and every output was compared with the <b>correctly rounded</b> exact result.</li>
+<li>Errors are in <b>ulps</b> (units in the last place): 0 is the exact result correctly rounded, 1 the neighbouring floating-point number, <b>∞</b> NaN or ±Inf where a number was due. Each implementation is held to the error budget of the recommended stable algorithm for its op, length and format.</li>
+<li><b>Verdict</b> PASS: no case failed. Some textbook formulas (such as the naive <code>exp(x_i)/Σexp(x_j)</code>) are kept <b>on purpose</b> and are expected to FAIL: only a verdict that differs from the expected one (a red row, marked ✗) is a problem.</li>
+<li>Click an implementation for its detail: the claims a textbook makes about it, checked, with evidence; charts of its errors (hover a bar or a cell for the numbers); where in input space it breaks; minimal counterexamples with a command that replays them.</li></ul>
+<div class="kinds small">${kinds.map((k) => `<div><span class="chip ${kindClass(k)}">${e(k)}</span> ${e(KIND_MEANING[k] ?? 'a finding kind this report does not describe')}</div>`).join('')}</div></details>`;
 }
 
 function envSection(r: RunRecord): string {
@@ -333,11 +340,30 @@ function reproduceSection(r: RunRecord): string {
   return `<h2 id="reproduce">How to reproduce</h2><p>Check out ${r.commit ? `commit <code>${e(r.commit)}</code>` : 'the same version'} and run (the seed makes the cases identical; timing may differ):</p><pre><code>${e(r.command)}</code></pre>${kvTable(conf)}${r.totals.oracleUndetermined ? `<p><b>Note:</b> in ${r.totals.oracleUndetermined} case(s) the oracle could not decide the rounding of some element within its precision cap (those elements hold the nearer candidate).</p>` : ''}`;
 }
 
+/** Options of `renderHtml`. */
+export interface HtmlOptions {
+  /**
+   * Leave out hover details and shorten long vectors and replay commands (results.json keeps
+   * them all). By default the page is compact only when the full page would exceed
+   * HTML_BUDGET_BYTES.
+   */
+  readonly compact?: boolean;
+}
+
+/** Size above which `renderHtml` falls back to the compact page (the default zoo's page must stay under 5 MB). */
+export const HTML_BUDGET_BYTES = 4.5 * 1024 * 1024;
+
 /**
  * Renders a run record (`logitfuzz/run@1`, from `run` or `vet`) as one self-contained HTML page.
- * Pure: the same record gives the same page.
+ * Pure: the same record (and options) give the same page.
  */
-export function renderHtml(record: RunRecord): string {
+export function renderHtml(record: RunRecord, options: HtmlOptions = {}): string {
+  if (options.compact !== undefined) return renderPage(record, options.compact);
+  const full = renderPage(record, false);
+  return Buffer.byteLength(full, 'utf8') <= HTML_BUDGET_BYTES ? full : renderPage(record, true);
+}
+
+function renderPage(record: RunRecord, compact: boolean): string {
   const r = record;
   const t = tally(r);
   const title = r.implementations.length === 1 ? `logitfuzz report: ${r.implementations[0].name}` : 'logitfuzz report';
@@ -361,10 +387,11 @@ export function renderHtml(record: RunRecord): string {
       .join('')}</ul>`;
   }
   const legendKinds = orderKinds(new Set(r.implementations.flatMap((i) => Object.keys(i.findingCounts))));
-  let body = `<h1>${e(title)}</h1>${meta}${banner}${howToRead(r)}${toc}${attention}<h2>Summary</h2>`;
-  for (const g of groups) body += `<h3 id="op-${e(g.op.replace(/[^a-z0-9_-]/gi, '_'))}">${e(g.op)}</h3>${summaryTable(r, g.impls)}`;
+  const note = compact ? `<p class="small muted">This page is large, so it leaves out the hover details of the charts and shortens long inputs and replay commands: results.json holds them all.</p>` : '';
+  let body = `<h1>${e(title)}</h1>${meta}${banner}${note}${howToRead(r)}${toc}${attention}<h2>Summary</h2>`;
+  for (const g of groups) body += `<h3 id="op-${e(g.op.replace(/[^a-z0-9_-]/gi, '_'))}">${e(g.op)}</h3>${summaryTable(r, g.impls, compact)}`;
   body += `<h2>Implementations</h2>${chartDefs(r)}${legend(legendKinds)}`;
-  for (const g of groups) body += `<h3>${e(g.op)}</h3>${g.impls.map(({ impl, index }) => implSection(impl, index, r)).join('\n')}`;
+  for (const g of groups) body += `<h3>${e(g.op)}</h3>${g.impls.map(({ impl, index }) => implSection(impl, index, r, compact)).join('\n')}`;
   body += envSection(r) + reproduceSection(r);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -1,0 +1,159 @@
+/**
+ * The regression gate: compares a HEAD run record with a stored BASE (baseline) record.
+ *
+ * Per implementation present in BASE (matched by name), HEAD regresses when it:
+ * - is missing from HEAD, or unavailable there while BASE measured it (unless `allowMissing`);
+ * - newly fails (BASE verdict pass, HEAD fail);
+ * - gains a finding kind (a kind with cases in HEAD and none in BASE);
+ * - has a max ULP error that grew by more than `tolerance` ULPs (finite → non-finite always does).
+ * These rules hold for every implementation, known-bad ones included: with the same seed and
+ * options the cases are identical, so any change comes from the code.
+ * Improvements (a kind gone, a smaller max error, fail → pass) and notes (new implementations,
+ * different options, fewer cases) are reported but never fail the gate.
+ * Pure: no file access and no re-running (`run --baseline` replays the baseline's
+ * counterexamples separately).
+ */
+import { formatUlps, num, orderKinds } from './common.js';
+import { escapeMarkdown as md, markdownCode as code } from './escape.js';
+import type { ImplementationRecord, RunRecord } from './schema.js';
+
+export interface CompareOptions {
+  /** Growth of the max ULP error allowed before it counts as a regression. @defaultValue 0 */
+  readonly tolerance?: number;
+  /** An implementation of BASE missing (or unavailable) in HEAD is a note, not a regression. @defaultValue false */
+  readonly allowMissing?: boolean;
+}
+
+export type ChangeKind =
+  | 'missing'
+  | 'unavailable'
+  | 'newly-fails'
+  | 'new-finding'
+  | 'ulp-growth'
+  | 'fixed'
+  | 'finding-gone'
+  | 'ulp-improved'
+  | 'new-implementation'
+  | 'now-available'
+  | 'options-differ';
+
+export interface Change {
+  readonly impl: string;
+  readonly kind: ChangeKind;
+  /** One line, plain text (escape it for the output format). */
+  readonly message: string;
+}
+
+export interface Comparison {
+  /** True when HEAD has no regression: the gate passes. */
+  readonly ok: boolean;
+  readonly regressions: readonly Change[];
+  readonly improvements: readonly Change[];
+  /** Neither: new implementations, allowed missing ones, differing options. */
+  readonly notes: readonly Change[];
+  /** Implementations compared (present and measured in both). */
+  readonly compared: number;
+}
+
+/** ULP values for comparison: NaN (never written, but possible in a damaged file) counts as ∞. */
+const ulpsOf = (i: ImplementationRecord): number => {
+  const u = num(i.ulp.max);
+  return Number.isNaN(u) ? Infinity : u;
+};
+
+/** Options that make the cases differ between two records when they differ. */
+function optionDifferences(base: RunRecord, head: RunRecord): string[] {
+  const out: string[] = [];
+  if (base.seed !== head.seed) out.push(`seed ${base.seed} → ${head.seed}`);
+  const b = base.config;
+  const h = head.config;
+  const keys = ['runs', 'timeLimitS', 'specials', 'budget', 'minLength', 'maxLength'] as const;
+  for (const k of keys) if (b[k] !== h[k]) out.push(`${k} ${String(b[k])} → ${String(h[k])}`);
+  if (JSON.stringify(b.shard) !== JSON.stringify(h.shard)) out.push(`shard ${b.shard ? `${b.shard.index}/${b.shard.count}` : 'none'} → ${h.shard ? `${h.shard.index}/${h.shard.count}` : 'none'}`);
+  return out;
+}
+
+/** Compares HEAD with BASE (see the file comment for the rules). */
+export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOptions = {}): Comparison {
+  const tolerance = opts.tolerance ?? 0;
+  const regressions: Change[] = [];
+  const improvements: Change[] = [];
+  const notes: Change[] = [];
+  const headBy = new Map(head.implementations.map((i) => [i.name, i]));
+  const baseNames = new Set(base.implementations.map((i) => i.name));
+  let compared = 0;
+  const diffs = optionDifferences(base, head);
+  if (diffs.length) notes.push({ impl: '', kind: 'options-differ', message: `the records were made with different options (${diffs.join(', ')}): differences may come from the cases, not the code` });
+  for (const b of base.implementations) {
+    const h = headBy.get(b.name);
+    const name = b.name;
+    if (!h) {
+      (opts.allowMissing ? notes : regressions).push({ impl: name, kind: 'missing', message: `${name}: in the baseline but missing from HEAD${opts.allowMissing ? ' (allowed by --allow-missing)' : ''}` });
+      continue;
+    }
+    if (b.verdict === 'unavailable') {
+      if (h.verdict !== 'unavailable') notes.push({ impl: name, kind: 'now-available', message: `${name}: unavailable in the baseline, now measured (${h.verdict}, worst ${formatUlps(h.ulp.max)} ulps); update the baseline to gate it` });
+      continue;
+    }
+    if (h.verdict === 'unavailable') {
+      (opts.allowMissing ? notes : regressions).push({
+        impl: name,
+        kind: 'unavailable',
+        message: `${name}: measured in the baseline but unavailable in HEAD (${h.unavailableReason ?? 'no reason given'})${opts.allowMissing ? ' (allowed by --allow-missing)' : ''}`,
+      });
+      continue;
+    }
+    compared++;
+    if (b.verdict === 'pass' && h.verdict === 'fail') regressions.push({ impl: name, kind: 'newly-fails', message: `${name}: newly fails (baseline pass, HEAD fail)` });
+    if (b.verdict === 'fail' && h.verdict === 'pass') improvements.push({ impl: name, kind: 'fixed', message: `${name}: now passes (baseline fail)${h.expected === 'fail' ? '; it is expected to fail, so the fuzzer may simply have missed its defect' : ''}` });
+    const bk = new Set(Object.keys(b.findingCounts).filter((k) => b.findingCounts[k] > 0));
+    const hk = new Set(Object.keys(h.findingCounts).filter((k) => h.findingCounts[k] > 0));
+    for (const k of orderKinds(hk)) {
+      if (bk.has(k)) continue;
+      const c = h.counterexamples[k];
+      regressions.push({ impl: name, kind: 'new-finding', message: `${name}: new finding kind ${k} in ${h.findingCounts[k]} of ${h.cases} cases${c ? ` — ${c.finding.diagnosis}; replay: ${c.replay}` : ''}` });
+    }
+    for (const k of orderKinds(bk)) if (!hk.has(k)) improvements.push({ impl: name, kind: 'finding-gone', message: `${name}: no more ${k} findings (baseline: ${b.findingCounts[k]} cases)` });
+    const ub = ulpsOf(b);
+    const uh = ulpsOf(h);
+    if (uh > ub && (ub === Infinity || uh === Infinity || uh - ub > tolerance)) {
+      regressions.push({ impl: name, kind: 'ulp-growth', message: `${name}: max error grew from ${formatUlps(ub)} to ${formatUlps(uh)} ulps${tolerance ? ` (tolerance ${tolerance})` : ''}` });
+    } else if (uh < ub) improvements.push({ impl: name, kind: 'ulp-improved', message: `${name}: max error fell from ${formatUlps(ub)} to ${formatUlps(uh)} ulps` });
+  }
+  for (const h of head.implementations) {
+    if (!baseNames.has(h.name)) notes.push({ impl: h.name, kind: 'new-implementation', message: `${h.name}: not in the baseline (${h.verdict}); update the baseline to gate it` });
+  }
+  return { ok: regressions.length === 0, regressions, improvements, notes, compared };
+}
+
+/** The comparison as plain text for the console. */
+export function formatComparison(c: Comparison): string {
+  const lines: string[] = [];
+  lines.push(c.ok ? `no regression against the baseline (${c.compared} implementations compared)` : `${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'} against the baseline (${c.compared} implementations compared):`);
+  for (const ch of c.regressions) lines.push(`  ✗ ${oneLine(ch.message)}`);
+  if (c.improvements.length) {
+    lines.push(`${c.improvements.length} improvement${c.improvements.length === 1 ? '' : 's'} (update the baseline to keep them):`);
+    for (const ch of c.improvements) lines.push(`  ✓ ${oneLine(ch.message)}`);
+  }
+  for (const ch of c.notes) lines.push(`  note: ${oneLine(ch.message)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const oneLine = (s: string) => s.replace(/[\u0000-\u001F\u007F\u2028\u2029]+/g, ' ');
+
+/** The comparison as Markdown (for a pull request or the step summary); everything escaped. */
+export function comparisonMarkdown(c: Comparison): string {
+  const lines: string[] = [];
+  lines.push(c.ok ? `### ✅ logitfuzz compare: no regression (${c.compared} implementations)` : `### ❌ logitfuzz compare: ${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'} (${c.compared} implementations)`, '');
+  const table = (title: string, list: readonly Change[]) => {
+    if (!list.length) return;
+    lines.push(`**${title}**`, '', '| implementation | change | details |', '|---|---|---|');
+    for (const ch of list.slice(0, 30)) lines.push(`| ${ch.impl ? code(ch.impl) : '—'} | ${md(ch.kind)} | ${md(oneLine(ch.message).slice(0, 400))} |`);
+    if (list.length > 30) lines.push(`| … | | ${list.length - 30} more |`);
+    lines.push('');
+  };
+  table('Regressions', c.regressions);
+  table('Improvements', c.improvements);
+  table('Notes', c.notes);
+  return `${lines.join('\n')}\n`;
+}
