@@ -49,6 +49,9 @@ export interface Counterexample {
   readonly finding: FindingData;
 }
 
+/** How many worst cases each implementation keeps as starting points of the search. */
+export const ELITE_SIZE = 4;
+
 /** Running statistics of one implementation. Order-independent: merging in any order gives the same result. */
 export interface ImplAggregate {
   cases: number;
@@ -73,13 +76,15 @@ export interface ImplAggregate {
   map: Record<string, Cell>;
   /** Error against length: key = bin over LENGTH_EDGES. */
   lengths: Record<string, Cell>;
+  /** The worst cases (by max ULPs, then lowest id), at most ELITE_SIZE: where `--search` starts. */
+  elite: { id: number; x: number[]; label?: number; maxUlps: number; kinds: string[] }[];
   /** Total wall time of the calls in ms (timing: excluded from determinism). */
   ms: number;
   outOfFormat: number;
 }
 
 export function emptyAggregate(): ImplAggregate {
-  return { cases: 0, passes: 0, findingCounts: {}, first: {}, histogram: new Array(HIST_EDGES.length).fill(0), maxUlps: 0, worstCase: -1, sumMicroBits: 0, regions: {}, map: {}, lengths: {}, ms: 0, outOfFormat: 0 };
+  return { cases: 0, passes: 0, findingCounts: {}, first: {}, histogram: new Array(HIST_EDGES.length).fill(0), maxUlps: 0, worstCase: -1, sumMicroBits: 0, regions: {}, map: {}, lengths: {}, elite: [], ms: 0, outOfFormat: 0 };
 }
 
 /** Adds one case's outcome. */
@@ -111,6 +116,10 @@ export function addOutcome(a: ImplAggregate, c: Pick<CaseInput, 'id' | 'region' 
   const spread = hi >= lo ? hi - lo : 0;
   addToCell(a.map, `${edgeBin(MAP_EDGES, maxAbs)},${edgeBin(MAP_EDGES, spread)}`, o);
   addToCell(a.lengths, String(edgeBin(LENGTH_EDGES, c.x.length)), o);
+  const kinds = [...new Set(o.findings.map((f) => f.kind))].sort();
+  a.elite.push({ id: c.id, x: Array.from(c.x), ...(c.label !== undefined ? { label: c.label } : {}), maxUlps: u, kinds });
+  a.elite.sort((p, q) => q.kinds.length - p.kinds.length || (q.maxUlps > p.maxUlps ? 1 : q.maxUlps < p.maxUlps ? -1 : p.id - q.id));
+  if (a.elite.length > ELITE_SIZE) a.elite.length = ELITE_SIZE;
   const seen = new Set<string>();
   for (const f of o.findings) {
     if (seen.has(f.kind)) continue;

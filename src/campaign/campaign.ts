@@ -10,6 +10,7 @@ import { caseAt, groupsOf, inShard, probeCount, type CaseSpace } from './cases.j
 import type { ImplSpec } from './implSpec.js';
 import { WorkerPool, type CaseResult } from './pool.js';
 import type { CaseInput, FindingData, ImplOutcome, JudgeOptions } from './protocol.js';
+import { searchWorst, type SearchResult } from './search.js';
 import { shrinkCounterexample } from './shrink.js';
 
 /** What the campaign needs to know of an implementation besides how to load it. */
@@ -46,6 +47,8 @@ export interface CampaignOptions {
   readonly version: string;
   readonly commit?: string;
   readonly environment: Record<string, string>;
+  /** Error-maximising search evaluations per implementation after the cases (0: none). @defaultValue 0 */
+  readonly search?: number;
   /** Explicit cases (for `score`): run these instead of generating; ids are their positions. */
   readonly cases?: readonly CaseInput[];
   /** Run the fixed probes before the random cases. @defaultValue true */
@@ -296,8 +299,38 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
       fd = undefined;
     }
 
-    // shrink every first counterexample, in parallel on the pool
     const metaOf = new Map(o.meta.map((m) => [m.name, m]));
+    // search from each implementation's worst cases, in parallel across implementations
+    const searches = new Map<string, { result: SearchResult; newKinds: string[] }>();
+    if ((o.search ?? 0) > 0) {
+      await Promise.all(
+        [...aggs].filter(([name]) => !tripped.has(name)).map(async ([name, agg]) => {
+          const m = metaOf.get(name)!;
+          const result = await searchWorst(
+            agg.elite.map((e) => ({ x: e.x, ...(e.label !== undefined ? { label: e.label } : {}), maxUlps: e.maxUlps, kinds: e.kinds })),
+            m.format,
+            m.op,
+            async (x, label) => {
+              const r = await pool.run({ id: -1, op: m.op, format: m.format, region: 'search', x: Float64Array.from(x), label }, [name], o.judge);
+              const oc = r.outcomes[0];
+              return { maxUlps: oc?.maxUlps ?? 0, findings: oc?.findings ?? [] };
+            },
+            o.search!,
+            o.seed,
+            name,
+          );
+          const newKinds: string[] = [];
+          for (const [kind, f] of [...result.found].sort(([a], [b]) => a.localeCompare(b))) {
+            if (agg.first[kind]) continue;
+            newKinds.push(kind);
+            agg.first[kind] = { caseId: -1, region: 'search', x: f.x, ...(f.label !== undefined ? { label: f.label } : {}), finding: f.finding };
+            agg.findingCounts[kind] = (agg.findingCounts[kind] ?? 0) + 1;
+          }
+          searches.set(name, { result, newKinds });
+        }),
+      );
+    }
+    // shrink every first counterexample, in parallel on the pool
     const shrunk = new Map<string, CounterexampleRecord>();
     const jobs: Promise<void>[] = [];
     for (const [name, agg] of aggs) {
@@ -364,6 +397,18 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
           worstCaseId: agg.worstCase,
         },
         regions: Object.fromEntries(Object.keys(agg.regions).sort().map((k) => [k, agg.regions[k]])),
+        ...(searches.has(m.name)
+          ? {
+              search: {
+                evaluations: searches.get(m.name)!.result.evaluations,
+                maxUlps: encodeNumber(searches.get(m.name)!.result.best.maxUlps),
+                worstInput: encodeVector(searches.get(m.name)!.result.best.x),
+                ...(searches.get(m.name)!.result.best.label !== undefined ? { worstLabel: searches.get(m.name)!.result.best.label } : {}),
+                newKinds: searches.get(m.name)!.newKinds,
+                firstFindingAt: searches.get(m.name)!.result.firstFindingAt,
+              },
+            }
+          : {}),
         errorMap: cells(agg.map),
         byLength: cells(agg.lengths),
         outOfFormat: agg.outOfFormat,
@@ -389,6 +434,7 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
         minLength: o.minLength,
         maxLength: o.maxLength,
         timeoutMs: o.timeoutMs,
+        search: o.search ?? 0,
       },
       histogramEdges: HIST_EDGES.map((e) => encodeNumber(e)),
       mapEdges: MAP_EDGES.map((e) => encodeNumber(e)),

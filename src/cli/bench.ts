@@ -27,7 +27,9 @@ export const benchCommand: Command = {
     // tsconfig.build.json compiles bench/ next to src/ under dist/
     const bench = await import('../../bench/oracle.bench.js');
     const result = await bench.runOracleBench({ quick: flags.quick, ...(flags.seed === undefined ? {} : { seed: flags.seed }) });
-    await write(io.stdout, bench.formatOracleBench(result).trimEnd() + '\n');
+    await write(io.stdout, bench.formatOracleBench(result).trimEnd() + '\n\n');
+    const search = await import('../../bench/search.bench.js');
+    await write(io.stdout, search.formatSearchBench(await search.runSearchBench({ quick: flags.quick })));
     return 0;
   },
 };

@@ -23,6 +23,7 @@ const FLAGS = {
   runs: { ...CAMPAIGN_FLAGS.runs, default: 25 },
   shard: { type: 'string', value: 'I/N', help: 'run only shard I of N (cases partitioned deterministically; join with merge)' },
   out: { type: 'string', default: 'reports/latest', value: 'DIR', help: 'output folder: results.json, cases.jsonl and index.html (the HTML report)' },
+  search: { type: 'integer', min: 0, default: 0, value: 'N', help: 'after the cases, N error-maximising search steps per implementation, climbing from its worst cases' },
   resume: { type: 'boolean', help: 'continue an interrupted run in --out with the same options (no case lost or repeated)' },
   ...REPORT_FLAGS,
 } as const;
@@ -76,6 +77,7 @@ export const runCommand: Command = {
       casesFile: join(outDir, 'cases.jsonl'),
       resume: flags.resume,
       shrinkEvals: flags['shrink-evals'],
+      search: flags.search,
       replayCommand: replayFor,
       command: ['logitfuzz', 'run', ...argv].map(shellQuote).join(' '),
       version: logitfuzzVersion(),

@@ -26,6 +26,7 @@ const FLAGS = {
   ...CAMPAIGN_FLAGS,
   runs: { ...CAMPAIGN_FLAGS.runs, default: 200 },
   json: { type: 'string', value: 'FILE', help: 'write the verdict as JSON (schema logitfuzz/vet@1)' },
+  search: { type: 'integer', min: 0, default: 200, value: 'N', help: 'error-maximising search steps after the cases (0: none)' },
   ...REPORT_FLAGS,
 } as const;
 
@@ -143,6 +144,7 @@ export const vetCommand: Command = {
       casesFile: null,
       resume: false,
       shrinkEvals: flags['shrink-evals'],
+      search: flags.search,
       replayCommand: replay,
       command: ['logitfuzz', 'vet', ...argv].map(shellQuote).join(' '),
       version: logitfuzzVersion(),

@@ -5,14 +5,18 @@ import { U } from './dd.js';
 import { exponentOf, pow2i } from './pow2i.js';
 
 /**
- * Enclosure endpoints of the fast path: exact reals of the form 2^k·(h + l + r) with binary64
- * h, l, r and an integer k (which may lie far outside binary64's exponent range), rounded into a
- * target format exactly, with binary64 operations only.
+ * An enclosure endpoint of the fast path: the exact real 2^k·(a + b + c + d + r), a sum of
+ * binary64 numbers (unused ones 0) scaled by an integer power of two k that may lie far outside
+ * binary64's exponent range. Typically a + b is a double-double result, c + d another one added
+ * without rounding, and r a signed error radius. Rounded into a target format exactly, with
+ * binary64 operations only (`roundScaled`).
  */
 export interface ScaledSum {
   readonly k: number;
-  readonly h: number;
-  readonly l: number;
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly d: number;
   readonly r: number;
 }
 
@@ -20,7 +24,8 @@ const sc = new Float64Array(8);
 const ex = new Float64Array(8);
 
 /**
- * The exact sign (−1, 0, 1) of x[0] + … + x[m − 1] (m ≤ 8).
+ * The exact sign (−1, 0, 1) of x[0] + … + x[m − 1] (m ≤ 8; x is overwritten by nothing, the
+ * expansion lives in a scratch array).
  *
  * Filter: the recursive floating-point sum D errs by at most (m − 1)·u·Σ|x_i| (Higham, γ_(m−1);
  * additions that underflow are exact), so |D| > 2m·2^−53·Σ|x_i| (computed; the factor 2 covers
@@ -59,49 +64,51 @@ export function exactSign(x: Float64Array, m: number): number {
 const MAX_STEPS = 6;
 
 /**
- * The exact value 2^k·(h + l + r) rounded to nearest into `fmt`, ties as `tie` says (towards +∞
- * or −∞, or to even), with gradual underflow and IEEE overflow; NaN when it cannot tell (the
- * sum cancels to far below its terms, or a term is subnormal in a way that keeps the scaling
- * from being exact) — the caller then treats the enclosure as undecided.
+ * The exact value of `e` rounded to nearest into `fmt`, ties as `tie` says (towards +∞ or −∞, or
+ * to even), with gradual underflow and IEEE overflow; NaN when it cannot tell (the sum cancels,
+ * or its magnitude lies outside [2^−960, 2^1000] after the scaling 2^−k) — the caller then treats
+ * the enclosure as undecided.
  *
- * Method: an approximation v = RN(RN(h + l) + r) of a well-conditioned sum fixes the binade E and the format's quantum
- * Q = 2^qe there (qe = max(E, emin) − p + 1), and a candidate M·Q with M = round(|v|/Q). The
- * candidate is then confirmed with exact sign tests of (h + l + r) − (M·Q ∓ gap/2) against the
- * midpoints to its neighbours, all scaled by 2^−k (so every term is a binary64 number near 1
- * whatever k is): the gap above is Q; the gap below is Q, or Q/2 when M·Q is a power of two at
- * the bottom of a normal binade above 2^emin (the grid below it is twice as fine). A failed test
- * steps the candidate to the neighbour and repeats. A value exactly on a midpoint goes the
- * way `tie` says.
+ * Method: an approximation v = RN(a + b + c + d + r) of a well-conditioned sum (|v| at least half
+ * of Σ|terms|) fixes the binade E and the format's quantum Q = 2^qe there
+ * (qe = max(E, emin) − p + 1), and a candidate M·Q with M = round(|v|/Q). The candidate is then
+ * confirmed with exact sign tests of the sum minus (M·Q ∓ gap/2), the midpoints to its
+ * neighbours, all scaled by 2^−k (so every term is a binary64 number of moderate size whatever
+ * k is): the gap above is Q; the gap below is Q, or Q/2 when M·Q is a power of two at the bottom
+ * of a normal binade above 2^emin (the grid below it is twice as fine). A failed test steps the
+ * candidate to that neighbour and tests again. A value exactly on a midpoint goes the way `tie`
+ * says.
  *
  * Special cases: an exact zero sum gives +0; a nonzero value that rounds to zero keeps its sign;
  * a magnitude rounding to 2^(emax+1) gives ±Infinity.
  */
-export function roundScaled(fmt: FormatSpec, k: number, h: number, l: number, r: number, tie: TieBreak): number {
-  let v = h + l + r;
-  const size = Math.abs(h) + Math.abs(l) + Math.abs(r);
+export function roundScaled(fmt: FormatSpec, e: ScaledSum, tie: TieBreak): number {
+  const k = e.k;
+  let v = e.a + e.b + e.c + e.d + e.r;
+  const size = Math.abs(e.a) + Math.abs(e.b) + Math.abs(e.c) + Math.abs(e.d) + Math.abs(e.r);
   if (size === 0) return 0;
-  // Well-conditioned sums only: then |exact − v| ≤ 2u·size ≤ 4u·|v| (two roundings), so v's
+  // Well-conditioned sums only: then |exact − v| ≤ 4u·size ≤ 8u·|v| (four roundings), so v's
   // binade is the exact value's up to a boundary crossing, which the stepping below handles.
   if (!(Math.abs(v) >= size / 2) || !Number.isFinite(size)) return NaN;
   const neg = v < 0;
-  let hh = h;
-  let ll = l;
-  let rr = r;
+  const sg = neg ? -1 : 1;
+  sc[0] = sg * e.a;
+  sc[1] = sg * e.b;
+  sc[2] = sg * e.c;
+  sc[3] = sg * e.d;
+  sc[4] = sg * e.r;
   if (neg) {
-    hh = -h;
-    ll = -l;
-    rr = -r;
     v = -v;
     if (tie === 'up') tie = 'down';
     else if (tie === 'down') tie = 'up';
   }
-  // ties on magnitudes now: 'up' = away from zero
+  // ties on magnitudes from here: 'up' = away from zero
   const ev = exponentOf(v);
   // keep every scaled quantity below (2^(k−qe) ≤ 2^1012, Q/4 ≥ 2^−1014, M·Q ≤ 2^1004) in range
   if (ev < -960 || ev > 1000) return NaN;
   const p = fmt.precision;
   const E = k + ev;
-  // |value| < 2^(E+1)·(1 + 2^−50): when E ≤ emin − p − 2, it is below 2^(emin−p) = minSub/2
+  // |value| < 2^(E+1)·(1 + 2^−49): when E ≤ emin − p − 2, it is below 2^(emin−p) = minSub/2
   if (E <= fmt.emin - p - 2) return neg ? -0 : 0;
   let qe = Math.max(E, fmt.emin) - p + 1;
   const qMin = fmt.emin - p + 1;
@@ -117,16 +124,12 @@ export function roundScaled(fmt: FormatSpec, k: number, h: number, l: number, r:
     }
     if (M < 0) return NaN;
     const Q = pow2i(qe - k); // the quantum relative to the terms
-    const mq = M * Q; // exact: M ≤ 2^p
-    // below: the gap is Q/2 at the bottom of a normal binade above emin, else Q (and at M = 0 the
+    // below: the gap is Q/2 at the bottom of a normal binade above emin, else Q (at M = 0 the
     // neighbour is −Q: the midpoint −Q/2 keeps the test symmetric)
     const halfDown = M === half && qe > qMin ? Q / 4 : Q / 2;
-    sc[0] = hh;
-    sc[1] = ll;
-    sc[2] = rr;
-    sc[3] = -mq;
-    sc[4] = halfDown;
-    const lo = exactSign(sc, 5); // sign of value − (M·Q − halfDown)
+    sc[5] = -M * Q; // exact: M ≤ 2^p
+    sc[6] = halfDown;
+    const lo = exactSign(sc, 7); // sign of value − (M·Q − halfDown)
     if (lo < 0 || (lo === 0 && (tie === 'down' || (tie === 'even' && M % 2 === 1)))) {
       if (halfDown !== Q / 2) {
         // into the finer binade below: the neighbour is 2^p − 1 units of Q/2
@@ -135,8 +138,8 @@ export function roundScaled(fmt: FormatSpec, k: number, h: number, l: number, r:
       } else M -= 1;
       continue;
     }
-    sc[4] = -Q / 2;
-    const hi = exactSign(sc, 5); // sign of value − (M·Q + Q/2)
+    sc[6] = -Q / 2;
+    const hi = exactSign(sc, 7); // sign of value − (M·Q + Q/2)
     if (hi > 0 || (hi === 0 && (tie === 'up' || (tie === 'even' && M % 2 === 1)))) {
       M += 1;
       continue;
@@ -150,18 +153,24 @@ export function roundScaled(fmt: FormatSpec, k: number, h: number, l: number, r:
   return NaN;
 }
 
+/** The sign (−1, 0, 1) of an endpoint's exact value. */
+export function scaledSign(e: ScaledSum): number {
+  sc[0] = e.a;
+  sc[1] = e.b;
+  sc[2] = e.c;
+  sc[3] = e.d;
+  sc[4] = e.r;
+  return exactSign(sc, 5);
+}
+
 /** The endpoint arithmetic of the fast path, for `decideWith`. */
 export const SCALED_ENDPOINTS: EndpointArith<ScaledSum> = {
-  round: (fmt, e, tie) => roundScaled(fmt, e.k, e.h, e.l, e.r, tie),
-  nonNegative: (e) => signOf(e) >= 0,
-  nonPositive: (e) => signOf(e) <= 0,
-  isPoint: (lo, hi) => lo.k === hi.k && lo.h === hi.h && lo.l === hi.l && lo.r === 0 && hi.r === 0,
-  nearer: (fmt, lo) => roundScaled(fmt, lo.k, lo.h, lo.l, 0, 'even'),
+  round: roundScaled,
+  nonNegative: (e) => scaledSign(e) >= 0,
+  nonPositive: (e) => scaledSign(e) <= 0,
+  isPoint: (lo, hi) => lo.k === hi.k && lo.a === hi.a && lo.b === hi.b && lo.c === hi.c && lo.d === hi.d && lo.r === hi.r,
+  nearer: (fmt, lo, hi) => {
+    const v = roundScaled(fmt, lo, 'even');
+    return v === v ? v : roundScaled(fmt, hi, 'even');
+  },
 };
-
-function signOf(e: ScaledSum): number {
-  sc[0] = e.h;
-  sc[1] = e.l;
-  sc[2] = e.r;
-  return exactSign(sc, 3);
-}

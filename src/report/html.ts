@@ -45,7 +45,7 @@ th{font-weight:600;background:var(--soft)}td.n,th.n{text-align:right;font-varian
 .kinds{columns:2 420px;column-gap:24px;margin:8px 0 4px}.kinds>div{break-inside:avoid;margin:2px 0}
 .badge{display:inline-block;min-width:44px;text-align:center;padding:1px 6px;border-radius:10px;font-size:12px;font-weight:700;color:#fff}
 .badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.unavailable{background:var(--na)}
-.exp{font-size:12px;font-weight:600}.exp.ok{color:var(--pass)}.exp.bad{color:var(--fail)}
+.exp{font-size:12px;font-weight:600;white-space:nowrap}table.summary td:first-child{white-space:nowrap}table.claims td:nth-child(2){white-space:nowrap}.exp.ok{color:var(--pass)}.exp.bad{color:var(--fail)}
 tr.unexpected td{background:#fff4f4}
 .chip{display:inline-block;padding:0 6px;border-radius:8px;font-size:11px;color:#fff;margin:1px 2px 1px 0;white-space:nowrap}
 .chip.soft{opacity:.55}
@@ -68,7 +68,7 @@ svg.defs{position:absolute;width:0;height:0;overflow:hidden}.bar{fill:#4878a8}.b
 .cex{border-left:3px solid var(--line);padding:2px 0 2px 10px;margin:10px 0}
 .cex table th{width:80px}mark{background:#ffe08a;padding:0 1px}
 .legend span{margin-right:10px;white-space:nowrap}.sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:3px;vertical-align:-1px}
-.toc a{margin-right:10px}.pass-sw{background:#a5d6a7}
+.toc a{margin-right:10px}.reason{display:inline-block;max-width:360px;text-align:left}.pass-sw{background:#a5d6a7}
 `;
 
 const STYLE_HASH = createHash('sha256').update(STYLE, 'utf8').digest('base64');
@@ -287,7 +287,7 @@ function implSection(i: ImplementationRecord, index: number, r: RunRecord, compa
 function summaryTable(r: RunRecord, rows: { impl: ImplementationRecord; index: number }[], compact: boolean): string {
   const body = rows
     .map(({ impl: i, index }) => {
-      const worst = i.verdict === 'unavailable' ? `<span class="muted small">${e(i.unavailableReason ?? '')}</span>` : e(formatUlps(i.ulp.max));
+      const worst = i.verdict === 'unavailable' ? `<span class="muted small reason">${e(i.unavailableReason ?? '')}</span>` : e(formatUlps(i.ulp.max));
       return `<tr${isUnexpected(i) ? ' class="unexpected"' : ''}><td><a href="#${implId(index)}">${e(i.name)}</a></td><td>${e(i.format)}</td><td>${e(i.backend)}</td><td>${verdictBadge(i.verdict)}</td><td>${expectation(i)}</td><td class="n">${worst}</td><td>${chips(i, r, compact)}</td><td class="n">${i.cases}</td></tr>`;
     })
     .join('');

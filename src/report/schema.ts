@@ -94,6 +94,17 @@ export interface ImplementationRecord {
   /** Error against vector length: cells keyed by the bin over `lengthEdges`. */
   readonly byLength: Readonly<Record<string, CellRecord>>;
   readonly outOfFormat: number;
+  /** The error-maximising search (`run --search N`), when it ran. */
+  readonly search?: {
+    readonly evaluations: number;
+    /** The largest error it reached, and where. */
+    readonly maxUlps: JsonNumber;
+    readonly worstInput: JsonNumber[];
+    readonly worstLabel?: number;
+    /** Finding kinds it met that the random cases had not, and after how many evaluations the first finding came. */
+    readonly newKinds: readonly string[];
+    readonly firstFindingAt: number | null;
+  };
   /** Library versions, GPU adapter, module path and hash: whatever identifies what was measured. */
   readonly environment?: Readonly<Record<string, string>>;
   readonly timing: { readonly ms: number };
@@ -115,6 +126,8 @@ export interface RunRecord {
     readonly minLength: number;
     readonly maxLength: number;
     readonly timeoutMs: number;
+    /** Search evaluations per implementation (0: no search). */
+    readonly search: number;
   };
   readonly histogramEdges: readonly JsonNumber[];
   /** Upper edges of the error map's bins (largest |logit| and spread). */

@@ -31,7 +31,7 @@ export function hostileRecord(): RunRecord {
     i.formula = `formula ${HOSTILE}`;
     i.backend = `backend ${HOSTILE}`;
     if (i.verdict === 'unavailable') i.unavailableReason = `reason ${HOSTILE}`;
-    if (i.environment) i.environment = { [`module ${HOSTILE}`]: `/path/${HOSTILE}.mjs` };
+    if (i.environment) i.environment = { [`module ${HOSTILE}`]: `/path/${HOSTILE}-${n}.mjs` };
     for (const c of Object.values(i.counterexamples)) {
       c.finding.diagnosis = `diagnosis ${HOSTILE}`;
       c.replay = `${c.replay} --module '/tmp/${HOSTILE}.mjs'`;

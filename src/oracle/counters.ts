@@ -1,0 +1,31 @@
+/**
+ * How many output elements each path of the oracle decided, since the process started or the
+ * last `resetOracleCounters()`. For tests (the fast path must decide most elements) and the
+ * benchmark (the share that needed the slow path); the oracle's results never depend on them.
+ */
+export interface OracleCounters {
+  /** Elements decided by the double-double fast path. */
+  fastElements: number;
+  /** Elements the fast path left undecided, decided (or reported undetermined) by the slow path. */
+  slowElements: number;
+  /**
+   * Elements of evaluations that skipped the fast path altogether: every finite logit equal
+   * (results exact: 1/c, −ln c, …) or the fast path switched off (`fastPath: false`).
+   */
+  directSlowElements: number;
+  /** Evaluations in which at least one element went to the slow path (either way). */
+  slowEvaluations: number;
+}
+
+/** The live counters (mutated by the oracle). */
+export const oracleCounters: OracleCounters = { fastElements: 0, slowElements: 0, directSlowElements: 0, slowEvaluations: 0 };
+
+/** Sets every counter to 0 and returns their values before the reset. */
+export function resetOracleCounters(): OracleCounters {
+  const before = { ...oracleCounters };
+  oracleCounters.fastElements = 0;
+  oracleCounters.slowElements = 0;
+  oracleCounters.directSlowElements = 0;
+  oracleCounters.slowEvaluations = 0;
+  return before;
+}

@@ -1,0 +1,142 @@
+/**
+ * Opens a generated HTML report in a real browser (Debian's chromium, driven by playwright-core)
+ * and checks what a person would see: no console error (a CSP violation, for instance, is one),
+ * no network request, every chart drawn with one mark per non-empty bin of the record, hostile
+ * strings shown as text, and a well-formed JUnit file. Saves screenshots under reports/
+ * (git-ignored) to look at.
+ *
+ * Needs /usr/bin/chromium (CI installs it: apt-get install -y chromium); never downloads one.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/report/html.js';
+import { renderJunit } from '../../src/report/junit.js';
+import { fixtureRecord, hostileRecord, IMG_NAME, mutableCopy } from '../../src/report/_testutil/fixture.js';
+import type { RunRecord } from '../../src/report/schema.js';
+
+const CHROMIUM = process.env.LOGITFUZZ_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const SHOTS = new URL('../../reports/', import.meta.url);
+
+/** The fixture with one implementation renamed to an HTML payload. */
+function record(): RunRecord {
+  const m = mutableCopy(fixtureRecord());
+  const victim = m.implementations.find((i) => i.name === 'softmax/naive/f64')!;
+  victim.name = IMG_NAME;
+  return m as unknown as RunRecord;
+}
+
+describe('the HTML report in a browser', () => {
+  let browser: Browser;
+  let page: Page;
+  const dir = mkdtempSync(join(tmpdir(), 'logitfuzz-browser-'));
+  const r = record();
+  const file = join(dir, 'index.html');
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`chromium is missing at ${CHROMIUM}: install it with 'apt-get install -y chromium' (Debian/Ubuntu), or set LOGITFUZZ_CHROMIUM to a Chromium binary`);
+    }
+    writeFileSync(file, renderHtml(r));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    page.on('request', (q) => requests.push(q.url()));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    // open every collapsed section so that everything is laid out
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => d.setAttribute('open', '')));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads without a console error (CSP included) and makes no request but the page itself', () => {
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(file).href]);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('draws every chart with one mark per non-empty bin of the record', async () => {
+    const drawn = await page.evaluate(() =>
+      [...document.querySelectorAll('details.impl')].map((d) => {
+        const boxes = (sel: string) => [...d.querySelectorAll<SVGGraphicsElement>(sel)].map((el) => el.getBBox());
+        const visible = (sel: string) => boxes(sel).every((b) => b.width > 0 && b.height > 0);
+        return {
+          id: d.id,
+          bars: d.querySelectorAll('svg.hist rect.bar').length,
+          cells: d.querySelectorAll('svg.map rect.cell').length,
+          lbars: d.querySelectorAll('svg.lengths rect.lbar').length,
+          cdf: d.querySelectorAll('svg.cdfchart path.cdf').length,
+          marksVisible: visible('rect.bar') && visible('rect.cell') && visible('rect.lbar') && visible('path.cdf'),
+          // the shared axes placed with <use> render (their labels have a size)
+          axes: boxes('svg use').every((b) => b.width > 100 && b.height > 50),
+          charts: d.querySelectorAll('svg').length,
+        };
+      }),
+    );
+    expect(drawn.length).toBe(r.implementations.length);
+    r.implementations.forEach((i, n) => {
+      const got = drawn.find((x) => x.id === `i${n}`)!;
+      if (i.verdict === 'unavailable') {
+        expect(got.charts, i.name).toBe(0);
+        return;
+      }
+      expect(got, i.name).toEqual({
+        id: `i${n}`,
+        bars: i.ulp.histogram.filter((c) => c > 0).length,
+        cells: Object.keys(i.errorMap).length,
+        lbars: Object.keys(i.byLength).length,
+        cdf: i.cases > 0 ? 1 : 0,
+        marksVisible: true,
+        axes: true,
+        charts: 4,
+      });
+    });
+  });
+
+  it('shows a hostile implementation name as text, injecting no element', async () => {
+    const found = await page.evaluate((name) => ({
+      imgs: document.querySelectorAll('img').length,
+      scripts: document.querySelectorAll('script').length,
+      summaryLink: [...document.querySelectorAll('table.summary a')].some((a) => a.textContent === name),
+      detailTitle: [...document.querySelectorAll('details.impl > summary b')].some((b) => b.textContent === name),
+    }), IMG_NAME);
+    expect(found).toEqual({ imgs: 0, scripts: 0, summaryLink: true, detailTitle: true });
+  });
+
+  it('renders JUnit XML that a browser parses as well-formed, hostile strings included', async () => {
+    const errors = await page.evaluate(
+      (xmls) => xmls.map((x) => new DOMParser().parseFromString(x, 'application/xml').getElementsByTagName('parsererror').length),
+      [renderJunit(r), renderJunit(hostileRecord())],
+    );
+    expect(errors).toEqual([0, 0]);
+  });
+
+  it('saves screenshots for a person to look at', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await fresh.goto(pathToFileURL(file).href);
+    await fresh.screenshot({ path: new URL('report-top.png', SHOTS).pathname });
+    const index = r.implementations.findIndex((i) => i.name === 'cross_entropy_grad/naive/f64');
+    await fresh.evaluate((id) => document.getElementById(id)?.setAttribute('open', ''), `i${index}`);
+    await fresh.locator(`#i${index}`).screenshot({ path: new URL('report-detail.png', SHOTS).pathname });
+    await fresh.close();
+    expect(existsSync(new URL('report-detail.png', SHOTS))).toBe(true);
+  });
+});
