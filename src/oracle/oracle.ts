@@ -3,6 +3,8 @@ import { exactDecimal } from '../formats/exact.js';
 import { isRepresentable } from '../formats/roundNumber.js';
 import { formatSpec } from '../formats/specs.js';
 import type { FormatName, FormatSpec } from '../formats/types.js';
+import { oracleCounters } from './counters.js';
+import { fastEvaluate, type FastOutcome } from './fastpath.js';
 import { arith, decide, exact, expInterval, log1pInterval, type Arith, type Interval } from './interval.js';
 import { isOp, needsLabel, outputLength, type Op } from './ops.js';
 import { OracleInputError, type OracleOptions, type OracleResult } from './types.js';
@@ -19,6 +21,13 @@ function initialDigits(n: number): number {
 }
 
 /**
+ * Working precision at which the slow path takes over an element the fast path left undecided:
+ * the fast path's enclosures are about 95 bits (29 digits) wide, so such an element lies close to
+ * a rounding boundary and starting lower would be wasted work.
+ */
+const HANDOFF_DIGITS = 40;
+
+/**
  * Differences x_j − max of two format values are formed exactly: binary64 values span decimal
  * positions 10^308 down to 10^−1074, so an exact difference has at most 1383 significant digits.
  */
@@ -33,7 +42,12 @@ const EXACT = Decimal.clone({ precision: 1600, rounding: Decimal.ROUND_HALF_EVEN
  * real value rounded to nearest, ties to even, directly into `format`, with gradual underflow and
  * IEEE overflow. Scalar ops return a length-1 `values`.
  *
- * Method (Ziv's strategy with interval arithmetic): with m = max x at the first index k* and the
+ * Method (Ziv's strategy): a fast path first encloses every element in double-double arithmetic
+ * with rigorous error bounds and decides what it can (fastpath.ts); the elements it leaves
+ * undecided (near a rounding boundary, or outside its range) go to the slow path below, element
+ * by element, starting at HANDOFF_DIGITS. Both paths decide with the same `decideWith`.
+ *
+ * Slow path (interval arithmetic): with m = max x at the first index k* and the
  * exact differences d_j = x_j − m ≤ 0, every op is written so that nothing cancels:
  * s = Σ_{j≠k*} e^(d_j) ≥ 0, softmax_i = e^(d_i)/(1 + s), L = ln(1 + s) (log1p, accurate for tiny
  * s), log_softmax_i = d_i − L (both ≤ 0), logsumexp = m + L, cross_entropy = L − d_k (both ≥ 0),
@@ -106,7 +120,19 @@ export function oracle(op: Op, format: FormatName, x: ArrayLike<number>, label?:
   if (n === 0) return { values: op === 'logsumexp' ? Float64Array.of(-Infinity) : new Float64Array(0), undetermined: [] };
   if (posInf > 0) return infiniteLimit(op, fmt, x, k, posInf);
   if (finite === 0) return op === 'logsumexp' ? { values: Float64Array.of(-Infinity), undetermined: [] } : nan();
-  return evaluate(op, fmt, x, k, finite, maxDigits);
+  const fast = options.fastPath === false ? null : fastEvaluate(op, fmt, x, k);
+  if (fast === null) {
+    oracleCounters.directSlowElements += outLen;
+    if (outLen > 0) oracleCounters.slowEvaluations++;
+    return evaluate(op, fmt, x, k, finite, maxDigits, null, Math.min(initialDigits(n), maxDigits));
+  }
+  const undecided = fast.pending.length;
+  oracleCounters.fastElements += outLen - undecided;
+  if (undecided === 0) return { values: fast.values, undetermined: [] };
+  oracleCounters.slowElements += undecided;
+  oracleCounters.slowEvaluations++;
+  const digits = Math.min(Math.max(initialDigits(n), HANDOFF_DIGITS), maxDigits);
+  return evaluate(op, fmt, x, k, finite, maxDigits, fast, digits);
 }
 
 /** Results when some logits are +Inf: the limit as those logits grow together (see `oracle`). */
@@ -163,7 +189,20 @@ interface Shared {
   readonly finite: number;
 }
 
-function evaluate(op: Op, fmt: FormatSpec, x: ArrayLike<number>, k: number, finite: number, maxDigits: number): OracleResult {
+/**
+ * The slow path: the adaptive loop over the elements `fast` left pending (all of them when
+ * `fast` is null), from `startDigits` up to `maxDigits`.
+ */
+function evaluate(
+  op: Op,
+  fmt: FormatSpec,
+  x: ArrayLike<number>,
+  k: number,
+  finite: number,
+  maxDigits: number,
+  fast: FastOutcome | null,
+  startDigits: number,
+): OracleResult {
   const n = x.length;
   let kStar = -1;
   let max = -Infinity;
@@ -183,10 +222,11 @@ function evaluate(op: Op, fmt: FormatSpec, x: ArrayLike<number>, k: number, fini
   const sh: Shared = { op, fmt, x, n, k, kStar, m, d, finite };
 
   const outLen = outputLength(op, n);
-  const values = new Float64Array(outLen);
+  const values = fast ? fast.values : new Float64Array(outLen);
   let pending: number[] = [];
-  for (let i = 0; i < outLen; i++) pending.push(i);
-  let digits = Math.min(initialDigits(n), maxDigits);
+  if (fast) pending = fast.pending.slice();
+  else for (let i = 0; i < outLen; i++) pending.push(i);
+  let digits = startDigits;
   for (;;) {
     const ivs = level(sh, arith(digits), pending);
     const still: number[] = [];

@@ -9,6 +9,13 @@ export interface OracleOptions {
    * @defaultValue 2000
    */
   readonly maxDigits?: number;
+  /**
+   * Whether to try the double-double fast path first (fastpath.ts). Off, every element goes
+   * through the decimal.js interval path: the results are the same (both are correctly
+   * rounded), only slower. For cross-checks of the two paths.
+   * @defaultValue true
+   */
+  readonly fastPath?: boolean;
 }
 
 /** A correctly rounded result. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, escapeMarkdown, escapeXml, markdownCode, markdownCodeBlock } from './escape.js';
+import { escapeHtml, escapeMarkdown, escapeXml, escapeXmlText, markdownCode, markdownCodeBlock } from './escape.js';
 
 describe('escapeHtml', () => {
   it('escapes the five characters that can start markup or end an attribute', () => {
@@ -19,6 +19,8 @@ describe('escapeXml', () => {
     expect(escapeXml('😀')).toBe('😀');
     // tab, newline and carriage return survive attribute-value normalisation
     expect(escapeXml('a\tb\nc\rd')).toBe('a&#9;b&#10;c&#13;d');
+    // in element text, tab and newline may stay literal
+    expect(escapeXmlText('<a>\tb\nc\rd\u0001')).toBe('&lt;a&gt;\tb\nc&#13;d\\u0001');
   });
 });
 

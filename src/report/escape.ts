@@ -41,6 +41,11 @@ export function escapeXml(s: unknown): string {
   });
 }
 
+/** Like `escapeXml`, for element text: tab and newline stay literal (readable in the file), carriage return becomes `&#13;`. */
+export function escapeXmlText(s: unknown): string {
+  return escapeXml(s).replace(/&#9;/g, '\t').replace(/&#10;/g, '\n');
+}
+
 /** Control characters and line breaks that would end a Markdown table row or inline span. */
 const MD_BREAKS = /[\u0000-\u001F\u007F\u2028\u2029]+/g;
 

@@ -87,7 +87,7 @@ function verdictBadge(v: string): string {
 
 function expectation(i: ImplementationRecord): string {
   if (i.verdict === 'unavailable') return `<span class="exp muted">not run</span>`;
-  if (isUnexpected(i)) return `<span class="exp bad">✗ expected ${e(i.expected)}</span>`;
+  if (isUnexpected(i)) return `<span class="exp bad">✗ expected to ${e(i.expected)}</span>`;
   return i.expected === 'fail' ? `<span class="exp ok">✓ known bad, as expected</span>` : `<span class="exp ok">✓ as expected</span>`;
 }
 
@@ -233,7 +233,7 @@ function counterexampleHtml(i: ImplementationRecord, index: number, kind: string
         : `<div class="small muted">Replay:</div><pre class="replay"><code>${e(c.replay)}</code></pre>`;
   const origLen = c.original?.length;
   return `<div class="cex" id="${implId(index)}-${kindAnchor(kind)}"><div><span class="chip ${kindClass(kind)}">${e(kind)}</span> <b>${e(f.diagnosis)}</b></div>
-<div class="small muted">${count} of ${i.cases} cases${at}${ulps} · first seen on case ${e(c.caseId)} (region ${e(c.region)}${origLen !== undefined ? `, ${origLen} logits` : ''}), shrunk to ${c.input.length} logit${c.input.length === 1 ? '' : 's'}</div>
+<div class="small muted">${count} of ${i.cases} cases${at}${ulps} · ${c.caseId >= 0 ? `first seen on case ${e(c.caseId)}` : 'found by the error-maximising search'} (region ${e(c.region)}${origLen !== undefined ? `, ${origLen} logits` : ''}), shrunk to ${c.input.length} logit${c.input.length === 1 ? '' : 's'}</div>
 <table>${rows.join('')}</table>${replay}</div>`;
 }
 

@@ -72,7 +72,7 @@ describe('renderJunit', () => {
     const naive = r.implementations.find((i) => i.name === 'softmax/naive/f64')!;
     expect(naive.expected).toBe('fail');
     const k = Object.keys(naive.findingCounts)[0];
-    const tc = new RegExp(`<testcase [^>]*name="softmax/naive/f64 › ${k}"[^>]*>(.*?)</testcase>`).exec(xml)![1];
+    const tc = new RegExp(`<testcase [^>]*name="softmax/naive/f64 › ${k}"[^>]*>([\\s\\S]*?)</testcase>`).exec(xml)![1];
     expect(tc).toContain('<property name="known-bad" value="true"/>');
     expect(tc).not.toContain('<failure');
     expect(tc).toContain('replay: npx logitfuzz replay');

@@ -21,7 +21,7 @@
  * So the file has a failure if and only if `run` exits 1 for a verdict.
  */
 import { formatUlps, groupByOp, isUnexpected, KIND_MEANING, kindFails, orderKinds } from './common.js';
-import { escapeXml as x } from './escape.js';
+import { escapeXml as x, escapeXmlText as xt } from './escape.js';
 import type { CounterexampleRecord, ImplementationRecord, RunRecord } from './schema.js';
 
 interface Case {
@@ -43,7 +43,7 @@ function cexText(c: CounterexampleRecord): string {
     `  actual   ${vec(c.actual)}`,
   ];
   if (c.finding.ulps !== null) lines.push(`  error    ${formatUlps(c.finding.ulps)} ulps${c.finding.index >= 0 ? ` at element ${c.finding.index}` : ''}`);
-  lines.push(`  found on case ${c.caseId} (region ${c.region})`, `replay: ${c.replay}`);
+  lines.push(`  ${c.caseId >= 0 ? `found on case ${c.caseId}` : 'found by the error-maximising search'} (region ${c.region})`, `replay: ${c.replay}`);
   return lines.join('\n');
 }
 
@@ -100,9 +100,9 @@ const secs = (t: number) => (Number.isFinite(t) ? t : 0).toFixed(3);
 function testcaseXml(classname: string, c: Case): string {
   const props = c.properties.length ? `<properties>${c.properties.map(([n, v]) => `<property name="${x(n)}" value="${x(v)}"/>`).join('')}</properties>` : '';
   let inner = props;
-  if (c.result.type === 'failure') inner += `<failure message="${x(c.result.message)}" type="${x(c.result.kind)}">${x(c.text)}</failure>`;
+  if (c.result.type === 'failure') inner += `<failure message="${x(c.result.message)}" type="${x(c.result.kind)}">${xt(c.text)}</failure>`;
   else if (c.result.type === 'skipped') inner += `<skipped message="${x(c.result.message)}"/>`;
-  if (c.result.type !== 'failure') inner += `<system-out>${x(c.text)}</system-out>`;
+  if (c.result.type !== 'failure') inner += `<system-out>${xt(c.text)}</system-out>`;
   return `    <testcase classname="${x(classname)}" name="${x(c.name)}" time="${secs(c.time)}">${inner}</testcase>\n`;
 }
 

@@ -14,6 +14,7 @@ describe('parseRunRecord', () => {
     expect(() => parseRunRecord('[]', 'x')).toThrow(/not a logitfuzz run record/);
     expect(() => parseRunRecord('{"schema":"logitfuzz/vet@1"}', 'v.json')).toThrow(/'vet --json' verdict/);
     expect(() => parseRunRecord('{"schema":"logitfuzz/cases@1"}', 'c')).toThrow(/cases stream/);
+    expect(() => parseRunRecord('{"schema":"logitfuzz/cases@1","key":"k"}\n{"id":0}\n', 'cases.jsonl')).toThrow(/^cases\.jsonl is a cases stream \(logitfuzz\/cases@1\); give the results\.json beside it/);
     expect(() => parseRunRecord('{"schema":"logitfuzz/run@2"}', 'c')).toThrow(/of schema "logitfuzz\/run@2"/);
     expect(() => parseRunRecord('{}', 'c')).toThrow(/without a schema field/);
     const m = mutableCopy(fixtureRecord());

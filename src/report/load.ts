@@ -29,6 +29,14 @@ export function parseRunRecord(text: string, source: string): RunRecord {
   try {
     v = JSON.parse(text);
   } catch (e) {
+    // a JSON-lines file (cases.jsonl) fails as a whole: name it by its first line
+    let first: unknown;
+    try {
+      first = JSON.parse(text.slice(0, text.indexOf('\n') >>> 0));
+    } catch {
+      first = undefined;
+    }
+    if (isObj(first) && first.schema === CASES_SCHEMA) throw new RecordError(`${source} is a cases stream (${CASES_SCHEMA}); give the results.json beside it`);
     throw new RecordError(`${source} is not valid JSON (${(e as Error).message}); expected a results.json written by 'logitfuzz run'`);
   }
   return checkRunRecord(v, source);

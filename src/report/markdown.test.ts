@@ -28,6 +28,15 @@ describe('renderMarkdown', () => {
     expect(md.split('\n').length).toBeLessThan(40);
   });
 
+  it('says the verdict of a single vetted implementation in the headline', () => {
+    const m = mutableCopy(r);
+    m.implementations = m.implementations.filter((i) => i.name === 'softmax/naive/f64');
+    m.implementations[0].expected = 'pass';
+    expect(renderMarkdown(m as unknown as RunRecord)).toMatch(/^### ❌ logitfuzz: `softmax\/naive\/f64` fails\n/);
+    m.implementations = m.implementations.map((i) => ({ ...i, name: 'softmax/user/f64', verdict: 'pass' as const, findingCounts: {}, counterexamples: {} }));
+    expect(renderMarkdown(m as unknown as RunRecord)).toMatch(/^### ✅ logitfuzz: `softmax\/user\/f64` passes\n/);
+  });
+
   it('escapes hostile names and messages: no HTML, no extra table cells, no links or mentions', () => {
     const m = mutableCopy(hostileRecord());
     for (const i of m.implementations) if (i.verdict !== 'unavailable') i.expected = i.verdict === 'pass' ? 'fail' : 'pass';

@@ -20,7 +20,11 @@ export function renderMarkdown(record: RunRecord): string {
   const t = tally(r);
   const lines: string[] = [];
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  if (t.unexpected.length) lines.push(`### ❌ logitfuzz: ${t.unexpected.length} of ${plural(t.measured, 'implementation')} not as expected`);
+  const only = r.implementations.length === 1 ? r.implementations[0] : undefined;
+  if (only && only.verdict !== 'unavailable' && only.expected === 'pass') {
+    // one implementation vetted: say its verdict
+    lines.push(only.verdict === 'pass' ? `### ✅ logitfuzz: ${code(only.name, false)} passes` : `### ❌ logitfuzz: ${code(only.name, false)} fails`);
+  } else if (t.unexpected.length) lines.push(`### ❌ logitfuzz: ${t.unexpected.length} of ${plural(t.measured, 'implementation')} not as expected`);
   else if (t.measured === 0) lines.push('### ❌ logitfuzz: no implementation could run');
   else lines.push(`### ✅ logitfuzz: all ${plural(t.measured, 'implementation')} as expected`);
   lines.push('');

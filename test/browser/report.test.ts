@@ -18,6 +18,25 @@ import { renderJunit } from '../../src/report/junit.js';
 import { fixtureRecord, hostileRecord, IMG_NAME, mutableCopy } from '../../src/report/_testutil/fixture.js';
 import type { RunRecord } from '../../src/report/schema.js';
 
+// The page functions below run in the browser; the project's TypeScript has no DOM library, so
+// they see the page through these few declarations (type-only: erased before they are sent).
+interface PageElement {
+  readonly id: string;
+  readonly textContent: string | null;
+  setAttribute(name: string, value: string): void;
+  querySelectorAll(selector: string): Iterable<PageElement> & { readonly length: number };
+  getBBox(): { readonly width: number; readonly height: number };
+}
+interface PageDocument {
+  querySelectorAll(selector: string): Iterable<PageElement> & { readonly length: number };
+  getElementById(id: string): PageElement | null;
+  getElementsByTagName(name: string): { readonly length: number };
+}
+interface PageGlobals {
+  readonly document: PageDocument;
+  readonly DOMParser: new () => { parseFromString(text: string, type: string): PageDocument };
+}
+
 const CHROMIUM = process.env.LOGITFUZZ_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SHOTS = new URL('../../reports/', import.meta.url);
@@ -58,7 +77,9 @@ describe('the HTML report in a browser', () => {
     });
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     // open every collapsed section so that everything is laid out
-    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => d.setAttribute('open', '')));
+    await page.evaluate(() => {
+      for (const d of (globalThis as unknown as PageGlobals).document.querySelectorAll('details')) d.setAttribute('open', '');
+    });
   });
 
   afterAll(async () => {
@@ -74,8 +95,8 @@ describe('the HTML report in a browser', () => {
 
   it('draws every chart with one mark per non-empty bin of the record', async () => {
     const drawn = await page.evaluate(() =>
-      [...document.querySelectorAll('details.impl')].map((d) => {
-        const boxes = (sel: string) => [...d.querySelectorAll<SVGGraphicsElement>(sel)].map((el) => el.getBBox());
+      [...(globalThis as unknown as PageGlobals).document.querySelectorAll('details.impl')].map((d) => {
+        const boxes = (sel: string) => [...d.querySelectorAll(sel)].map((el) => el.getBBox());
         const visible = (sel: string) => boxes(sel).every((b) => b.width > 0 && b.height > 0);
         return {
           id: d.id,
@@ -111,18 +132,24 @@ describe('the HTML report in a browser', () => {
   });
 
   it('shows a hostile implementation name as text, injecting no element', async () => {
-    const found = await page.evaluate((name) => ({
+    const found = await page.evaluate((name) => {
+      const document = (globalThis as unknown as PageGlobals).document;
+      return {
       imgs: document.querySelectorAll('img').length,
       scripts: document.querySelectorAll('script').length,
       summaryLink: [...document.querySelectorAll('table.summary a')].some((a) => a.textContent === name),
       detailTitle: [...document.querySelectorAll('details.impl > summary b')].some((b) => b.textContent === name),
-    }), IMG_NAME);
+      };
+    }, IMG_NAME);
     expect(found).toEqual({ imgs: 0, scripts: 0, summaryLink: true, detailTitle: true });
   });
 
   it('renders JUnit XML that a browser parses as well-formed, hostile strings included', async () => {
     const errors = await page.evaluate(
-      (xmls) => xmls.map((x) => new DOMParser().parseFromString(x, 'application/xml').getElementsByTagName('parsererror').length),
+      (xmls) => {
+        const Parser = (globalThis as unknown as PageGlobals).DOMParser;
+        return xmls.map((x) => new Parser().parseFromString(x, 'application/xml').getElementsByTagName('parsererror').length);
+      },
       [renderJunit(r), renderJunit(hostileRecord())],
     );
     expect(errors).toEqual([0, 0]);
@@ -134,7 +161,7 @@ describe('the HTML report in a browser', () => {
     await fresh.goto(pathToFileURL(file).href);
     await fresh.screenshot({ path: new URL('report-top.png', SHOTS).pathname });
     const index = r.implementations.findIndex((i) => i.name === 'cross_entropy_grad/naive/f64');
-    await fresh.evaluate((id) => document.getElementById(id)?.setAttribute('open', ''), `i${index}`);
+    await fresh.evaluate((id) => (globalThis as unknown as PageGlobals).document.getElementById(id)?.setAttribute('open', ''), `i${index}`);
     await fresh.locator(`#i${index}`).screenshot({ path: new URL('report-detail.png', SHOTS).pathname });
     await fresh.close();
     expect(existsSync(new URL('report-detail.png', SHOTS))).toBe(true);

@@ -17,6 +17,13 @@ export interface JsOpDefinition {
   /** The expected verdict against DESIGN.md's default budget, per I/O format (see each file's doc). */
   readonly expected: (format: FormatName) => 'pass' | 'fail';
   readonly kernel: RowKernel;
+  /**
+   * A binary64 kernel on typed arrays doing exactly the operations of `kernel` with the f64
+   * arithmetic, in the same order (so bit-identical results: jsImplementations.test.ts checks it),
+   * used for the f64 implementation because the generic kernel's boxing costs several times the
+   * arithmetic on long rows.
+   */
+  readonly fastF64?: (x: Float64Array, label: number) => Float64Array;
 }
 
 /** A family of pure-JS implementations sharing one formulation, e.g. 'max-shifted'. */

@@ -18,7 +18,7 @@ function pivot<T>(x: Float64Array, A: Arithmetic<T>): { a: T; k: number; e: T[];
     }
   }
   const a = A.input(av);
-  const e: T[] = new Array<T>(x.length);
+  const e: T[] = []; // filled in index order: packed, never a holey or dictionary-mode array for long rows
   let s = A.zero;
   for (let j = 0; j < x.length; j++) {
     if (j === k) continue;

@@ -10,7 +10,7 @@ import type { JsFormulation } from './JsFormulation.js';
 function compensatedExps<T>(x: Float64Array, A: Arithmetic<T>): { m: T; e: T[]; s: T } {
   let m = A.input(-Infinity);
   for (let j = 0; j < x.length; j++) m = A.max(m, A.input(x[j]));
-  const e: T[] = new Array<T>(x.length);
+  const e: T[] = []; // filled in index order: packed, never a holey or dictionary-mode array for long rows
   let s = A.zero;
   let c = A.zero;
   for (let j = 0; j < x.length; j++) {

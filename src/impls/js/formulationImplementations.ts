@@ -21,6 +21,7 @@ function implementation(f: JsFormulation, op: JsOpDefinition & { readonly op: (t
   const name = `${op.op}/${f.name}/${format}`;
   const A = formatArithmetic(f.computeFormat ? f.computeFormat(format) : format);
   const kernel = op.kernel;
+  const fast = format === 'f64' ? op.fastF64 : undefined;
   const labelled = needsLabel(op.op);
   return {
     name,
@@ -32,7 +33,7 @@ function implementation(f: JsFormulation, op: JsOpDefinition & { readonly op: (t
     async run(rows, labels) {
       // A bad label is the caller's error, not a numerical finding: reject the whole batch.
       const ks = labelled ? checkLabels(name, rows, labels) : undefined;
-      return rows.map((x, r) => Float64Array.from(kernel(x, ks ? ks[r] : -1, A)));
+      return rows.map((x, r) => (fast ? fast(x, ks ? ks[r] : -1) : Float64Array.from(kernel(x, ks ? ks[r] : -1, A))));
     },
   };
 }

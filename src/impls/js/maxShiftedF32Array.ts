@@ -15,7 +15,7 @@ function maxAndSum<T>(x: Float64Array, A: Arithmetic<T>): { m: T; s: T } {
 function softmax<T>(x: Float64Array, _label: number, A: Arithmetic<T>): T[] {
   let m = A.input(-Infinity);
   for (let j = 0; j < x.length; j++) m = A.max(m, A.input(x[j]));
-  const out: T[] = new Array<T>(x.length);
+  const out: T[] = []; // filled in index order: packed, never a holey or dictionary-mode array for long rows
   let s = A.zero;
   for (let j = 0; j < x.length; j++) {
     out[j] = A.store(A.exp(A.sub(A.input(x[j]), m)), F32);

@@ -3,7 +3,7 @@ import type { JsFormulation } from './JsFormulation.js';
 
 /** e_j = exp(x_j) and their recursive (left-to-right) sum, in the arithmetic's format. */
 function unshiftedExps<T>(x: Float64Array, A: Arithmetic<T>): { e: T[]; s: T } {
-  const e: T[] = new Array<T>(x.length);
+  const e: T[] = []; // filled in index order: packed, never a holey or dictionary-mode array for long rows
   let s = A.zero;
   for (let j = 0; j < x.length; j++) {
     e[j] = A.exp(A.input(x[j]));
