@@ -20,7 +20,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exactDecimal, expThresholds, formatSpec, roundDecimal, roundNumber, ulpDistance } from '../src/formats/index.js';
 import type { FormatName, FormatSpec } from '../src/formats/index.js';
-import { oracle } from '../src/oracle/index.js';
+import { oracle, oracleCounters } from '../src/oracle/index.js';
 
 /** Formats and lengths measured. */
 export const BENCH_FORMATS: readonly FormatName[] = ['f64', 'f32'];
@@ -85,6 +85,12 @@ export interface OracleBenchCheck {
   readonly undetermined: number;
   /** Elements whose correctly rounded value is subnormal or zero (how extreme the inputs are). */
   readonly tinyOrZero: number;
+  /**
+   * Elements the oracle's double-double fast path did not decide and handed to the decimal.js
+   * slow path (including whole rows that skip the fast path: every finite logit equal), in one
+   * call over the rows, counted with `oracleCounters`.
+   */
+  readonly slowPath: number;
 }
 
 export interface OracleBenchRow {
@@ -328,6 +334,10 @@ export async function runOracleBench(opts: OracleBenchOptions = {}): Promise<Ora
           : null;
 
         if (undetermined > 0) throw new Error(`oracle bench: ${undetermined} undetermined elements (${name}, n=${n})`);
+        // one more, untimed call over the rows to count the elements that needed the slow path
+        const slowBefore = oracleCounters.slowElements + oracleCounters.directSlowElements;
+        for (let r = 0; r < rows; r++) oracle('softmax', name, inputs[r]);
+        const slowPath = oracleCounters.slowElements + oracleCounters.directSlowElements - slowBefore;
         let tinyOrZero = 0;
         let decimalOff = 0;
         let mpfrOff = 0;
@@ -350,7 +360,7 @@ export async function runOracleBench(opts: OracleBenchOptions = {}): Promise<Ora
           ratioDecimal: oracleRate / decimalRate,
           ratioMpfr: mpfrRate === null ? null : oracleRate / mpfrRate,
           samples: [oracleTime.samples, decimalTime.samples, mpfrTime?.samples ?? 0],
-          check: { elements, decimalOffByOne: decimalOff, mpfrOffByOne: mpfr ? mpfrOff : null, undetermined, tinyOrZero },
+          check: { elements, decimalOffByOne: decimalOff, mpfrOffByOne: mpfr ? mpfrOff : null, undetermined, tinyOrZero, slowPath },
         });
       }
     }
@@ -381,7 +391,7 @@ function fmtRatio(r: number | null): string {
 
 /** The result as a plain-text table with the ratios and the cross-check of each row. */
 export function formatOracleBench(result: OracleBenchResult): string {
-  const header = ['format', 'n', 'rows', 'oracle', `decimal.js ${result.decimalDigits}d`, `MPFR ${result.mpfrBits}b`, 'oracle/decimal.js', 'oracle/MPFR', 'check (1-ulp diffs dec/mpfr, tiny)'];
+  const header = ['format', 'n', 'rows', 'oracle', `decimal.js ${result.decimalDigits}d`, `MPFR ${result.mpfrBits}b`, 'oracle/decimal.js', 'oracle/MPFR', 'slow path', 'check (1-ulp diffs dec/mpfr, tiny)'];
   const body = result.rows.map((r) => [
     r.format,
     String(r.n),
@@ -391,6 +401,7 @@ export function formatOracleBench(result: OracleBenchResult): string {
     fmtRate(r.mpfr),
     fmtRatio(r.ratioDecimal),
     fmtRatio(r.ratioMpfr),
+    `${r.check.slowPath} (${((100 * r.check.slowPath) / r.check.elements).toFixed(2)}%)`,
     `${r.check.decimalOffByOne}/${r.check.mpfrOffByOne ?? '—'} of ${r.check.elements}, ${r.check.tinyOrZero} tiny`,
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
@@ -401,6 +412,7 @@ export function formatOracleBench(result: OracleBenchResult): string {
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),
   ];
+  out.push('slow path: elements the double-double fast path left to the decimal.js interval path (share of all)');
   if (result.mpfrUnavailable) out.push(`MPFR column missing: ${result.mpfrUnavailable}`);
   out.push(`seed ${result.seed}; ${result.seconds.toFixed(1)} s`);
   return out.join('\n');
