@@ -55,6 +55,8 @@ export interface CampaignOptions {
   readonly probes?: boolean;
   /** Consecutive timeouts after which an implementation is dropped (circuit breaker). @defaultValue 3 */
   readonly breakerTimeouts?: number;
+  /** Max old-space size of each worker in MB (PoolOptions.memoryMb): a module that exhausts it is a `crash`. @defaultValue 4096 */
+  readonly memoryMb?: number;
   readonly onProgress?: (p: Progress) => void;
 }
 
@@ -203,7 +205,7 @@ function readForResume(file: string, key: string): { lines: CaseLine[]; validByt
 export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const pool = new WorkerPool(o.specs, { workers: o.workers, timeoutMs: o.timeoutMs });
+  const pool = new WorkerPool(o.specs, { workers: o.workers, timeoutMs: o.timeoutMs, memoryMb: o.memoryMb });
   let fd: number | undefined;
   try {
     const availability = await pool.start();

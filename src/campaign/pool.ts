@@ -268,7 +268,9 @@ export class WorkerPool {
 
 function describeDeath(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
   const tail = stderr.trim().split('\n').filter(Boolean).slice(-2).join(' | ').slice(0, 300);
-  if (/heap out of memory|Allocation failed/i.test(stderr)) return `ran out of memory (worker heap limit)${tail ? `: ${tail}` : ''}`;
+  // V8 prints its native stack trace after the FATAL ERROR line: quote that line, not the tail
+  const oom = stderr.split('\n').find((l) => /heap out of memory|Allocation failed/i.test(l));
+  if (oom !== undefined) return `ran out of memory (worker heap limit): ${oom.trim().slice(0, 200)}`;
   if (signal) return `worker killed by ${signal}${signal === 'SIGSEGV' || signal === 'SIGABRT' ? ' (native crash)' : ''}${tail ? `: ${tail}` : ''}`;
   return `worker exited with code ${code} (process.exit or an uncaught error)${tail ? `: ${tail}` : ''}`;
 }

@@ -12,6 +12,7 @@ import { InputError, UsageError } from './errors.js';
 import { formatHelp } from './help.js';
 import { write, type Io } from './io.js';
 import { formatSummary } from './summary.js';
+import { foldReplays, gate, loadBaseline, replayBaseline } from './baseline.js';
 import { REPORT_FLAGS, writeReports } from './reportFlags.js';
 import { logitfuzzVersion } from './version.js';
 
@@ -24,6 +25,9 @@ const FLAGS = {
   shard: { type: 'string', value: 'I/N', help: 'run only shard I of N (cases partitioned deterministically; join with merge)' },
   out: { type: 'string', default: 'reports/latest', value: 'DIR', help: 'output folder: results.json, cases.jsonl and index.html (the HTML report)' },
   search: { type: 'integer', min: 0, default: 0, value: 'N', help: 'after the cases, N error-maximising search steps per implementation, climbing from its worst cases' },
+  baseline: { type: 'string', value: 'FILE', help: 'regression gate: replay the counterexamples stored in this results.json first, then compare (exit 1 on a regression)' },
+  tolerance: { type: 'number', min: 0, default: 0, value: 'ULPS', help: 'with --baseline: max-error growth allowed before it is a regression' },
+  'allow-missing': { type: 'boolean', help: 'with --baseline: an implementation missing from this run is not a regression' },
   resume: { type: 'boolean', help: 'continue an interrupted run in --out with the same options (no case lost or repeated)' },
   ...REPORT_FLAGS,
 } as const;
@@ -62,7 +66,10 @@ export const runCommand: Command = {
     const outDir = resolve(flags.out);
     const meta: ImplMeta[] = impls.map((i) => ({ name: i.name, op: i.op, format: i.format, backend: i.backend, formula: i.formula, expected: i.expected }));
     const specs: ImplSpec[] = impls.map((i) => ({ kind: 'builtin', name: i.name }));
-    const record = await campaign(io, {
+    const judge = { specials: flags.specials, budget: flags.budget, checkDeterminism: true } as const;
+    const base = flags.baseline ? loadBaseline(flags.baseline) : undefined;
+    const replays = base ? await replayBaseline(base, specs, meta, judge, flags.timeout) : [];
+    const measured = await campaign(io, {
       specs,
       meta,
       seed,
@@ -71,7 +78,7 @@ export const runCommand: Command = {
       shard,
       workers: flags.workers ?? defaultWorkers(),
       timeoutMs: flags.timeout,
-      judge: { specials: flags.specials, budget: flags.budget, checkDeterminism: true },
+      judge,
       minLength: flags['min-length'],
       maxLength: flags['max-length'],
       casesFile: join(outDir, 'cases.jsonl'),
@@ -84,17 +91,20 @@ export const runCommand: Command = {
       commit: gitCommit(),
       environment: baseEnvironment(),
     });
+    const record = base ? foldReplays(measured, replays) : measured;
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'results.json'), JSON.stringify(record, null, 1) + '\n');
     await write(io.stdout, formatSummary(record));
     const reports = await writeReports(io, record, { index: join(flags.out, 'index.html'), html: flags.html, junit: flags.junit, markdown: flags.markdown });
     await write(io.stdout, `\nwrote ${join(flags.out, 'results.json')}, ${join(flags.out, 'cases.jsonl')}${reports.length ? `, ${reports.join(', ')}` : ''} (seed ${seed})\n`);
+    let regressed = false;
+    if (base) regressed = !(await gate(io, base, record, replays, { tolerance: flags.tolerance, allowMissing: flags['allow-missing'] })).ok;
     const unexpected = record.implementations.filter((i) => i.verdict !== 'unavailable' && i.verdict !== i.expected);
     if (unexpected.length) {
       await write(io.stdout, `verdicts differing from expected: ${unexpected.map((i) => `${i.name} (${i.verdict}, expected ${i.expected})`).join(', ')}\n`);
       return 1;
     }
-    return 0;
+    return regressed ? 1 : 0;
   },
 };
 

@@ -1,4 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { WorkerPool } from '../campaign/pool.js';
+import type { JudgeOptions } from '../campaign/protocol.js';
+import { decodeNumber, decodeVector, type JsonNumber } from '../formats/jsonNumber.js';
+import { failsVerdict, type FindingKind } from '../metrics/findings.js';
 import { resolve } from 'node:path';
 import { contentHash, LoadError } from '../impls/load.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
@@ -26,6 +30,8 @@ const FLAGS = {
   ...CAMPAIGN_FLAGS,
   runs: { ...CAMPAIGN_FLAGS.runs, default: 200 },
   json: { type: 'string', value: 'FILE', help: 'write the verdict as JSON (schema logitfuzz/vet@1)' },
+  baseline: { type: 'string', value: 'FILE', help: 'regression gate: a vet@1 JSON of an earlier vet; its counterexamples are replayed first, then compared (exit 1 on a regression)' },
+  tolerance: { type: 'number', min: 0, default: 0, value: 'ULPS', help: 'with --baseline: max-error growth allowed' },
   search: { type: 'integer', min: 0, default: 200, value: 'N', help: 'error-maximising search steps after the cases (0: none)' },
   ...REPORT_FLAGS,
 } as const;
@@ -54,6 +60,50 @@ export interface VetRecord {
     replay: string;
   }[];
   readonly stats: { cases: number; passes: number; findingCounts: Record<string, number>; maxUlps: unknown; p99Ulps: unknown; meanBits: number; wallMs: number };
+}
+
+/** Reads a vet@1 baseline for the same op and format, or exits 2 naming the problem. */
+function loadVetBaseline(path: string, op: Op, format: FormatName): VetRecord {
+  let v: VetRecord;
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8')) as VetRecord;
+  } catch (e) {
+    throw new InputError(`cannot read the baseline ${path}: ${(e as Error).message}`);
+  }
+  if (v === null || typeof v !== 'object' || v.schema !== VET_SCHEMA || !Array.isArray(v.findings)) throw new InputError(`${path} is not a vet baseline (schema ${VET_SCHEMA}, as vet --json writes)`);
+  if (v.op !== op || v.format !== format) throw new InputError(`${path} is a baseline for ${v.op} in ${v.format}, not ${op} in ${format}`);
+  return v;
+}
+
+/** Runs every stored counterexample of the baseline again: the kinds each shows now. */
+async function replayVetBaseline(base: VetRecord, spec: ImplSpec, op: Op, format: FormatName, judge: JudgeOptions, timeoutMs: number): Promise<{ kind: string; kindsNow: string[] }[]> {
+  if (base.findings.length === 0) return [];
+  const pool = new WorkerPool([spec], { workers: 1, timeoutMs });
+  const out: { kind: string; kindsNow: string[] }[] = [];
+  try {
+    const av = await pool.start();
+    if (!av[spec.name]?.available) return [];
+    for (const f of base.findings) {
+      const r = await pool.run({ id: -1, op, format, region: 'baseline', x: decodeVector(f.input), label: f.label }, [spec.name], judge);
+      out.push({ kind: f.kind, kindsNow: [...new Set((r.outcomes[0]?.findings ?? []).map((g) => g.kind))].sort() });
+    }
+  } finally {
+    await pool.close();
+  }
+  return out;
+}
+
+/** What got worse against a vet baseline: new finding kinds (from the fuzz or the replays), pass → fail, max error growth. */
+function vetRegressions(base: VetRecord, head: VetRecord, replayed: readonly { kind: string; kindsNow: string[] }[], tolerance: number): string[] {
+  const out: string[] = [];
+  const baseKinds = new Set(base.findings.map((f) => f.kind));
+  const headKinds = new Set([...head.findings.map((f) => f.kind), ...replayed.flatMap((r) => r.kindsNow)]);
+  if (base.verdict === 'pass' && head.verdict === 'fail') out.push('newly fails (baseline pass)');
+  for (const k of [...headKinds].sort()) if (!baseKinds.has(k) && failsVerdict(k as FindingKind, 'report')) out.push(`new finding kind ${k}`);
+  const ub = decodeNumber(base.stats.maxUlps as JsonNumber);
+  const uh = decodeNumber(head.stats.maxUlps as JsonNumber);
+  if (uh > ub && (uh === Infinity || uh - ub > tolerance)) out.push(`max error grew from ${ub} to ${uh} ulps${tolerance ? ` (tolerance ${tolerance})` : ''}`);
+  return out;
 }
 
 /** The `vet@1` document of a one-implementation campaign record (vet and score write the same JSON). */
@@ -129,6 +179,8 @@ export const vetCommand: Command = {
     const target = modulePath ? [shellQuote(modulePath), ...(flags.export ? ['--export', shellQuote(flags.export)] : [])] : ['--exec', shellQuote(flags.exec!)];
     const replay = (_impl: string, x: number[], label: number | undefined) =>
       ['npx', 'logitfuzz', 'replay', ...(modulePath ? ['--module', ...target] : target), '--op', op, '--format', format, '--x', shellQuote(JSON.stringify(encodeVector(x))), ...(label !== undefined ? ['--label', String(label)] : [])].join(' ');
+    const base = flags.baseline ? loadVetBaseline(flags.baseline, op, format) : undefined;
+    const replayed = base ? await replayVetBaseline(base, spec, op, format, { specials: flags.specials, budget: flags.budget, checkDeterminism: true }, flags.timeout) : [];
     const record = await campaign(io, {
       specs: [spec],
       meta: [{ name: spec.name, op, format, backend: 'user', formula: modulePath ? `export of ${modulePath}` : `program: ${flags.exec}`, expected: 'pass' }],
@@ -158,6 +210,11 @@ export const vetCommand: Command = {
     if (flags.json) writeFileSync(flags.json, JSON.stringify(vet, null, 1) + '\n');
     await writeReports(io, record, { html: flags.html, junit: flags.junit, markdown: flags.markdown });
     await write(io.stdout, `\nverdict: ${impl.verdict.toUpperCase()} (${impl.cases} cases, seed ${seed})\n`);
+    if (base) {
+      const regressions = vetRegressions(base, vet, replayed, flags.tolerance);
+      await write(io.stdout, `\nbaseline ${flags.baseline}: replayed ${replayed.length} counterexample(s); ${regressions.length ? `${regressions.length} regression(s):\n${regressions.map((r) => `  ${r}`).join('\n')}` : 'no regression'}\n`);
+      if (regressions.length) return 1;
+    }
     return impl.verdict === 'fail' ? 1 : 0;
   },
 };

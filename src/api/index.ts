@@ -1,0 +1,50 @@
+/**
+ * `logitfuzz`: the public library API.
+ *
+ * - `vet(fn, options)`: fuzz a JS softmax (or log_softmax, logsumexp, cross_entropy,
+ *   cross_entropy_grad) in-process against the correctly rounded oracle; a typed verdict with
+ *   minimal counterexamples. `formatVetResult` prints one.
+ * - `logits(constraints)` and `regionArbitrary(name, constraints)`: fast-check arbitraries of
+ *   extreme logits, exactly representable in the format; `probes(format, op)` the fixed
+ *   textbook-dangerous inputs.
+ * - `oracle(op, format, x, label?)`: the exact result, each element correctly rounded into the
+ *   format.
+ * - `judge(...)` and `budget(...)`: findings and per-element budgets (DESIGN.md).
+ * - `ulpDistance(format, a, b)` and the format helpers; the JSON number codec.
+ *
+ * `logitfuzz/vitest` adds `expectSoftmax(fn, options)`, which throws on a failing verdict.
+ */
+export { vet, resolveVetOptions, type SoftmaxLike, type VetOptions, type VetResult, type VetFinding } from './vet.js';
+export { formatVetResult, oracleCommand, showVector, type FormatVetOptions } from './formatVet.js';
+export { ulpDistance } from './ulpDistance.js';
+export { SEED_VARIABLE, seedFromEnvironment, isSeed } from './seed.js';
+
+export {
+  logits,
+  regionArbitrary,
+  defaultRegions,
+  probes,
+  REGION_NAMES,
+  isRegionName,
+  type LogitCase,
+  type LogitsConstraints,
+  type RegionConstraints,
+  type RegionName,
+} from '../generators/index.js';
+export { oracle, OracleInputError, OPS, isOp, isScalarOp, needsLabel, outputLength, type Op, type OracleOptions, type OracleResult } from '../oracle/index.js';
+export { judge, budget, failsVerdict, FINDING_KINDS, type Finding, type FindingKind, type JudgeArgs, type Judgement, type SpecialsPolicy } from '../metrics/index.js';
+export {
+  FORMAT_NAMES,
+  FORMATS,
+  formatSpec,
+  isFormatName,
+  roundNumber,
+  isRepresentable,
+  nextUp,
+  nextDown,
+  bitsOfError,
+  EXP_THRESHOLDS,
+  type FormatName,
+  type FormatSpec,
+} from '../formats/index.js';
+export { encodeNumber, decodeNumber, encodeVector, decodeVector, type JsonNumber } from '../formats/jsonNumber.js';

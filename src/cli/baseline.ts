@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { WorkerPool } from '../campaign/pool.js';
+import type { ImplSpec } from '../campaign/implSpec.js';
+import type { JudgeOptions } from '../campaign/protocol.js';
+import { decodeNumber, decodeVector } from '../formats/jsonNumber.js';
+import type { FormatName } from '../formats/types.js';
+import { failsVerdict, type FindingKind } from '../metrics/findings.js';
+import type { Op } from '../oracle/ops.js';
+import { compareRecords, formatComparison, type Comparison } from '../report/compare.js';
+import { parseRunRecord, RecordError } from '../report/load.js';
+import type { CounterexampleRecord, ImplementationRecord, RunRecord } from '../report/schema.js';
+import { InputError } from './errors.js';
+import { write, type Io } from './io.js';
+
+/** One stored counterexample of the baseline, run again on the code under test. */
+export interface Replayed {
+  readonly impl: string;
+  readonly kind: string;
+  readonly counterexample: CounterexampleRecord;
+  /** Finding kinds the implementation shows on that input now. */
+  readonly kindsNow: readonly string[];
+}
+
+/** Reads a `logitfuzz/run@1` baseline, or exits 2 naming what is wrong with it. */
+export function loadBaseline(path: string): RunRecord {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read the baseline ${path}: ${(e as Error).message}`);
+  }
+  try {
+    return parseRunRecord(text, path);
+  } catch (e) {
+    if (e instanceof RecordError) throw new InputError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * Replays every counterexample stored in the baseline on the implementations of this run that
+ * the baseline also measured — a fixed regression corpus, tried before any random case, so a
+ * defect the baseline caught is looked for again whatever the new random cases happen to hit.
+ */
+export async function replayBaseline(base: RunRecord, specs: readonly ImplSpec[], meta: readonly { name: string; op: Op; format: FormatName }[], judge: JudgeOptions, timeoutMs: number): Promise<Replayed[]> {
+  const metaOf = new Map(meta.map((m) => [m.name, m]));
+  const todo: { impl: ImplementationRecord; kind: string; c: CounterexampleRecord }[] = [];
+  for (const impl of base.implementations) {
+    if (!metaOf.has(impl.name)) continue;
+    for (const [kind, c] of Object.entries(impl.counterexamples)) todo.push({ impl, kind, c });
+  }
+  if (todo.length === 0) return [];
+  const used = new Set(todo.map((t) => t.impl.name));
+  const pool = new WorkerPool(
+    specs.filter((s) => used.has(s.name)),
+    { workers: 1, timeoutMs },
+  );
+  const out: Replayed[] = [];
+  try {
+    const avail = await pool.start();
+    for (const t of todo) {
+      if (!avail[t.impl.name]?.available) continue;
+      const m = metaOf.get(t.impl.name)!;
+      const r = await pool.run({ id: -1, op: m.op, format: m.format, region: 'baseline', x: decodeVector(t.c.input), label: t.c.label }, [t.impl.name], judge);
+      const kindsNow = [...new Set((r.outcomes[0]?.findings ?? []).map((f) => f.kind))].sort();
+      out.push({ impl: t.impl.name, kind: t.kind, counterexample: t.c, kindsNow });
+    }
+  } finally {
+    await pool.close();
+  }
+  return out;
+}
+
+/**
+ * HEAD with what the replays showed folded in: a finding kind that a replayed counterexample still
+ * shows, and that the random cases of this run did not meet, is added with that counterexample,
+ * so the gate does not report as fixed a defect that is merely unsampled.
+ */
+export function foldReplays(head: RunRecord, replays: readonly Replayed[]): RunRecord {
+  const byImpl = new Map<string, Replayed[]>();
+  for (const r of replays) byImpl.set(r.impl, [...(byImpl.get(r.impl) ?? []), r]);
+  const specials = head.config.specials;
+  return {
+    ...head,
+    implementations: head.implementations.map((impl) => {
+      const rs = byImpl.get(impl.name);
+      if (!rs || impl.verdict === 'unavailable') return impl;
+      const findingCounts = { ...impl.findingCounts };
+      const counterexamples = { ...impl.counterexamples };
+      for (const r of rs) {
+        for (const kind of r.kindsNow) {
+          if (findingCounts[kind]) continue;
+          findingCounts[kind] = 1;
+          counterexamples[kind] = { ...r.counterexample, region: 'baseline' };
+        }
+      }
+      const failing = Object.keys(findingCounts).some((k) => failsVerdict(k as FindingKind, specials));
+      return { ...impl, findingCounts, counterexamples, verdict: failing ? 'fail' : 'pass' };
+    }),
+  };
+}
+
+/** Prints the replays and the comparison; returns the comparison. */
+export async function gate(io: Io, base: RunRecord, head: RunRecord, replays: readonly Replayed[], opts: { tolerance?: number; allowMissing?: boolean }): Promise<Comparison> {
+  const still = replays.filter((r) => r.kindsNow.includes(r.kind)).length;
+  let text = `\nbaseline: replayed ${replays.length} stored counterexample(s): ${still} still show their finding, ${replays.length - still} no longer do\n`;
+  for (const r of replays) if (!r.kindsNow.includes(r.kind)) text += `  ${r.impl} ${r.kind}: no longer reproduces${r.kindsNow.length ? ` (now: ${r.kindsNow.join(', ')})` : ''}\n`;
+  const c = compareRecords(base, head, opts);
+  text += formatComparison(c);
+  await write(io.stdout, text.endsWith('\n') ? text : text + '\n');
+  return c;
+}
+
+/** The max ULPs of an implementation record as a number. */
+export function maxUlpsOf(i: ImplementationRecord): number {
+  return decodeNumber(i.ulp.max);
+}
+
+
