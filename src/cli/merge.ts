@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream }
 import { join } from 'node:path';
 import { CampaignError } from '../campaign/campaign.js';
 import { mergeRecords } from '../campaign/merge.js';
+import { renderHtml } from '../report/html.js';
 import { CASES_SCHEMA, type RunRecord } from '../report/schema.js';
 import { parseArgs } from './args.js';
 import { shellQuote } from './campaignFlags.js';
@@ -29,7 +30,7 @@ export const mergeCommand: Command = {
     name: 'merge',
     synopsis: 'OUT DIR...',
     description: [
-      'Reads DIR/results.json of every shard of one campaign (run --shard 1/N … N/N with the same seed and options), writes OUT/results.json as an unsharded run would have written it, and OUT/cases.jsonl with every shard’s cases.',
+      'Reads DIR/results.json of every shard of one campaign (run --shard 1/N … N/N with the same seed and options), writes OUT/results.json as an unsharded run would have written it, its report OUT/index.html, and OUT/cases.jsonl with every shard’s cases.',
     ],
     flags: FLAGS,
     examples: ['logitfuzz merge reports/all reports/s1 reports/s2'],
@@ -47,6 +48,7 @@ export const mergeCommand: Command = {
     }
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'results.json'), JSON.stringify(merged, null, 1) + '\n');
+    writeFileSync(join(out, 'index.html'), renderHtml(merged));
     const cases = createWriteStream(join(out, 'cases.jsonl'));
     await write(cases, JSON.stringify({ schema: CASES_SCHEMA, key: 'merged', shards: dirs }) + '\n');
     for (const d of dirs) {
@@ -56,7 +58,7 @@ export const mergeCommand: Command = {
       for (let i = 1; i < lines.length; i++) if (lines[i].trim()) await write(cases, lines[i] + '\n');
     }
     await new Promise<void>((resolve) => cases.end(resolve));
-    await write(io.stdout, formatSummary(merged) + `\nwrote ${join(out, 'results.json')}\n`);
+    await write(io.stdout, formatSummary(merged) + `\nwrote ${join(out, 'results.json')}, ${join(out, 'index.html')} and ${join(out, 'cases.jsonl')}\n`);
     return 0;
   },
 };
