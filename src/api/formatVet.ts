@@ -53,7 +53,7 @@ function findingLines(r: VetResult, f: VetFinding): string[] {
   if (u) lines.push(`  error:    ${u}`);
   lines.push(`  why:      ${f.diagnosis}`);
   const shrunk = f.original.length !== f.input.length || f.original.some((v, i) => !Object.is(v, f.input[i]));
-  lines.push(`  found:    case ${f.caseId} (${f.region})${shrunk ? `, shrunk from ${showVector(f.original, 6)} in ${f.shrinkEvaluations} evaluations` : ''}`);
+  lines.push(`  found:    case ${f.caseId} (${f.region})${shrunk ? `, shrunk from ${showVector(f.original, 6)} in ${f.shrinkEvaluations} evaluation${f.shrinkEvaluations === 1 ? '' : 's'}` : ''}`);
   lines.push(`  oracle:   ${oracleCommand(r, f)}`);
   return lines;
 }

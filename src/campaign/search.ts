@@ -113,6 +113,13 @@ export function mutate(x: readonly number[], label: number | undefined, format: 
   return { x: out, ...(lab !== undefined ? { label: lab } : {}) };
 }
 
+/**
+ * Consecutive evaluations that crashed or timed out after which the search gives up: such an
+ * answer has no error to climb, and each costs a replaced worker or a whole timeout (a module
+ * that exits on every call made `vet`'s default 200-step search take over a minute).
+ */
+export const SEARCH_GIVE_UP = 10;
+
 /** Orders points: more finding kinds first, then larger error. */
 function better(a: SearchPoint, b: SearchPoint): boolean {
   if (a.kinds.length !== b.kinds.length) return a.kinds.length > b.kinds.length;
@@ -145,10 +152,12 @@ export async function searchWorst(
   let current = starts[0];
   let startIdx = 0;
   let rejected = 0;
-  while (evaluations < budget) {
+  let dead = 0;
+  while (evaluations < budget && dead < SEARCH_GIVE_UP) {
     const m = mutate(current.x, current.label, format, op, rand);
     const r = await evaluate(m.x, m.label);
     evaluations++;
+    dead = r.findings.some((f) => f.kind === 'crash' || f.kind === 'timeout') ? dead + 1 : 0;
     for (const f of r.findings) {
       if (!found.has(f.kind)) found.set(f.kind, { x: m.x, ...(m.label !== undefined ? { label: m.label } : {}), finding: f });
       if (firstFindingAt === null) firstFindingAt = evaluations;

@@ -14,6 +14,12 @@ import type { FromWorker, ToWorker } from './protocol.js';
 import { resolveImpl } from './resolveImpl.js';
 import { runCase } from './runCase.js';
 
+// Built-in and untrusted implementations share this process: a module that replaced Math.exp
+// (say, with a faster approximation) would silently change every other implementation's results.
+// Frozen, such an assignment throws (modules are strict code), which is a `crash` of that module.
+// No dependency assigns to Math.
+Object.freeze(Math);
+
 const impls = new Map<string, Implementation>();
 
 function send(m: FromWorker): void {

@@ -4,6 +4,7 @@ import { CampaignError } from '../campaign/campaign.js';
 import { mergeRecords } from '../campaign/merge.js';
 import { renderHtml } from '../report/html.js';
 import { CASES_SCHEMA, type RunRecord } from '../report/schema.js';
+import { parseRunRecord, RecordError } from '../report/load.js';
 import { parseArgs } from './args.js';
 import { shellQuote } from './campaignFlags.js';
 import type { Command } from './command.js';
@@ -16,10 +17,18 @@ const FLAGS = {} as const;
 
 function readRecord(dir: string): RunRecord {
   const file = existsSync(join(dir, 'results.json')) ? join(dir, 'results.json') : dir;
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new InputError(`cannot read a results.json in ${dir}: ${(e as Error).message}`);
+  }
+  // checked, so that a corrupt or hand-edited record is an input error naming the field, not a crash in mergeRecords
+  try {
+    return parseRunRecord(text, file);
+  } catch (e) {
+    if (e instanceof RecordError) throw new InputError(e.message);
+    throw e;
   }
 }
 

@@ -6,6 +6,7 @@ import { decodeVector, encodeVector, JsonNumberError } from '../formats/jsonNumb
 import { formatSpec, isRepresentable } from '../formats/index.js';
 import type { FormatName } from '../formats/types.js';
 import { needsLabel, type Op } from '../oracle/ops.js';
+import { parseRunRecord, RecordError } from '../report/load.js';
 import { parseArgs } from './args.js';
 import { FORMAT_FLAG, OP_FLAG } from './campaignFlags.js';
 import type { Command } from './command.js';
@@ -36,13 +37,20 @@ interface Target {
 }
 
 async function targetsFromFile(path: string): Promise<Target[]> {
-  let doc: { schema?: string; implementations?: { name: string; op: Op; format: FormatName; counterexamples: Record<string, { input: unknown; label?: number }> }[] };
+  let text: string;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8')) as typeof doc;
+    text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new InputError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  if (doc.schema !== 'logitfuzz/run@1' || !Array.isArray(doc.implementations)) throw new InputError(`${path} is not a logitfuzz results file (schema logitfuzz/run@1)`);
+  // checked (schema and fields), so that a corrupt record is an input error naming the field, not a crash
+  let doc: { implementations: readonly { name: string; op: Op; format: FormatName; counterexamples: Record<string, { input: unknown; label?: number }> }[] };
+  try {
+    doc = parseRunRecord(text, path) as unknown as typeof doc;
+  } catch (e) {
+    if (e instanceof RecordError) throw new InputError(e.message);
+    throw e;
+  }
   const out: Target[] = [];
   for (const impl of doc.implementations) {
     for (const c of Object.values(impl.counterexamples ?? {})) {
@@ -84,6 +92,9 @@ export const replayCommand: Command = {
       } catch (e) {
         throw new UsageError(`--x must be a JSON array of numbers (or "inf", "-inf", "nan", "-0"): ${e instanceof JsonNumberError || e instanceof SyntaxError ? e.message : String(e)}`);
       }
+      // JSON.parse reads 1e999 as Infinity: too large for binary64, not "inf" (as the oracle command rules)
+      const huge = (JSON.parse(flags.x) as unknown[]).findIndex((v) => typeof v === 'number' && !Number.isFinite(v));
+      if (huge >= 0) throw new UsageError(`--x element ${huge} is too large for binary64; write "inf" or "-inf" for an infinite logit`);
       let op = flags.op ?? 'softmax';
       let format = flags.format ?? 'f64';
       let spec: ImplSpec;

@@ -47,6 +47,9 @@ function readCases(file: string): { cases: CaseInput[]; op: Op; format: FormatNa
     } catch (e) {
       throw new TableError(`${where}: "x" ${e instanceof JsonNumberError ? e.message : 'must be an array of numbers'}`);
     }
+    // JSON.parse reads 1e999 as Infinity: a finite logit too large for binary64, not "inf" (as the oracle command rules)
+    const huge = (r.x as unknown[]).findIndex((v) => typeof v === 'number' && !Number.isFinite(v));
+    if (huge >= 0) throw new TableError(`${where}: logit ${huge} is too large for binary64; write "inf" or "-inf" for an infinite logit`);
     const fmt = formatSpec(rformat);
     const bad = Array.from(x).findIndex((v) => !isRepresentable(fmt, v));
     if (bad >= 0) throw new TableError(`${where}: logit ${bad} (${x[bad]}) is not representable in ${rformat}`);

@@ -155,6 +155,7 @@ export const vetCommand: Command = {
     const modulePath = positionals[0];
     if (!modulePath && !flags.exec) throw new UsageError('vet needs a MODULE path or --exec CMD');
     if (modulePath && flags.exec) throw new UsageError('give a MODULE or --exec CMD, not both');
+    if (flags['time-limit'] !== undefined && argv.some((a) => a === '--runs' || a.startsWith('--runs='))) throw new UsageError('give --runs or --time-limit, not both');
     if (flags['min-length'] > flags['max-length']) throw new UsageError(`--min-length ${flags['min-length']} is above --max-length ${flags['max-length']}`);
     const op = flags.op;
     const format = flags.format;

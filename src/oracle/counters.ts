@@ -1,6 +1,7 @@
 /**
  * How many output elements each path of the oracle decided, since the process started or the
- * last `resetOracleCounters()`. For tests (the fast path must decide most elements) and the
+ * last `resetOracleCounters()`. Inputs answered by the special-values policy alone (a NaN or +Inf
+ * logit, every logit −Inf, empty input) are not counted. For tests (the fast path must decide most elements) and the
  * benchmark (the share that needed the slow path); the oracle's results never depend on them.
  */
 export interface OracleCounters {

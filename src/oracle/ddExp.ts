@@ -1,4 +1,4 @@
-import { U2, ddAdd, ddAddD, ddMul, twoProd, twoSum } from './dd.js';
+import { U2, ddAdd, ddAddD, ddMul, ddMulD, twoProd, twoSum } from './dd.js';
 import { EXP_DEGREE, TABLE_BITS, TABLE_REL, ddTables } from './ddTables.js';
 
 /**
@@ -11,7 +11,8 @@ import { EXP_DEGREE, TABLE_BITS, TABLE_REL, ddTables } from './ddTables.js';
  * 1. Argument reduction d = N·ln2/128 + r, N = round(dh·128/ln 2), |r| ≤ ln2/256 (plus ε),
  *    with ln2/128 split into three binary64 pieces (Cody–Waite) so that N·C1 and N·C2 are exact
  *    and r is accurate to 2^−111.4 absolute (derived below).
- * 2. e^r by its Taylor polynomial of degree EXP_DEGREE = 10, Horner's rule in double-double.
+ * 2. e^r by its Taylor polynomial of degree EXP_DEGREE = 10, Horner's rule in double-double
+ *    (the terms from r^7 on, below 2^−72 in all, in binary64).
  * 3. e^d = 2^⌊N/128⌋ · 2^(j/128) · e^r with j = N mod 128, 2^(j/128) from a double-double table
  *    computed from decimal.js at start-up and checked (ddTables.ts).
  *
@@ -48,13 +49,22 @@ const C2 = -1.0082281460979481e-13; // 0xBD3C610CA86C0000
 const C3 = -1.828745223881112e-25; // 0xBACC4C67FC0D0951
 /** Bound on |r|: ln2/256 + 1.6·10^−13 (choice of N) + |dl| ≤ 2^−44 + 2^−111.4, rounded up. */
 export const R_MAX = 0.0027078;
+/** The polynomial's terms from r^TAIL_FROM on are summed in binary64 (see POLY_REL). */
+const TAIL_FROM = 7;
 /**
- * Relative rounding error of the Horner evaluation of Σ_{k≤10} r^k/k! in double-double, derived:
- * step k computes q_k = RN_dd(RN_dd(q_{k+1}·r̂) + c_k). With P_k = Σ_{i≥k} c_i r^(i−k) (exact) and
- * ρ = max |r·P_{k+1}/P_k| ≤ R_MAX·(1 + R_MAX)/(1 − R_MAX) < 0.0028 (as c_{k+1} ≤ c_k), the relative error e_k of q_k
- * satisfies e_k ≤ EPS_ADD + TABLE_REL/(1 − ρ) + ρ·(e_{k+1} + EPS_MUL)(1 + u) (the coefficient
- * error is relative to c_k ≤ P_k/(1 − ρ)), starting from e_10 = TABLE_REL; so for every k
- * e_k ≤ (3.01 + 1.01/0.9972 + 0.0028·8.01)u²/(1 − 0.0028) < 4.06u² < POLY_REL.
+ * Relative rounding error of the evaluation of P(r̂) = Σ_{k≤10} r̂^k/k!, derived. With exact
+ * coefficients c_k = 1/k!, P_k = Σ_{i≥k} c_i r̂^(i−k) and ρ_k = max |r̂·P_(k+1)/P_k| ≤
+ * R_MAX·(c_(k+1)/c_k)·(1 + R_MAX)/(1 − R_MAX) ≤ 1.0055·R_MAX/(k + 1):
+ * - the tail q_7 ≈ P_7 in binary64 (Horner with rh, coefficients RN(1/k!)): three multiplications
+ *   and three additions (γ_6 ≤ 6.01u, relative to P_7(|r|) ≤ 1.001·P_7), the coefficients' own
+ *   rounding (u), and rh for r̂ (|rl| ≤ u|rh|, moving P_7 by ≤ u·R_MAX·2c_8 ≤ 0.001u·c_7):
+ *   e_7 ≤ 7.1u;
+ * - step k ≤ 6 computes q_k = RN_dd(RN_dd(r̂·q_(k+1)) + c_k) (DWTimesFP1 at k = 6, else ddMul;
+ *   coefficients from the table): its relative error satisfies
+ *   e_k ≤ EPS_ADD + TABLE_REL/(1 − ρ_k) + ρ_k(e_(k+1) + EPS_MUL)(1 + u).
+ * The binary64 tail's error is damped by ρ_6·ρ_5·…·ρ_0 ≤ 1.04·R_MAX^7/7! < 2^−71.9, so it
+ * contributes 7.1u·2^−71.9 < 0.0001u² to e_0, and the double-double steps
+ * (3.01 + 1.01/0.9972 + 0.0028·8.01)u²/(1 − 0.0028) < 4.06u². So e_0 < 4.07u² < POLY_REL.
  */
 export const POLY_REL = 4.1 * U2;
 
@@ -86,10 +96,16 @@ export function ddExpNeg(out: Float64Array, dh: number, dl: number): void {
   ddAddD(s, s[0], s[1], -t[1]);
   const rh = s[0];
   const rl = s[1];
-  // Horner: q = c_10; q = q·r + c_k for k = 9..0
-  let qh = expCoef[2 * EXP_DEGREE];
-  let ql = expCoef[2 * EXP_DEGREE + 1];
-  for (let k = EXP_DEGREE - 1; k >= 0; k--) {
+  // Horner. The tail q_7 = c_7 + r(c_8 + r(c_9 + r·c_10)) is below 2^−12 and enters the result
+  // multiplied by r^7 (< 2^−59): binary64 with rh alone suffices (see POLY_REL). Then
+  // q_6 = c_6 + r̂·q_7 (DWTimesFP1, DWPlusDW) and q_k = c_k + r̂·q_(k+1) in double-double.
+  let tail = expCoef[2 * EXP_DEGREE];
+  for (let k = EXP_DEGREE - 1; k >= TAIL_FROM; k--) tail = tail * rh + expCoef[2 * k];
+  ddMulD(t, rh, rl, tail);
+  ddAdd(t, t[0], t[1], expCoef[2 * (TAIL_FROM - 1)], expCoef[2 * (TAIL_FROM - 1) + 1]);
+  let qh = t[0];
+  let ql = t[1];
+  for (let k = TAIL_FROM - 2; k >= 0; k--) {
     ddMul(t, qh, ql, rh, rl);
     ddAdd(t, t[0], t[1], expCoef[2 * k], expCoef[2 * k + 1]);
     qh = t[0];

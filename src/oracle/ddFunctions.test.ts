@@ -30,7 +30,7 @@ describe('constants', () => {
     const c3 = fromHex(0xbacc4c67fc0d0951n);
     const exact = R.ln(2).div(128);
     const rest = X.sub(X.sub(X.sub(new X(exact.toString()), exactDecimal(c1)), exactDecimal(c2)), exactDecimal(c3));
-    expect(rest.abs().lt(new X(2).pow(-136.9))).toBe(true);
+    expect(rest.abs().lt(new X(R.pow(2, -136.9).toString()))).toBe(true);
     // 35 significant bits: the low 18 bits of the significand are zero
     for (const c of [c1, c2]) {
       v.setFloat64(0, c);
@@ -93,7 +93,7 @@ describe('ddExpNeg', () => {
         worst = Math.max(worst, check(dh, 0));
       }
     }
-    for (const dh of [-EXP_MIN_ARG, -999.9999999, -745.1332191019411, -708.3964185322641, -2 ** -1074, -1e-300, -Number.EPSILON]) {
+    for (const dh of [-EXP_MIN_ARG, -999.9999999, -745.1332191019411, -708.3964185322641, -(2 ** -1074), -1e-300, -Number.EPSILON]) {
       worst = Math.max(worst, check(dh, 0));
     }
     expect(worst).toBeLessThanOrEqual(EPS_EXP / U2);
@@ -104,14 +104,15 @@ describe('ddExpNeg', () => {
 describe('ddLog1p and the series G', () => {
   test(`ddLog1pG(z) = log1p(z)/z within G_REL = ${G_REL / U2}u² for |z| ≤ Z_MAX`, () => {
     const rand = seeded(21);
+    const Rw = Decimal.clone({ precision: 200 });
     let worst = 0;
     for (let i = 0; i < 1500; i++) {
-      const z = (rand() < 0.1 ? -1 : 1) * Z_MAX * rand() ** (1 + 20 * rand());
+      const z = (rand() < 0.1 ? -1 : 1) * Z_MAX * 2 ** -(rand() < 0.5 ? 0 : Math.floor(rand() * 120)) * rand();
       const zl = i % 2 === 0 ? 0 : z * 2 ** -54 * (rand() - 0.5);
       if (z === 0 || z + zl !== z) continue;
       ddLog1pG(out2, z, zl);
-      const zz = new R(ddValue(z, zl).toString());
-      const want = R.ln(zz.plus(1)).div(zz); // ln at 60 digits: 1 + z keeps every digit of z here
+      const zz = new Rw(ddValue(z, zl).toString());
+      const want = Rw.ln(zz.plus(1)).div(zz); // 1 + z keeps 60+ digits of z at 200 digits
       worst = Math.max(worst, relErrU2(ddValue(out2[0], out2[1]), new X(want.toString())));
     }
     expect(worst).toBeLessThanOrEqual(G_REL / U2);

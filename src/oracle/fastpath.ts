@@ -24,19 +24,23 @@ import { exponentOf, pow2i } from './pow2i.js';
  *   threshold that grows with its precision); a cut softmax element rounds to +0 outright;
  * - s = 2^K·ŝ with K = max k_j, accumulated in double-double (AccurateDWPlusDW, positive terms:
  *   relative error ≤ (1 + EPS_EXP)(1 + EPS_ADD)^N − 1 for N terms, Higham's recursive-summation
- *   argument), plus one-sided absolute terms for cut terms, terms more than 2^960 below the largest
- *   (dropped) and low parts that underflow when rescaled;
+ *   argument), plus one-sided absolute terms for cut terms, terms more than 2^960 below the
+ *   largest (dropped) and low parts that underflow when rescaled. When those one-sided terms are
+ *   not negligible (every term near the cut), s is only bounded: 0 < s ≤ its upper end;
  * - 1 + s and the quotients e^(d_i)/(1 + s) (`ddDiv`), −s/(1 + s) at a label at the max;
  * - L = log1p(s): for s < 2^−8 as 2^K·(ŝ·G(s)) with the series G(s) = log1p(s)/s, so L keeps its
  *   relative accuracy however small s is; otherwise `ddLog1p`. A relative error η of s moves L by
- *   at most η/(1 − η) relative (|Δ log1p| ≤ |Δs|/(1 + min s) and log1p(s) ≥ s/(1 + s));
- * - log_softmax, logsumexp and cross_entropy are sums of exact double-doubles (d_i, m) and L's
- *   double-double, left unevaluated in the endpoints (the rounding is then exact, and a result
- *   such as d_i − L with d_i on a midpoint and L tiny is still decided by L's sign).
+ *   at most η/(1 − η) relative (|Δ log1p| ≤ |Δs|/(1 + min s) and log1p(s) ≥ s/(1 + s)); when s is
+ *   only bounded, 0 < L ≤ s;
+ * - log_softmax = d_i − L, logsumexp = m + L, cross_entropy = −d_k + L and the gradient
+ *   −1 + softmax_k are sums of an exact double-double A and an enclosure B ≥ 0 (`combine`): A's
+ *   parts and B's double-double are left unevaluated in the endpoints, at the scale of the
+ *   larger, so the rounding is exact, and a result such as d_i − L with d_i on a midpoint and L
+ *   far below it is still decided by L's sign (B's lower end is then 0, exactly).
  *
  * Every bound is relative to |value| or absolute at the value's scale; each endpoint is
  * 2^k·(sum of binary64 numbers ± a radius rounded upwards), so the exact value lies in [lo, hi],
- * strictly inside by `decideWith`'s argument.
+ * strictly inside by `decideWith`'s argument (or by a known sign: L > 0, s > 0).
  *
  * Special cases: the caller handles NaN, +Inf, empty input and all −Inf; −Inf logits contribute 0
  * (softmax 0, log_softmax −Inf, gradient −1 at a −Inf label, cross_entropy +Inf); when every
@@ -63,7 +67,7 @@ const CUT_MARGIN_BITS = 100;
 const DROP_BITS = 960;
 /** Below 2^−8, L = log1p(s) is taken as s·G(s) (ddLog.ts needs |s| ≤ Z_MAX = 2^−7 + 2^−50). */
 const SERIES_BELOW = 2 ** -8;
-/** Scales below 2^−1000 are not applied: the value is bounded instead (see `unscale`). */
+/** Scales below 2^−1000 are not applied when s is unscaled: s < 2.1n·2^−1000 is then bounded by TINY. */
 const MIN_SCALE = -1000;
 /**
  * Bound on absolute errors from rescaling into binary64 (a low part or radius that underflows),
@@ -123,18 +127,6 @@ function scaleBy(x: number, n: number): number {
 }
 
 /**
- * An upper bound on x·2^k (x ≥ 0) as a binary64 number, for any integer k: each of the two
- * scalings errs by ≤ u relative or ≤ 2^−1075 absolute, which `up` covers.
- */
-function boundScaled(x: number, k: number): number {
-  return up(scaleBy(x, k));
-}
-
-function endpoint(k: number, a: number, b: number, c: number, d: number, r: number): ScaledSum {
-  return { k, a, b, c, d, r };
-}
-
-/**
  * Evaluates `op` on `x` in double-double and decides what it can. `label` is the label index or
  * −1. Preconditions (checked by `oracle`): no NaN, no +Inf, at least one finite logit, a valid
  * label when the op needs one.
@@ -167,9 +159,6 @@ export function fastEvaluate(op: Op, fmt: FormatSpec, x: ArrayLike<number>, labe
   // d ≤ dh + |dl| < −T_cut when dh ≤ −T_cut − 1 (|dl| ≤ ½ulp(dh), or ≤ u|dh| for |dh| ≥ 2^53)
   const cutAt = -tCut - 1;
   if (cutAt < -EXP_MIN_ARG) return null; // n beyond any array's length: outside ddExpNeg's domain
-  // 2^(−E_cut) or, below binary64's range, 2^−1074 (a valid upper bound either way)
-  const cutEach = Math.max(pow2i(-eCut), MIN_SUB);
-
   ensure(n);
   let K = -Infinity;
   let nTerms = 0;
@@ -230,58 +219,58 @@ export function fastEvaluate(op: Op, fmt: FormatSpec, x: ArrayLike<number>, labe
     sh = t2[0];
     sl = t2[1];
   }
-  const sTiny = nTerms === 0; // every other finite logit cut: 0 < s ≤ cut·2^(−E_cut)
-  // relative error of ŝ against the sum of the included terms: (1+EPS_EXP)(1+EPS_ADD)^N − 1 ≤ x(1 + x)
+  const sTiny = nTerms === 0; // every other finite logit cut: 0 < s < cut·2^(−E_cut)
+  // ŝ against the exact sum S of the included terms: ŝ = S(1 + θ) with
+  // |θ| ≤ (1 + EPS_EXP)(1 + EPS_ADD)^N − 1 ≤ x(1 + x), x = EPS_EXP + N·EPS_ADD, so
+  // |ŝ − S| ≤ θ/(1 − θ)·ŝ ≤ rS (ŝ ≤ sh(1 + u))
   const xs = (EPS_EXP + nTerms * EPS_ADD) * UP;
-  const epsS = xs * (1 + xs) * UP;
-  // one-sided absolute additions (at scale 2^K): cut terms, dropped terms, underflowed low parts
+  const rS = sTiny ? 0 : up(invRel(xs * (1 + xs) * UP) * sh * UP);
+  // one-sided additions at scale 2^K: cut terms (each < 2^(−E_cut)), dropped terms (each
+  // < 2.01·2^−961 < 2^−959), low parts that underflowed when rescaled (each ≤ 2^−1075)
   const absS = sTiny ? 0 : up(cut * Math.max(pow2i(-eCut - K), MIN_SUB) + dropped * 2 ** -959 + nTerms * MIN_SUB);
-  // symmetric relative bound on s: |ŝ| ≥ sh(1 − u)
-  const epsS2 = sTiny ? 1 : up(epsS + (absS / sh) * UP);
-  // s unscaled as a double-double (exact for K ≥ −1000 but for low parts below 2^−1074, ≤ 2^−1074;
-  // for K < −1000, 0, off by s < 2^−990: both within TINY relative to anything it is added to)
-  const fS = K >= MIN_SCALE ? pow2i(K) : 0;
-  const suh = sTiny ? 0 : sh * fS;
-  const sul = sTiny ? 0 : sl * fS;
-  // absolute error of 1 + s's s, unscaled: (ε_s·ŝ + abs)·2^K, never worse than ε_s2·s
-  const absErrS = sTiny ? cut * cutEach : up((epsS * sh + absS) * UP * fS) + TINY;
+  // s ∈ 2^k·[h + l − rlo, h + l + rhi]
+  const sEnc: Encl = sTiny ? { k: -eCut, h: 0, l: 0, rlo: 0, rhi: cut } : { k: K, h: sh, l: sl, rlo: rS, rhi: up(rS + absS) };
+  // |s − ŝ·2^K| ≤ delta·ŝ·2^K, and relative to s: epsS2 = delta/(1 − delta)
+  const delta = sTiny ? Infinity : up(((rS + absS) * UP) / sh);
+  const sPrecise = delta <= MAX_REL;
+  const epsS2 = sPrecise ? invRel(delta) : Infinity;
+  // s unscaled as a double-double: exact for K ≥ −1000 but for low parts below 2^−1074
+  // (≤ 2^−1075 each); for K < −1000 (or sTiny) 0, off by s < 2.1n·2^−1000 ≤ TINY
+  const fS = !sTiny && K >= MIN_SCALE ? pow2i(K) : 0;
+  const suh = sh * fS;
+  const sul = sl * fS;
 
-  // ---- w = 1 + s: |w − (1 + s)| ≤ absErrS + EPS_ADD_D·w, relative to 1 + s ≥ 1
+  // ---- w = 1 + s, relative error ≤ epsW: |S_u − s| ≤ (rS + absS)·2^K + 2^−1074 (or ≤ TINY),
+  // which relative to 1 + s ≥ 1 is that absolute bound; then DWPlusFP adds EPS_ADD_D
   ddAddD(t2, suh, sul, 1);
   const wh = t2[0];
   const wl = t2[1];
-  const epsW = composeRel(Math.min(absErrS, epsS2 + TINY), EPS_ADD_D);
+  const absErrS = fS === 0 ? TINY : up(up(rS + absS) * fS) + TINY;
+  const epsW = composeRel(absErrS, EPS_ADD_D);
 
-  // ---- L = log1p(s) = 2^KL·(Lh + Ll), relative error ≤ epsL (unused when sTiny)
-  let KL = 0;
-  let Lh = 0;
-  let Ll = 0;
-  let epsL = 1;
+  // ---- L = log1p(s) ∈ 2^k·[h + l − rlo, h + l + rhi]
   const needL = op === 'log_softmax' || op === 'logsumexp' || op === 'cross_entropy';
-  if (needL && !sTiny && epsS2 <= MAX_REL) {
+  let lEnc: Encl;
+  if (needL && sPrecise) {
+    // L̂ approximates log1p(ŝ·2^K) (the computed s) within the algorithm's bound (+ TINY for
+    // the rescaling), and a relative error epsS2 of s moves L by ≤ invRel(epsS2) relative
+    let KL = 0;
+    let epsL: number;
     if (suh < SERIES_BELOW) {
-      ddLog1pG(t2, suh, sul);
+      ddLog1pG(t2, suh, sul); // |S_u| < 2^−8 ≤ Z_MAX
       ddMul(t2, sh, sl, t2[0], t2[1]);
       KL = K;
       epsL = composeRel(composeRel(SERIES_REL, invRel(epsS2)), TINY);
     } else {
-      ddLog1p(t2, suh, sul);
+      ddLog1p(t2, suh, sul); // S_u ≤ 2.1n < LOG1P_MAX_ARG
       epsL = composeRel(composeRel(LOG1P_REL, invRel(epsS2)), TINY);
     }
-    Lh = t2[0];
-    Ll = t2[1];
+    const rL = up(epsL * t2[0] * UP);
+    lEnc = { k: KL, h: t2[0], l: t2[1], rlo: rL, rhi: rL };
+  } else {
+    // 0 < L = log1p(s) ≤ s
+    lEnc = { k: sEnc.k, h: 0, l: 0, rlo: 0, rhi: up(sEnc.h * UP + sEnc.rhi) };
   }
-  const lOk = needL && !sTiny && epsS2 <= MAX_REL;
-  // L unscaled, with its radius and the slack of the rescaling
-  const fL = KL >= MIN_SCALE ? pow2i(KL) : 0;
-  const luh = Lh * fL;
-  const lul = Ll * fL;
-  const rL = up(epsL * Lh * UP); // at scale 2^KL: |L − L̂| ≤ epsL·|L̂| ≤ epsL·Lh(1 + u)
-  // unscaled radius; when 2^KL is below MIN_SCALE, L̂ is not applied (luh = lul = 0) and the
-  // radius bounds L itself
-  const rLu = fL === 0 ? boundScaled(2 * Lh, KL) : up(rL * fL) + TINY;
-  // s's bound when sTiny (unscaled, a valid upper bound even where 2^(−E_cut) underflows)
-  const sTinyBound = cut * cutEach;
 
   const outLen = outputLength(op, n);
   const values = new Float64Array(outLen);
@@ -294,34 +283,43 @@ export function fastEvaluate(op: Op, fmt: FormatSpec, x: ArrayLike<number>, labe
       pending.push(i);
     }
   };
-  const defer = (i: number) => {
-    values[i] = NaN;
-    pending.push(i);
+  const settleSum = (i: number, ah: number, al: number, b: Encl, sign: 1 | -1) => {
+    combine(ah, al, b, sign);
+    settle(i, LO, HI);
   };
 
-  // softmax_i = e^(d_i)/(1 + s), for an index that is not cut and not −Inf
+  // softmax_i = e^(d_i)/(1 + s): ddDiv of the double-double e^(d_i)·2^−k_i (EPS_EXP) by w (epsW)
   const epsWinv = invRel(epsW);
   const epsOne = composeRel(epsWinv, EPS_DIV);
   const epsTerm = composeRel(composeRel(EPS_EXP, epsWinv), EPS_DIV);
-  const softmax = (i: number) => {
-    const st = ST[i];
-    if (st === NEG_INF || st === CUT) {
-      values[i] = 0; // −Inf: exactly 0; cut: 0 < value < 2^(−E_cut) < minSub/2 → +0
-      return;
-    }
-    if (sTiny) {
-      // i = k* (no ties when sTiny): 1 − s ≤ 1/(1 + s) < 1
-      settle(i, endpoint(0, 1, 0, 0, 0, -sTinyBound), endpoint(0, 1, 0, 0, 0, 0));
-      return;
-    }
+  /** Encloses softmax_i (not cut, not −Inf) in `smEnc`. */
+  const smEnc: Encl = { k: 0, h: 0, l: 0, rlo: 0, rhi: 0 };
+  const softmaxEnc = (i: number) => {
     let k = 0;
-    if (st === AT_MAX) ddDiv(t2, 1, 0, wh, wl);
+    let eps = epsOne;
+    if (ST[i] === AT_MAX) ddDiv(t2, 1, 0, wh, wl);
     else {
       ddDiv(t2, VH[i], VL[i], wh, wl);
       k = KS[i];
+      eps = epsTerm;
     }
-    const r = up((st === AT_MAX ? epsOne : epsTerm) * t2[0] * UP);
-    settle(i, endpoint(k, t2[0], t2[1], 0, 0, -r), endpoint(k, t2[0], t2[1], 0, 0, r));
+    const r = up(eps * t2[0] * UP);
+    smEnc.k = k;
+    smEnc.h = t2[0];
+    smEnc.l = t2[1];
+    smEnc.rlo = r;
+    smEnc.rhi = r;
+  };
+  const softmax = (i: number) => {
+    const st = ST[i];
+    // −Inf: exactly 0; cut: 0 < value < 2^(−E_cut) < minSub/2, so +0
+    if (st === NEG_INF || st === CUT) values[i] = 0;
+    // sTiny leaves only i = k*: 1 − s ≤ 1/(1 + s) < 1
+    else if (sTiny) settleSum(i, 1, 0, sEnc, -1);
+    else {
+      softmaxEnc(i);
+      settle(i, endpoint(LO, smEnc.k, smEnc.h, smEnc.l, -smEnc.rlo), endpoint(HI, smEnc.k, smEnc.h, smEnc.l, smEnc.rhi));
+    }
   };
 
   switch (op) {
@@ -334,26 +332,22 @@ export function fastEvaluate(op: Op, fmt: FormatSpec, x: ArrayLike<number>, labe
       const st = ST[i];
       if (st === NEG_INF) values[i] = -1;
       else if (st === AT_MAX) {
-        // −s/(1 + s); when sTiny it lies in [−s, 0) with s < minSub/2: −0
-        if (sTiny) values[i] = -0;
-        else {
+        // softmax_k − 1 = −s/(1 + s)
+        if (sPrecise) {
           ddDiv(t2, sh, sl, wh, wl);
           const r = up(composeRel(composeRel(epsS2, epsWinv), EPS_DIV) * t2[0] * UP);
-          settle(i, endpoint(K, -t2[0], -t2[1], 0, 0, -r), endpoint(K, -t2[0], -t2[1], 0, 0, r));
+          settle(i, endpoint(LO, K, -t2[0], -t2[1], -r), endpoint(HI, K, -t2[0], -t2[1], r));
+        } else {
+          // −s ≤ −s/(1 + s) < 0
+          settle(i, endpoint(LO, sEnc.k, 0, 0, -up(sEnc.h * UP + sEnc.rhi)), endpoint(HI, sEnc.k, 0, 0, 0));
         }
       } else if (st === CUT) {
-        // softmax_k − 1 with 0 < softmax_k < 2^(−E_cut): in (−1, −1 + 2^(−E_cut))
-        settle(i, endpoint(0, -1, 0, 0, 0, 0), endpoint(0, -1, 0, 0, 0, cutEach));
-      } else if (sTiny) {
-        defer(i); // cannot happen: a TERM label means s has a term
+        // −1 + softmax_k with 0 < softmax_k < 2^(−E_cut)
+        settleSum(i, -1, 0, { k: -eCut, h: 0, l: 0, rlo: 0, rhi: 1 }, 1);
       } else {
-        // softmax_k − 1 = −1 + q·2^k, softmax_k ≤ 1/2 (d_k < 0): no cancellation
-        ddDiv(t2, VH[i], VL[i], wh, wl);
-        const k = KS[i];
-        const r = up(epsTerm * t2[0] * UP);
-        const f = k >= MIN_SCALE ? pow2i(k) : 0;
-        const rad = f === 0 ? 2 ** -990 : up(r * f) + TINY;
-        settle(i, endpoint(0, -1, t2[0] * f, t2[1] * f, 0, -rad), endpoint(0, -1, t2[0] * f, t2[1] * f, 0, rad));
+        // −1 + softmax_k, softmax_k < 1/2 (d_k < 0): no cancellation
+        softmaxEnc(i);
+        settleSum(i, -1, 0, smEnc, 1);
       }
       break;
     }
@@ -361,51 +355,107 @@ export function fastEvaluate(op: Op, fmt: FormatSpec, x: ArrayLike<number>, labe
       for (let i = 0; i < n; i++) {
         const st = ST[i];
         if (st === NEG_INF) values[i] = -Infinity;
-        else if (st === AT_MAX) {
-          // −L: when sTiny, L ∈ (0, s] with s < minSub/2: −0
-          if (sTiny) values[i] = -0;
-          else if (!lOk) defer(i);
-          else settle(i, endpoint(KL, -Lh, -Ll, 0, 0, -rL), endpoint(KL, -Lh, -Ll, 0, 0, rL));
-        } else if (DH[i] === -Infinity) defer(i); // x_i − m overflows binary64
-        else if (sTiny) {
-          // d_i − L with 0 < L ≤ s: in [d_i − s, d_i)
-          settle(i, endpoint(0, DH[i], DL[i], 0, 0, -sTinyBound), endpoint(0, DH[i], DL[i], 0, 0, 0));
-        } else if (!lOk) defer(i);
-        else settle(i, endpoint(0, DH[i], DL[i], -luh, -lul, -rLu), endpoint(0, DH[i], DL[i], -luh, -lul, rLu));
+        // x_i − m overflowed binary64 (f64 only): |d_i| ≥ maxFinite + 2^970, the f64 overflow
+        // threshold, and d_i − L is beyond it: −Inf
+        else if (DH[i] === -Infinity) values[i] = -Infinity;
+        else settleSum(i, DH[i], DL[i], lEnc, -1);
       }
       break;
-    case 'logsumexp': {
-      if (sTiny) {
-        // m + L with 0 < L ≤ s < minSub/2
-        if (max === 0) values[0] = 0;
-        else {
-          // at m's own scale, so that the bound is not lost below 2^−1074
-          const km = exponentOf(max);
-          const a = scaleBy(max, -km);
-          const r = Math.max(boundScaled(cut, -eCut - km), MIN_SUB); // s < cut·2^(−E_cut)
-          settle(0, endpoint(km, a, 0, 0, 0, 0), endpoint(km, a, 0, 0, 0, r));
-        }
-      } else if (!lOk) defer(0);
-      else if (max === 0) settle(0, endpoint(KL, Lh, Ll, 0, 0, -rL), endpoint(KL, Lh, Ll, 0, 0, rL));
-      else settle(0, endpoint(0, max, 0, luh, lul, -rLu), endpoint(0, max, 0, luh, lul, rLu));
+    case 'logsumexp':
+      settleSum(0, max, 0, lEnc, 1);
       break;
-    }
     case 'cross_entropy': {
       const st = ST[label];
-      if (st === NEG_INF) values[0] = Infinity;
-      else if (st === AT_MAX) {
-        // L: when sTiny, in (0, s] with s < minSub/2: +0
-        if (sTiny) values[0] = 0;
-        else if (!lOk) defer(0);
-        else settle(0, endpoint(KL, Lh, Ll, 0, 0, -rL), endpoint(KL, Lh, Ll, 0, 0, rL));
-      } else if (DH[label] === -Infinity) defer(0);
-      else if (sTiny) {
-        settle(0, endpoint(0, -DH[label], -DL[label], 0, 0, 0), endpoint(0, -DH[label], -DL[label], 0, 0, sTinyBound));
-      } else if (!lOk) defer(0);
-      else settle(0, endpoint(0, -DH[label], -DL[label], luh, lul, -rLu), endpoint(0, -DH[label], -DL[label], luh, lul, rLu));
+      if (st === NEG_INF || DH[label] === -Infinity) values[0] = Infinity; // as log_softmax, negated
+      else settleSum(0, -DH[label], -DL[label], lEnc, 1);
       break;
     }
   }
+  pending.sort((a, b) => a - b); // the gradient's label is settled last
   return { values, pending };
 }
 
+/** value ∈ 2^k·[h + l − rlo, h + l + rhi], rlo, rhi ≥ 0. */
+interface Encl {
+  k: number;
+  h: number;
+  l: number;
+  rlo: number;
+  rhi: number;
+}
+
+type Endpoint = { -readonly [P in keyof ScaledSum]: ScaledSum[P] };
+/** The two endpoints of the element being decided, reused (decideWith only reads them). */
+const LO: Endpoint = { k: 0, a: 0, b: 0, c: 0, d: 0, r: 0 };
+const HI: Endpoint = { k: 0, a: 0, b: 0, c: 0, d: 0, r: 0 };
+
+/** Sets e to 2^k·(a + b + r). */
+function endpoint(e: Endpoint, k: number, a: number, b: number, r: number): Endpoint {
+  e.k = k;
+  e.a = a;
+  e.b = b;
+  e.c = 0;
+  e.d = 0;
+  e.r = r;
+  return e;
+}
+/** Per-part bound on the error of a rescaling into the subnormal range (two roundings ≤ 2^−1075). */
+const SCALE_SLACK = 2 ** -1073;
+let slack = 0;
+
+/** x·2^n, adding SCALE_SLACK to `slack` when that is not exact. */
+function scaledPart(x: number, n: number): number {
+  if (x === 0 || n === 0) return x;
+  const y = scaleBy(x, n);
+  // exact iff scaling back restores x (scaling a nonzero y up is exact; a rounded or zero y is not)
+  if (scaleBy(y, -n) !== x) slack += SCALE_SLACK;
+  return y;
+}
+
+/**
+ * Endpoints of A + sign·B for an exact double-double A = ah + al and an enclosure B of a
+ * nonnegative quantity (every B here is: s, L = log1p(s), a softmax value), written to LO, HI: at the scale of the larger of the two, A's parts and B's center as four exact terms
+ * (rescaled exactly, or with SCALE_SLACK added per part that is not, negligible at that scale),
+ * B's radii rounded upwards. When B is so far below A that its center vanishes in the rescaling,
+ * B is bounded by [0, its upper bound] instead: one-sided, so that A + sign·B with A on a rounding
+ * midpoint is still decided by B's sign (0 < B strictly in every use).
+ */
+function combine(ah: number, al: number, b: Encl, sign: 1 | -1): void {
+  const bMag = b.h !== 0 ? Math.abs(b.h) : b.rhi + b.rlo;
+  let kOut: number;
+  if (ah === 0) kOut = b.k;
+  else if (bMag === 0) kOut = exponentOf(ah);
+  else kOut = Math.max(exponentOf(ah), b.k + exponentOf(bMag));
+  slack = 0;
+  const a1 = scaledPart(ah, -kOut);
+  const a2 = scaledPart(al, -kOut);
+  const slackA = slack;
+  slack = 0;
+  const sh = b.k - kOut;
+  let b1 = scaledPart(b.h, sh);
+  let b2 = scaledPart(b.l, sh);
+  let downB: number; // B ≥ (b1 + b2) − downB
+  let upB: number; // B ≤ (b1 + b2) + upB
+  if (b1 === 0 && b2 === 0 && b.h !== 0) {
+    // B's center vanished: 0 ≤ B ≤ (2|b.h| + rhi)·2^sh (|b.l| ≤ u|b.h|)
+    downB = 0;
+    upB = up(scaleBy(2 * Math.abs(b.h) + b.rhi, sh)) + SCALE_SLACK;
+  } else {
+    downB = b.rlo === 0 && slack === 0 ? 0 : up(up(scaleBy(b.rlo, sh)) + slack);
+    upB = b.rhi === 0 && slack === 0 ? 0 : up(up(scaleBy(b.rhi, sh)) + slack);
+  }
+  b1 *= sign;
+  b2 *= sign;
+  let down = sign > 0 ? downB : upB; // how far below the center the value can be
+  let upw = sign > 0 ? upB : downB;
+  if (slackA !== 0) {
+    down = up(down + slackA);
+    upw = up(upw + slackA);
+  }
+  endpoint(LO, kOut, a1, a2, -down);
+  LO.c = b1;
+  LO.d = b2;
+  endpoint(HI, kOut, a1, a2, upw);
+  HI.c = b1;
+  HI.d = b2;
+}

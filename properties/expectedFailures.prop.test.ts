@@ -1,0 +1,121 @@
+/**
+ * Every implementation of the registry expected to fail does fail, and its shrunk counterexample
+ * is of the right kind and minimal.
+ *
+ * 1. It fails on one of its format's probes (generators/probes.ts: the textbook-dangerous
+ *    inputs) or, should none expose it, within a short fuzz of the extreme-logit generators.
+ * 2. The counterexample to shrink is the shortest failing input, with its first failing finding
+ *    kind; `shrinkCounterexample` (campaign/shrink.ts, what `run` and `vet` use) shrinks it
+ *    keeping that kind.
+ * 3. The shrunk input still shows the kind, and is minimal:
+ *    - up to 64 logits: the shrinker converged (spent fewer evaluations than its budget), and the
+ *      input is 1-minimal — deleting any one logit (never the label's), or replacing any nonzero
+ *      logit by 0, loses the kind;
+ *    - longer (a sum that stagnates in f16 or bf16 needs about 2/u equal logits): the length is the
+ *      mechanism — no a-priori bound exists at that length (n·u ≥ 1) and the first half of the row
+ *      alone does not show the kind.
+ */
+import fc from 'fast-check';
+import { afterAll, describe, expect, test } from 'vitest';
+import { shrinkCounterexample } from '../src/campaign/shrink.js';
+import { logits } from '../src/generators/logits.js';
+import { probes } from '../src/generators/probes.js';
+import type { Implementation } from '../src/impls/types.js';
+import { budgetBreakdown } from '../src/metrics/budgets.js';
+import { FINDING_KINDS, type FindingKind } from '../src/metrics/findings.js';
+import { needsLabel } from '../src/oracle/ops.js';
+import { evaluate, showInput } from './_support/evaluate.js';
+import { disposeAll, subjects, title } from './_support/implementations.js';
+import { runs } from './_support/runs.js';
+import { replayLine, seedFor } from './_support/seed.js';
+
+const FILE = 'properties/expectedFailures.prop.test.ts';
+const SHRINK_EVALS = 300;
+const SHORT = 64;
+const list = await subjects((impl) => impl.expected === 'fail');
+afterAll(() => disposeAll(list));
+
+interface Failure {
+  readonly x: number[];
+  readonly label: number | undefined;
+  readonly kind: FindingKind;
+  readonly source: string;
+}
+
+/** The first failing kind of an evaluation in FINDING_KINDS order, if any. */
+async function failingKind(impl: Implementation, x: readonly number[], label: number | undefined): Promise<FindingKind | undefined> {
+  const e = await evaluate(impl, x, label);
+  const kinds = new Set(e.failing.map((f) => f.kind));
+  return FINDING_KINDS.find((k) => kinds.has(k));
+}
+
+/** Whether `impl` shows a finding of `kind` on the input. */
+async function shows(impl: Implementation, kind: FindingKind, x: readonly number[], label: number | undefined): Promise<boolean> {
+  if (x.length === 0 && (needsLabel(impl.op) || impl.op !== 'logsumexp')) return false;
+  const e = await evaluate(impl, x, label);
+  return e.judgement.findings.some((f) => f.kind === kind);
+}
+
+/** The shortest failing probe, else the first counterexample of a short fuzz (shrunk by fast-check). */
+async function firstFailure(impl: Implementation): Promise<Failure | undefined> {
+  let best: Failure | undefined;
+  for (const p of probes(impl.format, impl.op)) {
+    if (best && p.x.length >= best.x.length) continue;
+    const kind = await failingKind(impl, p.x, p.label);
+    if (kind) best = { x: p.x, label: p.label, kind, source: 'probe' };
+  }
+  if (best) return best;
+  const seed = seedFor('expectedFailures', impl.name);
+  const out = await fc.check(
+    fc.asyncProperty(logits({ format: impl.format, op: impl.op }), async (c) => (await failingKind(impl, c.x, c.label)) === undefined),
+    { seed, numRuns: runs(200) },
+  );
+  const c = out.counterexample?.[0];
+  if (!c) return undefined;
+  return { x: c.x, label: c.label, kind: (await failingKind(impl, c.x, c.label))!, source: `fuzz (seed ${seed})` };
+}
+
+describe.each(list.map((s) => [title(s), s] as const))('%s', (name, s) => {
+  test.skipIf(s.unavailable !== null)('fails, and its shrunk counterexample keeps the kind and is minimal', async () => {
+    const impl = s.impl;
+    const context = (what: string) => `${impl.name}: ${what}\n${replayLine(FILE, `${name} fails`)}`;
+    const failure = await firstFailure(impl);
+    expect(failure, context('expected to fail, but no probe and no fuzz case made it fail')).toBeDefined();
+    const { kind } = failure!;
+    const { cex, evaluations } = await shrinkCounterexample(
+      { caseId: 0, region: failure!.source, x: failure!.x, ...(failure!.label !== undefined ? { label: failure!.label } : {}), finding: { kind, index: -1, expected: null, actual: null, ulps: null, diagnosis: '' } },
+      impl.format,
+      impl.op,
+      needsLabel(impl.op),
+      async (x, label) => ((await shows(impl, kind, Array.from(x), label)) ? { kind, index: -1, expected: null, actual: null, ulps: null, diagnosis: '' } : undefined),
+      failure!.x.length <= SHORT ? SHRINK_EVALS : 0,
+    );
+    const x = cex.x;
+    const label = cex.label;
+    const at = `shrunk ${showInput(failure!.x, failure!.label)} (${failure!.source}) to ${showInput(x, label)} for '${kind}'`;
+    expect(await shows(impl, kind, x, label), context(`${at}: the shrunk input no longer shows the kind`)).toBe(true);
+    if (x.length <= SHORT) {
+      expect(evaluations, context(`${at}: the shrinker did not converge within ${SHRINK_EVALS} evaluations`)).toBeLessThan(SHRINK_EVALS);
+      for (let i = 0; i < x.length; i++) {
+        if (i !== label) {
+          const y = [...x.slice(0, i), ...x.slice(i + 1)];
+          const l = label !== undefined && label > i ? label - 1 : label;
+          expect(await shows(impl, kind, y, l), context(`${at}: not minimal, deleting logit ${i} keeps the kind`)).toBe(false);
+        }
+        if (x[i] !== 0) {
+          const y = x.slice();
+          y[i] = 0;
+          expect(await shows(impl, kind, y, label), context(`${at}: not minimal, logit ${i} → 0 keeps the kind`)).toBe(false);
+        }
+      }
+    } else {
+      const vacuous = budgetBreakdown(impl.op, impl.format, x, label).vacuous;
+      expect(vacuous, context(`${at}: a long counterexample whose length is not the mechanism (a bound exists at n = ${x.length})`)).not.toBeNull();
+      const half = x.slice(0, Math.ceil(x.length / 2));
+      const hl = label !== undefined && label < half.length ? label : undefined;
+      if (hl !== undefined || !needsLabel(impl.op)) {
+        expect(await shows(impl, kind, half, hl), context(`${at}: the first half of the row already shows the kind`)).toBe(false);
+      }
+    }
+  });
+});
