@@ -5,12 +5,14 @@
  * 1. It fails on one of its format's probes (generators/probes.ts: the textbook-dangerous
  *    inputs) or, should none expose it, within a short fuzz of the extreme-logit generators.
  * 2. The counterexample to shrink is the shortest failing input, with its first failing finding
- *    kind; `shrinkCounterexample` (campaign/shrink.ts, what `run` and `vet` use) shrinks it
- *    keeping that kind.
+ *    kind. Probes are minimal already, so to give the shrinker work it is padded first — six more
+ *    copies of its smallest logit (or zeros) appended or prepended, the first padding that still
+ *    shows the kind; `shrinkCounterexample` (campaign/shrink.ts, what `run` and `vet` use) then
+ *    shrinks it keeping that kind.
  * 3. The shrunk input still shows the kind, and is minimal:
- *    - up to 64 logits: the shrinker converged (spent fewer evaluations than its budget), and the
- *      input is 1-minimal — deleting any one logit (never the label's), or replacing any nonzero
- *      logit by 0, loses the kind;
+ *    - up to 64 logits: the shrinker converged (spent fewer evaluations than its budget), the
+ *      input is no longer than the unpadded one, and it is 1-minimal — deleting any one logit
+ *      (never the label's), or replacing any nonzero logit by 0, loses the kind;
  *    - longer (a sum that stagnates in f16 or bf16 needs about 2/u equal logits): the length is the
  *      mechanism — no a-priori bound exists at that length (n·u ≥ 1) and the first half of the row
  *      alone does not show the kind.
@@ -75,27 +77,42 @@ async function firstFailure(impl: Implementation): Promise<Failure | undefined> 
   return { x: c.x, label: c.label, kind: (await failingKind(impl, c.x, c.label))!, source: `fuzz (seed ${seed})` };
 }
 
+/** The failure padded with six copies of its smallest logit or zeros, after or before it, if that still shows the kind. */
+async function padded(impl: Implementation, f: Failure): Promise<Failure> {
+  if (f.x.length > SHORT) return f;
+  const low = Math.min(...f.x.filter((v) => Number.isFinite(v)));
+  for (const fill of [low, 0]) {
+    const pad = new Array<number>(6).fill(fill);
+    const after = { x: [...f.x, ...pad], label: f.label };
+    const before = { x: [...pad, ...f.x], label: f.label === undefined ? undefined : f.label + pad.length };
+    for (const c of [after, before]) if (await shows(impl, f.kind, c.x, c.label)) return { ...f, ...c, source: `${f.source}, padded` };
+  }
+  return f;
+}
+
 describe.each(list.map((s) => [title(s), s] as const))('%s', (name, s) => {
   test.skipIf(s.unavailable !== null)('fails, and its shrunk counterexample keeps the kind and is minimal', async () => {
     const impl = s.impl;
     const context = (what: string) => `${impl.name}: ${what}\n${replayLine(FILE, `${name} fails`)}`;
-    const failure = await firstFailure(impl);
-    expect(failure, context('expected to fail, but no probe and no fuzz case made it fail')).toBeDefined();
-    const { kind } = failure!;
+    const found = await firstFailure(impl);
+    expect(found, context('expected to fail, but no probe and no fuzz case made it fail')).toBeDefined();
+    const failure = await padded(impl, found!);
+    const { kind } = failure;
     const { cex, evaluations } = await shrinkCounterexample(
-      { caseId: 0, region: failure!.source, x: failure!.x, ...(failure!.label !== undefined ? { label: failure!.label } : {}), finding: { kind, index: -1, expected: null, actual: null, ulps: null, diagnosis: '' } },
+      { caseId: 0, region: failure.source, x: failure.x, ...(failure.label !== undefined ? { label: failure.label } : {}), finding: { kind, index: -1, expected: null, actual: null, ulps: null, diagnosis: '' } },
       impl.format,
       impl.op,
       needsLabel(impl.op),
       async (x, label) => ((await shows(impl, kind, Array.from(x), label)) ? { kind, index: -1, expected: null, actual: null, ulps: null, diagnosis: '' } : undefined),
-      failure!.x.length <= SHORT ? SHRINK_EVALS : 0,
+      failure.x.length <= SHORT ? SHRINK_EVALS : 0,
     );
     const x = cex.x;
     const label = cex.label;
-    const at = `shrunk ${showInput(failure!.x, failure!.label)} (${failure!.source}) to ${showInput(x, label)} for '${kind}'`;
+    const at = `shrunk ${showInput(failure.x, failure.label)} (${failure.source}) to ${showInput(x, label)} for '${kind}'`;
     expect(await shows(impl, kind, x, label), context(`${at}: the shrunk input no longer shows the kind`)).toBe(true);
     if (x.length <= SHORT) {
       expect(evaluations, context(`${at}: the shrinker did not converge within ${SHRINK_EVALS} evaluations`)).toBeLessThan(SHRINK_EVALS);
+      expect(x.length, context(`${at}: longer than the unpadded ${showInput(found!.x, found!.label)}`)).toBeLessThanOrEqual(found!.x.length);
       for (let i = 0; i < x.length; i++) {
         if (i !== label) {
           const y = [...x.slice(0, i), ...x.slice(i + 1)];

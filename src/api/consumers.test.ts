@@ -3,7 +3,7 @@
  * links `logitfuzz` to this repository (what `npm install` does for `"logitfuzz": "file:../.."`)
  * and vitest, fast-check and TypeScript to the repository's installed copies. It holds
  * - `example/`: the files of examples/vitest-user, the example a user would copy;
- * - `docs/`: the TypeScript examples of docs/api.md (the README's "Library API" section).
+ * - `docs/`: the TypeScript examples of the README's "Library API" section.
  * Everything is type-checked (strict, NodeNext, against the published .d.ts), the test files of
  * both run in one vitest process, and the docs' module examples run with node and must print
  * what their `// → ` comments say. A block after `<!-- not run -->` is skipped. A ```text block
@@ -19,8 +19,15 @@ import { codeBlocks, promisedOutput, type CodeBlock } from './_testutil/markdown
 import { expectSoftmax } from './vitest.js';
 
 const EXAMPLE = join(REPO, 'examples/vitest-user');
-const DOC = 'docs/api.md';
-const allBlocks = codeBlocks(readFileSync(join(REPO, DOC), 'utf8'));
+const DOC = 'README.md';
+/** The README's "## Library API" section, up to the next second-level heading. */
+function apiSection(readme: string): string {
+  const start = readme.indexOf('\n## Library API');
+  if (start < 0) throw new Error('README.md has no "## Library API" section');
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+const allBlocks = codeBlocks(apiSection(readFileSync(join(REPO, DOC), 'utf8')));
 const blocks = allBlocks.filter((b) => (b.lang === 'ts' || b.lang === 'js') && !b.skipped);
 const isTestFile = (b: CodeBlock) => /from 'vitest'/.test(b.code);
 const modules = blocks.filter((b) => !isTestFile(b));

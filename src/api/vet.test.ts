@@ -35,6 +35,24 @@ describe('vet', () => {
     expect(r.findings.findIndex((g) => !g.fails)).not.toBe(0);
   });
 
+  test('shrinks what random cases find (probes off): to the fewest logits and the simplest values', async () => {
+    const r = await vet(
+      (x) => {
+        if (x.length >= 3) throw new Error('three or more');
+        return stableSoftmax(x);
+      },
+      { runs: 10, seed: 21, probes: false },
+    );
+    const crash = r.findings.find((f) => f.kind === 'crash')!;
+    expect(crash.original.length).toBeGreaterThan(3);
+    expect(crash.input).toEqual([0, 0, 0]);
+    expect(crash.shrinkEvaluations).toBeGreaterThan(0);
+    const naive = await vet(naiveSoftmax, { runs: 60, seed: 2, probes: false });
+    const overflow = naive.findings.find((f) => f.kind === 'overflow')!;
+    expect(overflow.input.length).toBe(1);
+    expect(overflow.input[0]).toBeGreaterThan(EXP_THRESHOLDS.f64.overflow);
+  });
+
   test('is deterministic for a seed, and takes LOGITFUZZ_SEED when no seed is given', async () => {
     const a = await vet(naiveSoftmax, { runs: 15, seed: 99 });
     const b = await vet(naiveSoftmax, { runs: 15, seed: 99 });

@@ -218,11 +218,15 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
       const k = `${m.op}/${m.format}`;
       implsOf.set(k, [...(implsOf.get(k) ?? []), m.name]);
     }
+    // ids read back from cases.jsonl by --resume, to be skipped; new cases are only counted (a Set
+    // of every id would grow with each case, and a Set holds at most 2^24 entries)
     const done = new Set<number>();
+    let fresh = 0;
     let oracleMs = 0;
     let undetermined = 0;
-    const consume = (line: CaseLine) => {
-      done.add(line.id);
+    const consume = (line: CaseLine, resumed = false) => {
+      if (resumed) done.add(line.id);
+      else fresh++;
       if (line.undetermined?.length) undetermined++;
       const c = { id: line.id, region: line.region, x: decodeVector(line.x), label: line.label };
       for (const so of line.outcomes) {
@@ -241,7 +245,7 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
         closeSync(fd);
         fd = openSync(o.casesFile, 'a');
         if (validBytes === 0) writeSync(fd, JSON.stringify({ schema: CASES_SCHEMA, key }) + '\n');
-        for (const l of lines) consume(l);
+        for (const l of lines) consume(l, true);
       } else {
         fd = openSync(o.casesFile, 'w');
         writeSync(fd, JSON.stringify({ schema: CASES_SCHEMA, key }) + '\n');
@@ -418,8 +422,7 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
         timing: { ms: Math.round(agg.ms) },
       };
     });
-    let cases = 0;
-    for (const id of done) if (id >= 0) cases++;
+    const cases = done.size + fresh;
     return {
       schema: RUN_SCHEMA,
       logitfuzzVersion: o.version,

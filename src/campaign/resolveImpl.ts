@@ -1,7 +1,6 @@
 import { execImplementation } from '../impls/exec.js';
 import { tableImplementation } from '../impls/table.js';
 import { loadUserFunction, userImplementation } from '../impls/load.js';
-import { allImplementations } from '../impls/registry.js';
 import type { Implementation } from '../impls/types.js';
 import type { ImplSpec } from './implSpec.js';
 
@@ -14,6 +13,9 @@ let zoo: Map<string, Implementation> | undefined;
 export async function resolveImpl(spec: ImplSpec): Promise<Implementation> {
   switch (spec.kind) {
     case 'builtin': {
+      // imported on demand: the zoo is most of a worker's start-up, which a worker vetting a
+      // module pays again each time the module kills it
+      const { allImplementations } = await import('../impls/registry.js');
       zoo ??= new Map(allImplementations().map((i) => [i.name, i]));
       const impl = zoo.get(spec.name);
       if (!impl) throw new Error(`no built-in implementation named '${spec.name}' (see logitfuzz list)`);

@@ -17,7 +17,8 @@ function simpler(v: number, format: FormatName): number[] {
     if (v === 0) break;
     const e = Math.floor(Math.log2(Math.abs(v)));
     const q = 2 ** (e - bits + 1);
-    cands.push(Math.round(v / q) * q);
+    // truncated, not rounded: rounding up can carry past maxFinite into Infinity
+    cands.push(Math.trunc(v / q) * q);
   }
   const out: number[] = [];
   for (const c of cands) {

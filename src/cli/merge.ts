@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { CampaignError } from '../campaign/campaign.js';
 import { mergeRecords } from '../campaign/merge.js';
@@ -63,8 +64,13 @@ export const mergeCommand: Command = {
     for (const d of dirs) {
       const f = join(d, 'cases.jsonl');
       if (!existsSync(f)) continue;
-      const lines = readFileSync(f, 'utf8').split('\n');
-      for (let i = 1; i < lines.length; i++) if (lines[i].trim()) await write(cases, lines[i] + '\n');
+      // streamed: a long campaign's cases.jsonl exceeds memory, and V8's longest string (~512 MiB)
+      const rl = createInterface({ input: createReadStream(f), crlfDelay: Infinity });
+      let header = true;
+      for await (const line of rl) {
+        if (header) header = false;
+        else if (line.trim()) await write(cases, line + '\n');
+      }
     }
     await new Promise<void>((resolve) => cases.end(resolve));
     await write(io.stdout, formatSummary(merged) + `\nwrote ${join(out, 'results.json')}, ${join(out, 'index.html')} and ${join(out, 'cases.jsonl')}\n`);

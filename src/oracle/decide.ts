@@ -47,18 +47,26 @@ export interface EndpointArith<E> {
  * zero cannot decide the sign and is undecided. An exact zero is +0 (x − x = +0 in IEEE).
  */
 export function decideWith<E>(ar: EndpointArith<E>, fmt: FormatSpec, lo: E, hi: E): Decision {
+  const v = decideValue(ar, fmt, lo, hi);
+  return v === v ? { decided: true, value: v } : { decided: false, nearer: ar.nearer(fmt, lo, hi) };
+}
+
+/**
+ * `decideWith` without the allocation: the decided value, or NaN when the enclosure does not
+ * decide the rounding (a rounded result is never NaN). The fast path's hot loop uses this form.
+ */
+export function decideValue<E>(ar: EndpointArith<E>, fmt: FormatSpec, lo: E, hi: E): number {
   if (ar.isPoint(lo, hi)) {
     const v = ar.round(fmt, lo, 'even');
-    if (v === v) return { decided: true, value: v === 0 ? 0 : v };
-    return { decided: false, nearer: ar.nearer(fmt, lo, hi) };
+    return v === 0 ? 0 : v; // NaN (cannot tell) stays NaN
   }
   const a = ar.round(fmt, lo, 'up');
   const b = ar.round(fmt, hi, 'down');
   if (a === b) {
     // NaN (cannot tell) never compares equal, so it lands below as undecided
-    if (a !== 0) return { decided: true, value: a };
-    if (ar.nonNegative(lo)) return { decided: true, value: 0 };
-    if (ar.nonPositive(hi)) return { decided: true, value: -0 };
+    if (a !== 0) return a;
+    if (ar.nonNegative(lo)) return 0;
+    if (ar.nonPositive(hi)) return -0;
   }
-  return { decided: false, nearer: ar.nearer(fmt, lo, hi) };
+  return NaN;
 }

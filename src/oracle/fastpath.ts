@@ -3,7 +3,7 @@ import { SCALED_ENDPOINTS, type ScaledSum } from './binaryEndpoint.js';
 import { EPS_ADD, EPS_ADD_D, EPS_DIV, composeRel, ddAdd, ddAddD, ddDiv, ddMul, invRel } from './dd.js';
 import { EPS_EXP, EXP_MIN_ARG, ddExpNeg } from './ddExp.js';
 import { LOG1P_REL, SERIES_REL, ddLog1p, ddLog1pG } from './ddLog.js';
-import { decideWith } from './decide.js';
+import { decideValue } from './decide.js';
 import type { Op } from './ops.js';
 import { outputLength } from './ops.js';
 import { exponentOf, pow2i } from './pow2i.js';
@@ -11,8 +11,9 @@ import { exponentOf, pow2i } from './pow2i.js';
 /**
  * The oracle's fast path: every op evaluated in double-double with a rigorous error bound, each
  * output element enclosed in [lo, hi] and rounded into the target format by the shared
- * `decideWith` (decide.ts) on exact binary endpoints (binaryEndpoint.ts). Elements the enclosure
- * does not decide are left to the slow decimal.js path (oracle.ts), element by element.
+ * `decideWith` logic (decide.ts, here in its allocation-free form `decideValue`) on exact binary
+ * endpoints (binaryEndpoint.ts). Elements the enclosure does not decide are left to the slow
+ * decimal.js path (oracle.ts), element by element.
  *
  * Quantities, with m = max x at its first index k*, d_j = x_j − m (exact as a double-double by
  * TwoSum; an overflow to −∞ is a cut term below), s = Σ_{j≠k*} e^(d_j), L = log1p(s):
@@ -276,12 +277,9 @@ export function fastEvaluate(op: Op, fmt: FormatSpec, x: ArrayLike<number>, labe
   const values = new Float64Array(outLen);
   const pending: number[] = [];
   const settle = (i: number, lo: ScaledSum, hi: ScaledSum) => {
-    const dec = decideWith(SCALED_ENDPOINTS, fmt, lo, hi);
-    if (dec.decided) values[i] = dec.value;
-    else {
-      values[i] = NaN;
-      pending.push(i);
-    }
+    const v = decideValue(SCALED_ENDPOINTS, fmt, lo, hi);
+    values[i] = v;
+    if (v !== v) pending.push(i);
   };
   const settleSum = (i: number, ah: number, al: number, b: Encl, sign: 1 | -1) => {
     combine(ah, al, b, sign);
@@ -385,7 +383,7 @@ interface Encl {
 }
 
 type Endpoint = { -readonly [P in keyof ScaledSum]: ScaledSum[P] };
-/** The two endpoints of the element being decided, reused (decideWith only reads them). */
+/** The two endpoints of the element being decided, reused (decideValue only reads them). */
 const LO: Endpoint = { k: 0, a: 0, b: 0, c: 0, d: 0, r: 0 };
 const HI: Endpoint = { k: 0, a: 0, b: 0, c: 0, d: 0, r: 0 };
 
