@@ -56,19 +56,27 @@ async function timeNs(fn: () => unknown, slow: boolean): Promise<number> {
   return stats.p50;
 }
 
+/**
+ * What every measured call must have computed: finite outputs, and softmax values in [0, 1] that
+ * sum to 1 within 1e-2 where the format can hold such a sum (n·u < 1/100; beyond that f16 and
+ * bf16 sums stagnate, the known defect of those implementations, which is not this benchmark's
+ * concern).
+ */
 function check(impl: Implementation, out: Float64Array[]): void {
+  const u = formatSpec(impl.format).unitRoundoff;
   for (const row of out) {
     let sum = 0;
     for (const v of row) {
       if (!Number.isFinite(v)) throw new Error(`${impl.name}: non-finite output on benign logits`);
+      if (impl.op === 'softmax' && !(v >= 0 && v <= 1)) throw new Error(`${impl.name}: softmax output ${v} outside [0, 1]`);
       sum += v;
     }
-    if (impl.op === 'softmax' && Math.abs(sum - 1) > 1e-2) throw new Error(`${impl.name}: softmax sums to ${sum}`);
+    if (impl.op === 'softmax' && row.length * u < 0.01 && Math.abs(sum - 1) > 1e-2) throw new Error(`${impl.name}: softmax sums to ${sum}`);
   }
 }
 
 export async function runImplsBench(opts: { quick?: boolean; filter?: (name: string) => boolean } = {}): Promise<ImplBenchResult> {
-  const lengths = opts.quick ? [10, 1000] : LENGTHS;
+  const lengths = opts.quick ? [10] : LENGTHS;
   const expLoop: Record<number, number> = {};
   const expNs: Record<number, number> = {};
   for (const n of lengths) {
@@ -100,7 +108,7 @@ export async function runImplsBench(opts: { quick?: boolean; filter?: (name: str
         const batch = Array.from({ length: count }, () => x);
         const labels = impl.op.startsWith('cross_entropy') ? batch.map(() => 0) : undefined;
         check(impl, await impl.run(batch.slice(0, 1), labels?.slice(0, 1)));
-        const slow = n >= 1_000_000 || impl.format === 'f16' || impl.format === 'bf16';
+        const slow = opts.quick === true || n >= 1_000_000 || impl.format === 'f16' || impl.format === 'bf16';
         const ns = (await timeNs(() => impl.run(batch, labels), slow)) / (count * n);
         rates[n] = 1e9 / ns;
         ratios[n] = ns / expNs[n];
@@ -140,7 +148,7 @@ export interface CampaignBenchResult {
 /** Campaign throughput: the same deterministic campaign with 1 and with 2 workers (no shrinking). */
 export async function runCampaignBench(opts: { quick?: boolean } = {}): Promise<CampaignBenchResult> {
   const impls = allImplementations().filter((i) => i.backend === 'js' && i.op === 'softmax' && (i.format === 'f64' || i.format === 'f32'));
-  const runs = opts.quick ? 20 : 200;
+  const runs = opts.quick ? 20 : 1500;
   const go = async (workers: number) => {
     const t0 = performance.now();
     const rec = await runCampaign({
@@ -174,7 +182,7 @@ export async function runCampaignBench(opts: { quick?: boolean } = {}): Promise<
 }
 
 export function formatCampaignBench(r: CampaignBenchResult): string {
-  return `campaign throughput (${r.cases} cases, JS softmax zoo f64+f32, no shrinking; worker start-up included): 1 worker ${r.rate1.toFixed(1)} cases/s, 2 workers ${r.rate2.toFixed(1)} cases/s, speed-up ${r.speedup.toFixed(2)}× on ${r.cores} core(s)\n`;
+  return `campaign throughput (${r.cases} cases, the JS softmax zoo in f64 and f32, no shrinking, worker start-up included): 1 worker ${r.rate1.toFixed(1)} cases/s, 2 workers ${r.rate2.toFixed(1)} cases/s, speed-up ${r.speedup.toFixed(2)}× on ${r.cores} core(s)\n`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

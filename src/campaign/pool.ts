@@ -1,9 +1,18 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ImplSpec } from './implSpec.js';
 import type { CaseInput, FindingData, FromWorker, ImplOutcome, JudgeOptions, OracleAnswer, ToWorker } from './protocol.js';
 
-const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
+/**
+ * The worker entry beside this module; when this module runs from TypeScript sources (the test
+ * runner), the compiled worker under dist/ (npm test builds first).
+ */
+const WORKER = ((): string => {
+  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
+  if (existsSync(here)) return here;
+  return fileURLToPath(new URL('../../dist/src/campaign/worker.js', import.meta.url));
+})();
 
 export interface PoolOptions {
   /** Number of worker processes. @defaultValue 2 */
@@ -171,29 +180,33 @@ export class WorkerPool {
     if (!job || !('seq' in m) || m.seq !== slot.seq) return;
     switch (m.t) {
       case 'oracle':
-        job.oracle = m.answer;
-        job.oracleMs = m.ms;
+        if (m.answer) {
+          job.oracle = m.answer;
+          job.oracleMs = m.ms;
+        }
+        this.startCall(slot, job);
         break;
       case 'error':
         slot.job = undefined;
         job.resolve({ c: job.c, oracle: undefined, oracleError: m.message, oracleMs: 0, outcomes: [] });
         this.pump();
         break;
-      case 'start':
-        slot.current = m.impl;
-        if (slot.timer) clearTimeout(slot.timer);
-        slot.timer = setTimeout(() => this.onTimeout(slot), this.options.timeoutMs);
-        break;
       case 'outcome':
-        if (slot.timer) clearTimeout(slot.timer);
-        slot.current = undefined;
         job.outcomes.push(m.outcome);
         job.remaining = job.remaining.filter((n) => n !== m.outcome.impl);
+        this.startCall(slot, job);
         break;
       case 'done':
         this.finish(slot);
         break;
     }
+  }
+
+  /** The next implementation of the job is running now: blame it, and give it the full time limit. */
+  private startCall(slot: Slot, job: Job): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.current = job.remaining[0];
+    if (slot.current !== undefined) slot.timer = setTimeout(() => this.onTimeout(slot), this.options.timeoutMs);
   }
 
   private onTimeout(slot: Slot): void {

@@ -74,8 +74,13 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly t: 'ready'; readonly availability: Readonly<Record<string, { available: boolean; reason?: string; environment?: Record<string, string> }>> }
-  | { readonly t: 'oracle'; readonly seq: number; readonly answer: OracleAnswer; readonly ms: number }
-  | { readonly t: 'start'; readonly seq: number; readonly impl: string }
+  /**
+   * The oracle's answer (absent when the case came with one), sent before the first
+   * implementation runs. From here on the implementations run in the order given, each reporting
+   * an 'outcome': the one running is always the first without an outcome, which is whom the
+   * supervisor blames for a hang or a death (no per-call message is needed for that).
+   */
+  | { readonly t: 'oracle'; readonly seq: number; readonly answer?: OracleAnswer; readonly ms: number }
   | { readonly t: 'outcome'; readonly seq: number; readonly outcome: ImplOutcome }
   | { readonly t: 'done'; readonly seq: number }
   | { readonly t: 'error'; readonly seq: number; readonly message: string };

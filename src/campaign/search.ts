@@ -1,6 +1,7 @@
 import { formatSpec, fromOrdinal, isRepresentable, ordinal, roundNumber } from '../formats/index.js';
 import { EXP_THRESHOLDS } from '../formats/thresholds.js';
 import type { FormatName } from '../formats/types.js';
+import { mulberry32 } from '../generators/_internals/mulberry32.js';
 import { needsLabel, type Op } from '../oracle/ops.js';
 import type { FindingData } from './protocol.js';
 import { deriveSeed } from './seed.js';
@@ -24,18 +25,6 @@ export interface SearchResult {
   readonly found: ReadonlyMap<string, { x: number[]; label?: number; finding: FindingData }>;
   /** Evaluations until the first finding (any kind), or null if none. */
   readonly firstFindingAt: number | null;
-}
-
-/** Mulberry32: a small seeded generator, so a search is replayable from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -143,7 +132,7 @@ export async function searchWorst(
   seed: number,
   implName: string,
 ): Promise<SearchResult> {
-  const rand = rng(deriveSeed(seed, 'search', implName));
+  const rand = mulberry32(deriveSeed(seed, 'search', implName));
   const found = new Map<string, { x: number[]; label?: number; finding: FindingData }>();
   let firstFindingAt: number | null = null;
   let evaluations = 0;

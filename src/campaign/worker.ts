@@ -4,8 +4,8 @@
  * A worker resolves the implementation specs once, then takes cases one at a time: it computes
  * the oracle's answer (so that the main process stays light and both cores do the exact
  * arithmetic), runs each requested implementation on the case, judges the outputs, and reports
- * each step. The 'start' message before each implementation lets the supervisor blame the right
- * implementation when this process hangs or dies.
+ * each step. Implementations run in the order given, so the supervisor knows which one is running
+ * (the first without an outcome) and blames it when this process hangs or dies.
  */
 import { oracle } from '../oracle/oracle.js';
 import { Unavailable, type Implementation } from '../impls/types.js';
@@ -76,11 +76,13 @@ process.on('message', (raw) => {
         return;
       }
       send({ t: 'oracle', seq: m.seq, answer, ms: performance.now() - t0 });
-    }
+    } else send({ t: 'oracle', seq: m.seq, ms: 0 });
     for (const name of m.impls) {
       const impl = impls.get(name);
-      if (!impl) continue;
-      send({ t: 'start', seq: m.seq, impl: name });
+      if (!impl) {
+        send({ t: 'outcome', seq: m.seq, outcome: { impl: name, findings: [{ kind: 'crash', index: -1, expected: null, actual: null, ulps: null, diagnosis: 'not loaded in this worker' }], maxUlps: Infinity, maxBits: Infinity, pass: false, outOfFormat: 0, ms: 0 } });
+        continue;
+      }
       const outcome = await runCase(impl, m.c, answer, m.opts, m.keepOutput);
       send({ t: 'outcome', seq: m.seq, outcome });
     }

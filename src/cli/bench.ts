@@ -28,6 +28,9 @@ export const benchCommand: Command = {
     const bench = await import('../../bench/oracle.bench.js');
     const result = await bench.runOracleBench({ quick: flags.quick, ...(flags.seed === undefined ? {} : { seed: flags.seed }) });
     await write(io.stdout, bench.formatOracleBench(result).trimEnd() + '\n\n');
+    const impls = await import('../../bench/impls.bench.js');
+    await write(io.stdout, impls.formatImplsBench(await impls.runImplsBench({ quick: flags.quick })) + '\n');
+    await write(io.stdout, impls.formatCampaignBench(await impls.runCampaignBench({ quick: flags.quick })) + '\n');
     const search = await import('../../bench/search.bench.js');
     await write(io.stdout, search.formatSearchBench(await search.runSearchBench({ quick: flags.quick })));
     return 0;
