@@ -190,7 +190,101 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
   process.stdout.write(formatImplsBench(await runImplsBench({ quick, ...(only ? { filter: (n: string) => n.includes(only) } : {}) })));
   process.stdout.write(formatCampaignBench(await runCampaignBench({ quick })));
+  process.stdout.write(formatGpuKernelBench(await runGpuKernelBench({ quick })));
   const { releaseGpu } = await import('../src/impls/webgpu/index.js');
   await releaseGpu();
   process.exit(0);
+}
+
+export interface GpuKernelBenchRow {
+  readonly op: string;
+  readonly n: number;
+  /** Elements per second, kernel only: inputs already on the device, outputs left there. */
+  readonly kernelOnly: number;
+  /** Elements per second through the implementation's run(): upload, dispatch, read back. */
+  readonly withTransfers: number;
+}
+
+/**
+ * WebGPU softmax/log_softmax/logsumexp f32 with and without transfers: the same rows through
+ * `run()` (pack, upload, one dispatch, copy back, map, unpack) and through the bare dispatch on
+ * buffers that already hold them (timed to `onSubmittedWorkDone`). Empty when no adapter.
+ */
+export async function runGpuKernelBench(opts: { quick?: boolean } = {}): Promise<GpuKernelBenchRow[]> {
+  const { getGpuContext, webgpuImplementations } = await import('../src/impls/webgpu/index.js');
+  const { getPipeline } = await import('../src/impls/webgpu/pipelines.js');
+  const { negInfBits } = await import('../src/impls/webgpu/kernels.js');
+  let ctx;
+  try {
+    ctx = await getGpuContext();
+  } catch {
+    return [];
+  }
+  const out: GpuKernelBenchRow[] = [];
+  const lengths = opts.quick ? [1000] : [1000, 1_000_000];
+  for (const impl of webgpuImplementations().filter((i) => i.format === 'f32')) {
+    await impl.setup?.();
+    for (const n of lengths) {
+      const R = Math.max(1, Math.floor(ELEMENTS_PER_CALL / n));
+      const x = data(n, 'f32', 13);
+      const rows = Array.from({ length: R }, () => x);
+      check(impl, (await impl.run(rows.slice(0, 1))) as Float64Array[]);
+      const withNs = (await timeNs(() => impl.run(rows), n >= 1_000_000 || opts.quick === true)) / (R * n);
+      // the same dispatch on resident buffers (layout of dispatch.ts: params, x, rows table, y)
+      const dev = ctx.device;
+      const pipeline = await getPipeline(ctx, impl.op as 'softmax', 'f32');
+      const gridX = Math.min(R, dev.limits.maxComputeWorkgroupsPerDimension);
+      const gridY = Math.ceil(R / gridX);
+      const params = new Uint32Array([R, gridX, negInfBits('f32'), 0]);
+      const xs = new Float32Array(R * n);
+      const table = new Uint32Array(2 * R);
+      for (let r = 0; r < R; r++) {
+        xs.set(x, r * n);
+        table[2 * r] = r * n;
+        table[2 * r + 1] = n;
+      }
+      const yLen = impl.op === 'logsumexp' ? R : R * n;
+      const mk = (size: number, usage: number) => dev.createBuffer({ size: Math.max(4, size), usage });
+      const pBuf = mk(params.byteLength, 0x0040 | 0x0008);
+      const xBuf = mk(xs.byteLength, 0x0080 | 0x0008);
+      const tBuf = mk(table.byteLength, 0x0080 | 0x0008);
+      const yBuf = mk(yLen * 4, 0x0080);
+      dev.queue.writeBuffer(pBuf, 0, params);
+      dev.queue.writeBuffer(xBuf, 0, xs);
+      dev.queue.writeBuffer(tBuf, 0, table);
+      const bindGroup = dev.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: pBuf } },
+          { binding: 1, resource: { buffer: xBuf } },
+          { binding: 2, resource: { buffer: tBuf } },
+          { binding: 3, resource: { buffer: yBuf } },
+        ],
+      });
+      const dispatch = async () => {
+        const enc = dev.createCommandEncoder();
+        const pass = enc.beginComputePass();
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, bindGroup);
+        pass.dispatchWorkgroups(gridX, gridY);
+        pass.end();
+        dev.queue.submit([enc.finish()]);
+        await dev.queue.onSubmittedWorkDone();
+        return 1;
+      };
+      await dispatch();
+      const kernelNs = (await timeNs(dispatch, n >= 1_000_000 || opts.quick === true)) / (R * n);
+      for (const b of [pBuf, xBuf, tBuf, yBuf]) b.destroy();
+      out.push({ op: impl.op, n, kernelOnly: 1e9 / kernelNs, withTransfers: 1e9 / withNs });
+    }
+    await impl.dispose?.();
+  }
+  return out;
+}
+
+export function formatGpuKernelBench(rows: readonly GpuKernelBenchRow[]): string {
+  if (rows.length === 0) return 'webgpu: no adapter here (see logitfuzz list for the fix)\n';
+  let s = 'webgpu f32, elements/s: kernel only (inputs resident, no read-back) vs through run() (upload, dispatch, read back)\n';
+  for (const r of rows) s += `  ${r.op.padEnd(12)} n=${String(r.n).padEnd(8)} kernel only ${(r.kernelOnly / 1e6).toFixed(2)}M   with transfers ${(r.withTransfers / 1e6).toFixed(2)}M\n`;
+  return s;
 }

@@ -31,6 +31,7 @@ export const benchCommand: Command = {
     const impls = await import('../../bench/impls.bench.js');
     await write(io.stdout, impls.formatImplsBench(await impls.runImplsBench({ quick: flags.quick })) + '\n');
     await write(io.stdout, impls.formatCampaignBench(await impls.runCampaignBench({ quick: flags.quick })) + '\n');
+    await write(io.stdout, impls.formatGpuKernelBench(await impls.runGpuKernelBench({ quick: flags.quick })) + '\n');
     const search = await import('../../bench/search.bench.js');
     await write(io.stdout, search.formatSearchBench(await search.runSearchBench({ quick: flags.quick })));
     return 0;
