@@ -1,7 +1,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodeVector } from '../formats/jsonNumber.js';
-import { CampaignError, runCampaign, type ImplMeta } from '../campaign/campaign.js';
+import { CampaignError, runCampaign, type ImplMeta, type Progress } from '../campaign/campaign.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
 import { randomSeed } from '../campaign/seed.js';
 import type { RunRecord } from '../report/schema.js';
@@ -108,8 +108,25 @@ export const runCommand: Command = {
   },
 };
 
+/**
+ * One line of progress for a terminal: cases done of the total, elapsed time, the estimated time
+ * left, and the implementations with the worst error so far (the line is cut to the width).
+ */
+export function progressLine(p: Progress, width: number): string {
+  const secs = p.elapsedMs / 1000;
+  const eta = p.total && p.done > 0 ? ` · ETA ${Math.max(0, (secs / p.done) * (p.total - p.done)).toFixed(0)} s` : '';
+  const worst = Object.entries(p.worst)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+    .map(([name, u]) => `${name} ${u === Infinity ? '∞' : u >= 1e6 ? u.toExponential(1) : String(u)}`)
+    .join(', ');
+  const line = `  cases ${p.done}${p.total ? `/${p.total}` : ''} · ${secs.toFixed(1)} s${eta}${worst ? ` · worst ulps: ${worst}` : ''}`;
+  return (line.length > width - 1 ? line.slice(0, width - 2) + '…' : line).padEnd(width - 1);
+}
+
 /** Runs a campaign with console progress; configuration errors become exit-2 errors. */
 export async function campaign(io: Io, options: Parameters<typeof runCampaign>[0]): Promise<RunRecord> {
+  // animated only on a terminal, never under CI (NO_COLOR needs nothing: the line has no colour)
   const tty = (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.CI;
   await write(io.stderr, `logitfuzz: seed ${options.seed}, ${options.meta.length} implementation(s), ${options.workers} worker(s)\n`);
   let last = 0;
@@ -120,8 +137,7 @@ export async function campaign(io: Io, options: Parameters<typeof runCampaign>[0
         const now = Date.now();
         if (!tty || now - last < 200) return;
         last = now;
-        const pct = p.total ? ` / ${p.total}` : '';
-        io.stderr.write(`\r  cases ${p.done}${pct}  ${(p.elapsedMs / 1000).toFixed(1)} s   `);
+        io.stderr.write(`\r${progressLine(p, (io.stderr as { columns?: number }).columns ?? 100)}`);
       },
     });
   } catch (e) {
