@@ -214,6 +214,7 @@ export async function runGpuKernelBench(opts: { quick?: boolean } = {}): Promise
   const { getGpuContext, webgpuImplementations } = await import('../src/impls/webgpu/index.js');
   const { getPipeline } = await import('../src/impls/webgpu/pipelines.js');
   const { negInfBits } = await import('../src/impls/webgpu/kernels.js');
+  const { bindKernel, encodeKernel } = await import('../src/impls/webgpu/dispatch.js');
   let ctx;
   try {
     ctx = await getGpuContext();
@@ -230,7 +231,7 @@ export async function runGpuKernelBench(opts: { quick?: boolean } = {}): Promise
       const rows = Array.from({ length: R }, () => x);
       check(impl, (await impl.run(rows.slice(0, 1))) as Float64Array[]);
       const withNs = (await timeNs(() => impl.run(rows), n >= 1_000_000 || opts.quick === true)) / (R * n);
-      // the same dispatch on resident buffers (layout of dispatch.ts: params, x, rows table, y)
+      // the same dispatch as run(), on buffers that already hold the rows
       const dev = ctx.device;
       const pipeline = await getPipeline(ctx, impl.op as 'softmax', 'f32');
       const gridX = Math.min(R, dev.limits.maxComputeWorkgroupsPerDimension);
@@ -252,22 +253,10 @@ export async function runGpuKernelBench(opts: { quick?: boolean } = {}): Promise
       dev.queue.writeBuffer(pBuf, 0, params);
       dev.queue.writeBuffer(xBuf, 0, xs);
       dev.queue.writeBuffer(tBuf, 0, table);
-      const bindGroup = dev.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
-        entries: [
-          { binding: 0, resource: { buffer: pBuf } },
-          { binding: 1, resource: { buffer: xBuf } },
-          { binding: 2, resource: { buffer: tBuf } },
-          { binding: 3, resource: { buffer: yBuf } },
-        ],
-      });
+      const bindGroup = bindKernel(dev, pipeline, { params: pBuf, x: xBuf, rows: tBuf, y: yBuf });
       const dispatch = async () => {
         const enc = dev.createCommandEncoder();
-        const pass = enc.beginComputePass();
-        pass.setPipeline(pipeline);
-        pass.setBindGroup(0, bindGroup);
-        pass.dispatchWorkgroups(gridX, gridY);
-        pass.end();
+        encodeKernel(enc, pipeline, bindGroup, gridX, gridY);
         dev.queue.submit([enc.finish()]);
         await dev.queue.onSubmittedWorkDone();
         return 1;

@@ -27,6 +27,36 @@ const STORAGE = 0x0080;
 const MAP_MODE_READ = 0x0001;
 
 /** Runs `op` over `rows` in `precision` on the process's GPU (one dispatch). */
+/** The buffers a kernel binds: its uniform parameters, the packed rows, the row table, the outputs. */
+export interface KernelBuffers {
+  readonly params: GPUBuffer;
+  readonly x: GPUBuffer;
+  readonly rows: GPUBuffer;
+  readonly y: GPUBuffer;
+}
+
+/** The bind group of a kernel's buffers, in the binding order of kernels.ts (0 params … 3 y). */
+export function bindKernel(dev: GPUDevice, pipeline: GPUComputePipeline, b: KernelBuffers): GPUBindGroup {
+  return dev.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: b.params } },
+      { binding: 1, resource: { buffer: b.x } },
+      { binding: 2, resource: { buffer: b.rows } },
+      { binding: 3, resource: { buffer: b.y } },
+    ],
+  });
+}
+
+/** Records one dispatch of the kernel over a gridX × gridY grid of workgroups (one per row). */
+export function encodeKernel(enc: GPUCommandEncoder, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, gridX: number, gridY: number): void {
+  const pass = enc.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(gridX, gridY);
+  pass.end();
+}
+
 export async function runBatch(op: KernelOp, precision: Precision, rows: readonly Float64Array[]): Promise<Float64Array[]> {
   const ctx = await getGpuContext();
   try {
@@ -112,21 +142,9 @@ async function runOn(ctx: GpuContext, op: KernelOp, precision: Precision, rows: 
     dev.queue.writeBuffer(pBuf, 0, params);
     dev.queue.writeBuffer(xBuf, 0, xData);
     dev.queue.writeBuffer(tBuf, 0, table);
-    const bindGroup = dev.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: pBuf } },
-        { binding: 1, resource: { buffer: xBuf } },
-        { binding: 2, resource: { buffer: tBuf } },
-        { binding: 3, resource: { buffer: yBuf } },
-      ],
-    });
+    const bindGroup = bindKernel(dev, pipeline, { params: pBuf, x: xBuf, rows: tBuf, y: yBuf });
     const enc = dev.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(gridX, gridY);
-    pass.end();
+    encodeKernel(enc, pipeline, bindGroup, gridX, gridY);
     enc.copyBufferToBuffer(yBuf, 0, readback, 0, yBytes);
     dev.queue.submit([enc.finish()]);
   } catch (e) {
