@@ -52,7 +52,13 @@ async function timeNs(fn: () => unknown, slow: boolean): Promise<number> {
     do_not_optimize(await fn());
     return (performance.now() - t0) * 1e6;
   }
-  const stats = await measure(async () => do_not_optimize(await fn()), { min_samples: 3, max_samples: 50, min_cpu_time: 100e6, warmup_samples: 1, batch_threshold: 0 });
+  const stats = await measure(async () => do_not_optimize(await fn()), {
+    min_samples: 3,
+    max_samples: 50,
+    min_cpu_time: 100e6,
+    warmup_samples: 1,
+    batch_threshold: 0,
+  });
   return stats.p50;
 }
 
@@ -68,14 +74,18 @@ function check(impl: Implementation, out: Float64Array[]): void {
     let sum = 0;
     for (const v of row) {
       if (!Number.isFinite(v)) throw new Error(`${impl.name}: non-finite output on benign logits`);
-      if (impl.op === 'softmax' && !(v >= 0 && v <= 1)) throw new Error(`${impl.name}: softmax output ${v} outside [0, 1]`);
+      if (impl.op === 'softmax' && !(v >= 0 && v <= 1))
+        throw new Error(`${impl.name}: softmax output ${v} outside [0, 1]`);
       sum += v;
     }
-    if (impl.op === 'softmax' && row.length * u < 0.01 && Math.abs(sum - 1) > 1e-2) throw new Error(`${impl.name}: softmax sums to ${sum}`);
+    if (impl.op === 'softmax' && row.length * u < 0.01 && Math.abs(sum - 1) > 1e-2)
+      throw new Error(`${impl.name}: softmax sums to ${sum}`);
   }
 }
 
-export async function runImplsBench(opts: { quick?: boolean; filter?: (name: string) => boolean } = {}): Promise<ImplBenchResult> {
+export async function runImplsBench(
+  opts: { quick?: boolean; filter?: (name: string) => boolean } = {},
+): Promise<ImplBenchResult> {
   const lengths = opts.quick ? [10] : LENGTHS;
   const expLoop: Record<number, number> = {};
   const expNs: Record<number, number> = {};
@@ -95,7 +105,13 @@ export async function runImplsBench(opts: { quick?: boolean; filter?: (name: str
     if (opts.filter && !opts.filter(impl.name)) continue;
     const av = await availability(impl);
     if (!av.available) {
-      rows.push({ impl: impl.name, backend: impl.backend, rates: {}, ratioToExp: {}, note: `unavailable: ${av.reason}` });
+      rows.push({
+        impl: impl.name,
+        backend: impl.backend,
+        rates: {},
+        ratioToExp: {},
+        note: `unavailable: ${av.reason}`,
+      });
       continue;
     }
     await impl.setup?.();
@@ -122,7 +138,14 @@ export async function runImplsBench(opts: { quick?: boolean; filter?: (name: str
 }
 
 export function formatImplsBench(r: ImplBenchResult): string {
-  const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0));
+  const fmt = (v: number | null | undefined) =>
+    v === null || v === undefined
+      ? '—'
+      : v >= 1e6
+        ? `${(v / 1e6).toFixed(1)}M`
+        : v >= 1e3
+          ? `${(v / 1e3).toFixed(1)}k`
+          : v.toFixed(0);
   const ratio = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(2)}×`);
   let out = `implementation throughput, elements/s (and time relative to a bare Math.exp loop over the same elements)\n`;
   out += `${'Math.exp loop'.padEnd(44)}${r.lengths.map((n) => `n=${n}: ${fmt(r.expLoop[n])}`.padEnd(26)).join('')}\n`;
@@ -147,13 +170,22 @@ export interface CampaignBenchResult {
 
 /** Campaign throughput: the same deterministic campaign with 1 and with 2 workers (no shrinking). */
 export async function runCampaignBench(opts: { quick?: boolean } = {}): Promise<CampaignBenchResult> {
-  const impls = allImplementations().filter((i) => i.backend === 'js' && i.op === 'softmax' && (i.format === 'f64' || i.format === 'f32'));
+  const impls = allImplementations().filter(
+    (i) => i.backend === 'js' && i.op === 'softmax' && (i.format === 'f64' || i.format === 'f32'),
+  );
   const runs = opts.quick ? 20 : 1500;
   const go = async (workers: number) => {
     const t0 = performance.now();
     const rec = await runCampaign({
       specs: impls.map((i) => ({ kind: 'builtin', name: i.name })),
-      meta: impls.map((i) => ({ name: i.name, op: i.op, format: i.format, backend: i.backend, formula: i.formula, expected: i.expected })),
+      meta: impls.map((i) => ({
+        name: i.name,
+        op: i.op,
+        format: i.format,
+        backend: i.backend,
+        formula: i.formula,
+        expected: i.expected,
+      })),
       seed: 1,
       runs,
       timeLimitS: null,
@@ -175,7 +207,8 @@ export async function runCampaignBench(opts: { quick?: boolean } = {}): Promise<
   };
   const one = await go(1);
   const two = await go(2);
-  if (one.cases !== two.cases || one.cases === 0) throw new Error(`campaign bench: case counts differ (${one.cases} vs ${two.cases})`);
+  if (one.cases !== two.cases || one.cases === 0)
+    throw new Error(`campaign bench: case counts differ (${one.cases} vs ${two.cases})`);
   const rate1 = (one.cases / one.ms) * 1000;
   const rate2 = (two.cases / two.ms) * 1000;
   return { cases: one.cases, rate1, rate2, speedup: rate2 / rate1, cores: availableParallelism() };
@@ -188,7 +221,11 @@ export function formatCampaignBench(r: CampaignBenchResult): string {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const quick = process.argv.includes('--quick');
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
-  process.stdout.write(formatImplsBench(await runImplsBench({ quick, ...(only ? { filter: (n: string) => n.includes(only) } : {}) })));
+  process.stdout.write(
+    formatImplsBench(
+      await runImplsBench({ quick, ...(only ? { filter: (n: string) => n.includes(only) } : {}) }),
+    ),
+  );
   process.stdout.write(formatCampaignBench(await runCampaignBench({ quick })));
   process.stdout.write(formatGpuKernelBench(await runGpuKernelBench({ quick })));
   const { releaseGpu } = await import('../src/impls/webgpu/index.js');
@@ -273,7 +310,9 @@ export async function runGpuKernelBench(opts: { quick?: boolean } = {}): Promise
 
 export function formatGpuKernelBench(rows: readonly GpuKernelBenchRow[]): string {
   if (rows.length === 0) return 'webgpu: no adapter here (see logitfuzz list for the fix)\n';
-  let s = 'webgpu f32, elements/s: kernel only (inputs resident, no read-back) vs through run() (upload, dispatch, read back)\n';
-  for (const r of rows) s += `  ${r.op.padEnd(12)} n=${String(r.n).padEnd(8)} kernel only ${(r.kernelOnly / 1e6).toFixed(2)}M   with transfers ${(r.withTransfers / 1e6).toFixed(2)}M\n`;
+  let s =
+    'webgpu f32, elements/s: kernel only (inputs resident, no read-back) vs through run() (upload, dispatch, read back)\n';
+  for (const r of rows)
+    s += `  ${r.op.padEnd(12)} n=${String(r.n).padEnd(8)} kernel only ${(r.kernelOnly / 1e6).toFixed(2)}M   with transfers ${(r.withTransfers / 1e6).toFixed(2)}M\n`;
   return s;
 }

@@ -18,7 +18,14 @@ import { Decimal } from 'decimal.js';
 import { do_not_optimize, measure } from 'mitata';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exactDecimal, expThresholds, formatSpec, roundDecimal, roundNumber, ulpDistance } from '../src/formats/index.js';
+import {
+  exactDecimal,
+  expThresholds,
+  formatSpec,
+  roundDecimal,
+  roundNumber,
+  ulpDistance,
+} from '../src/formats/index.js';
 import type { FormatName, FormatSpec } from '../src/formats/index.js';
 import { oracle, oracleCounters } from '../src/oracle/index.js';
 
@@ -50,7 +57,13 @@ function rowsPerCall(n: number, quick: boolean): number {
  * mitata's own first call, or 0.3 s of samples for the fast MPFR column, keep all 18
  * measurements near a minute in total; the spread between samples is a few per cent.
  */
-const MEASURE = { min_samples: 2, max_samples: 100, min_cpu_time: 300e6, warmup_samples: 0, batch_threshold: 0 } as const;
+const MEASURE = {
+  min_samples: 2,
+  max_samples: 100,
+  min_cpu_time: 300e6,
+  warmup_samples: 0,
+  batch_threshold: 0,
+} as const;
 
 /**
  * Median nanoseconds per call. Quick mode times a single call with the clock: it checks the
@@ -165,7 +178,12 @@ export function benchInputs(fmt: FormatSpec, n: number, rows: number, seed: numb
   return out;
 }
 
-const D40 = Decimal.clone({ precision: DECIMAL_DIGITS, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15 });
+const D40 = Decimal.clone({
+  precision: DECIMAL_DIGITS,
+  rounding: Decimal.ROUND_HALF_EVEN,
+  minE: -9e15,
+  maxE: 9e15,
+});
 
 function rowMax(row: Float64Array): number {
   let m = -Infinity;
@@ -273,9 +291,13 @@ async function loadMpfr(): Promise<Gmp | string> {
 function offByOne(fmt: FormatSpec, label: string, ref: Float64Array, want: Float64Array): number {
   let count = 0;
   for (let i = 0; i < want.length; i++) {
-    if (Number.isNaN(ref[i]) || Number.isNaN(want[i])) throw new Error(`oracle bench: ${label} NaN at element ${i} (${fmt.name})`);
+    if (Number.isNaN(ref[i]) || Number.isNaN(want[i]))
+      throw new Error(`oracle bench: ${label} NaN at element ${i} (${fmt.name})`);
     const d = ulpDistance(fmt, ref[i], want[i]);
-    if (d > 1) throw new Error(`oracle bench: ${label} differs from the oracle by ${d} ULPs at element ${i} (${fmt.name}: ${ref[i]} vs ${want[i]})`);
+    if (d > 1)
+      throw new Error(
+        `oracle bench: ${label} differs from the oracle by ${d} ULPs at element ${i} (${fmt.name}: ${ref[i]} vs ${want[i]})`,
+      );
     count += d;
   }
   return count;
@@ -289,7 +311,8 @@ function offByOne(fmt: FormatSpec, label: string, ref: Float64Array, want: Float
 function warmUp(seed: number): void {
   const until = performance.now() + 500;
   while (performance.now() < until) {
-    for (const name of BENCH_FORMATS) for (const row of benchInputs(formatSpec(name), 16, 6, seed + 1)) oracle('softmax', name, row);
+    for (const name of BENCH_FORMATS)
+      for (const row of benchInputs(formatSpec(name), 16, 6, seed + 1)) oracle('softmax', name, row);
   }
 }
 
@@ -346,7 +369,8 @@ export async function runOracleBench(opts: OracleBenchOptions = {}): Promise<Ora
             })
           : null;
 
-        if (undetermined > 0) throw new Error(`oracle bench: ${undetermined} undetermined elements (${name}, n=${n})`);
+        if (undetermined > 0)
+          throw new Error(`oracle bench: ${undetermined} undetermined elements (${name}, n=${n})`);
         // one more, untimed call over the rows to count the elements that needed the slow path
         const slowBefore = oracleCounters.slowElements + oracleCounters.directSlowElements;
         for (let r = 0; r < rows; r++) oracle('softmax', name, inputs[r]);
@@ -373,7 +397,14 @@ export async function runOracleBench(opts: OracleBenchOptions = {}): Promise<Ora
           ratioDecimal: oracleRate / decimalRate,
           ratioMpfr: mpfrRate === null ? null : oracleRate / mpfrRate,
           samples: [oracleTime.samples, decimalTime.samples, mpfrTime?.samples ?? 0],
-          check: { elements, decimalOffByOne: decimalOff, mpfrOffByOne: mpfr ? mpfrOff : null, undetermined, tinyOrZero, slowPath },
+          check: {
+            elements,
+            decimalOffByOne: decimalOff,
+            mpfrOffByOne: mpfr ? mpfrOff : null,
+            undetermined,
+            tinyOrZero,
+            slowPath,
+          },
         });
       }
     }
@@ -404,7 +435,18 @@ function fmtRatio(r: number | null): string {
 
 /** The result as a plain-text table with the ratios and the cross-check of each row. */
 export function formatOracleBench(result: OracleBenchResult): string {
-  const header = ['format', 'n', 'rows', 'oracle', `decimal.js ${result.decimalDigits}d`, `MPFR ${result.mpfrBits}b`, 'oracle/decimal.js', 'oracle/MPFR', 'slow path', 'check (1-ulp diffs dec/mpfr, tiny)'];
+  const header = [
+    'format',
+    'n',
+    'rows',
+    'oracle',
+    `decimal.js ${result.decimalDigits}d`,
+    `MPFR ${result.mpfrBits}b`,
+    'oracle/decimal.js',
+    'oracle/MPFR',
+    'slow path',
+    'check (1-ulp diffs dec/mpfr, tiny)',
+  ];
   const body = result.rows.map((r) => [
     r.format,
     String(r.n),
@@ -418,14 +460,17 @@ export function formatOracleBench(result: OracleBenchResult): string {
     `${r.check.decimalOffByOne}/${r.check.mpfrOffByOne ?? '—'} of ${r.check.elements}, ${r.check.tinyOrZero} tiny`,
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
-  const line = (cells: string[]) => cells.map((s, c) => (c < 3 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((s, c) => (c < 3 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('  ');
   const out = [
     `softmax, correctly rounded (oracle) vs fixed-precision references: elements/s, median per call${result.quick ? ' (quick: 1 sample)' : ''}`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),
   ];
-  out.push('slow path: elements the double-double fast path left to the decimal.js interval path (share of all)');
+  out.push(
+    'slow path: elements the double-double fast path left to the decimal.js interval path (share of all)',
+  );
   if (result.mpfrUnavailable) out.push(`MPFR column missing: ${result.mpfrUnavailable}`);
   out.push(`seed ${result.seed}; ${result.seconds.toFixed(1)} s`);
   return out.join('\n');

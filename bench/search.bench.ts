@@ -32,7 +32,13 @@ export interface SearchBenchResult {
   readonly rows: readonly SearchBenchRow[];
 }
 
-const IMPLS = ['softmax/naive/f32', 'log_softmax/max-shifted/f16', 'logsumexp/naive/bf16', 'softmax/max-shifted/bf16', 'cross_entropy/max-shifted/f32'];
+const IMPLS = [
+  'softmax/naive/f32',
+  'log_softmax/max-shifted/f16',
+  'logsumexp/naive/bf16',
+  'softmax/max-shifted/bf16',
+  'cross_entropy/max-shifted/f32',
+];
 
 function median(xs: (number | null)[]): number | null {
   const v = xs.map((x) => (x === null ? Infinity : x)).sort((a, b) => a - b);
@@ -40,7 +46,11 @@ function median(xs: (number | null)[]): number | null {
   return m === Infinity ? null : m;
 }
 
-async function evaluate(impl: Implementation, x: number[], label: number | undefined): Promise<{ maxUlps: number; findings: { kind: string }[] }> {
+async function evaluate(
+  impl: Implementation,
+  x: number[],
+  label: number | undefined,
+): Promise<{ maxUlps: number; findings: { kind: string }[] }> {
   const ref = oracle(impl.op, impl.format, x, label).values;
   let out: unknown;
   try {
@@ -67,7 +77,10 @@ export async function runSearchBench(opts: { quick?: boolean } = {}): Promise<Se
     const sMax: number[] = [];
     for (let seed = 1; seed <= seeds; seed++) {
       // uniform random over bit patterns
-      const cases = fc.sample(regionArbitrary('bits', { format: impl.format, op: impl.op, maxLength: 8 }), { seed, numRuns: budget });
+      const cases = fc.sample(regionArbitrary('bits', { format: impl.format, op: impl.op, maxLength: 8 }), {
+        seed,
+        numRuns: budget,
+      });
       let first: number | null = null;
       let worst = 0;
       for (let k = 0; k < cases.length; k++) {
@@ -78,18 +91,40 @@ export async function runSearchBench(opts: { quick?: boolean } = {}): Promise<Se
       rTo.push(first);
       rMax.push(worst);
       // the search, from three benign inputs
-      const starts = fc.sample(regionArbitrary('benign', { format: impl.format, op: impl.op, maxLength: 8 }), { seed, numRuns: 3 });
+      const starts = fc.sample(
+        regionArbitrary('benign', { format: impl.format, op: impl.op, maxLength: 8 }),
+        { seed, numRuns: 3 },
+      );
       const pts = [];
       for (const c of starts) {
         const r = await evaluate(impl, c.x, c.label);
-        pts.push({ x: c.x, ...(c.label !== undefined ? { label: c.label } : {}), maxUlps: r.maxUlps, kinds: r.findings.map((f) => f.kind) });
+        pts.push({
+          x: c.x,
+          ...(c.label !== undefined ? { label: c.label } : {}),
+          maxUlps: r.maxUlps,
+          kinds: r.findings.map((f) => f.kind),
+        });
       }
-      const res = await searchWorst(pts, impl.format, impl.op, (x, l) => evaluate(impl, x, l) as never, budget - 3, seed, name);
+      const res = await searchWorst(
+        pts,
+        impl.format,
+        impl.op,
+        (x, l) => evaluate(impl, x, l) as never,
+        budget - 3,
+        seed,
+        name,
+      );
       sTo.push(res.firstFindingAt === null ? null : res.firstFindingAt + 3);
       sMax.push(res.best.maxUlps);
     }
     const med = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    rows.push({ impl: name, randomToFinding: median(rTo), searchToFinding: median(sTo), randomMaxUlps: med(rMax), searchMaxUlps: med(sMax) });
+    rows.push({
+      impl: name,
+      randomToFinding: median(rTo),
+      searchToFinding: median(sTo),
+      randomMaxUlps: med(rMax),
+      searchMaxUlps: med(sMax),
+    });
   }
   return { budget, seeds, rows };
 }
@@ -97,7 +132,13 @@ export async function runSearchBench(opts: { quick?: boolean } = {}): Promise<Se
 export function formatSearchBench(r: SearchBenchResult): string {
   const head = `search vs uniform random over bit patterns: evaluations to a first finding and largest error within ${r.budget} evaluations (median of ${r.seeds} seed(s))\n`;
   const lines = r.rows.map((row) =>
-    [row.impl.padEnd(32), `random ${String(row.randomToFinding ?? `>${r.budget}`).padStart(5)}`, `search ${String(row.searchToFinding ?? `>${r.budget}`).padStart(5)}`, `max ulps random ${String(row.randomMaxUlps).padStart(12)}`, `search ${String(row.searchMaxUlps).padStart(12)}`].join('  '),
+    [
+      row.impl.padEnd(32),
+      `random ${String(row.randomToFinding ?? `>${r.budget}`).padStart(5)}`,
+      `search ${String(row.searchToFinding ?? `>${r.budget}`).padStart(5)}`,
+      `max ulps random ${String(row.randomMaxUlps).padStart(12)}`,
+      `search ${String(row.searchMaxUlps).padStart(12)}`,
+    ].join('  '),
   );
   return head + lines.join('\n') + '\n';
 }

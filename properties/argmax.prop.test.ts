@@ -14,7 +14,9 @@ import { SHORT_FINITE_REGIONS } from './_support/regions.js';
 import { runs } from './_support/runs.js';
 
 const FILE = 'properties/argmax.prop.test.ts';
-const list = await subjects((impl) => impl.expected === 'pass' && (impl.op === 'softmax' || impl.op === 'log_softmax'));
+const list = await subjects(
+  (impl) => impl.expected === 'pass' && (impl.op === 'softmax' || impl.op === 'log_softmax'),
+);
 afterAll(() => disposeAll(list));
 
 /** First index of the maximum of v (v without NaN). */
@@ -30,12 +32,19 @@ describe.each(list.map((s) => [title(s), s] as const))('%s', (name, s) => {
       file: FILE,
       testName: `${name} preserves argmax`,
       seedParts: ['argmax', s.impl.name],
-      arbitrary: logits({ format: s.impl.format, op: s.impl.op, minLength: 2, regions: SHORT_FINITE_REGIONS, weights: { 'near-ties': 4, equal: 2, dominant: 2 } }),
+      arbitrary: logits({
+        format: s.impl.format,
+        op: s.impl.op,
+        minLength: 2,
+        regions: SHORT_FINITE_REGIONS,
+        weights: { 'near-ties': 4, equal: 2, dominant: 2 },
+      }),
       numRuns: runs(40),
       async check({ x }) {
         const a = await call(s.impl, x);
         const r = reference(s.impl.op, s.impl.format, x);
-        if (a.some((v) => v !== v)) throw new Error(`${s.impl.name} on ${showInput(x, undefined)} returned NaN: ${Array.from(a)}`);
+        if (a.some((v) => v !== v))
+          throw new Error(`${s.impl.name} on ${showInput(x, undefined)} returned NaN: ${Array.from(a)}`);
         const xmax = x[argmax(x)];
         const amax = a[argmax(a)];
         const rmax = r[argmax(r)];

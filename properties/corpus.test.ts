@@ -32,34 +32,63 @@ describe('corpus', () => {
 
   test.each(entries.map((e) => [e.file, e] as const))('%s', async (_file, entry) => {
     const known = registry.get(entry.impl);
-    expect(known, `${entry.file}: the registry has no implementation '${entry.impl}' (renamed or removed? update or delete the entry)`).toBeDefined();
-    expect({ op: known!.op, format: known!.format }, `${entry.file}: op and format disagree with the registry's ${entry.impl}`).toEqual({ op: entry.op, format: entry.format });
+    expect(
+      known,
+      `${entry.file}: the registry has no implementation '${entry.impl}' (renamed or removed? update or delete the entry)`,
+    ).toBeDefined();
+    expect(
+      { op: known!.op, format: known!.format },
+      `${entry.file}: op and format disagree with the registry's ${entry.impl}`,
+    ).toEqual({ op: entry.op, format: entry.format });
     const subject = list.find((s) => s.impl.name === entry.impl);
     if (!subject || subject.unavailable !== null) {
       // not selected by LOGITFUZZ_PROP_BACKENDS, or no device/library here
-      console.info(`corpus ${entry.file}: skipped, ${subject ? subject.unavailable : `backend '${known!.backend}' not selected`}`);
+      console.info(
+        `corpus ${entry.file}: skipped, ${subject ? subject.unavailable : `backend '${known!.backend}' not selected`}`,
+      );
       return;
     }
     const e = await evaluate(subject.impl, entry.x, entry.label);
     if (known!.expected === 'fail') {
       const kinds = e.judgement.findings.map((f) => f.kind);
-      expect(kinds, `${entry.file}: ${entry.impl} no longer shows '${entry.kind}' (${entry.note})\n${describeFailure(subject.impl, e, e.judgement.findings)}`).toContain(entry.kind);
+      expect(
+        kinds,
+        `${entry.file}: ${entry.impl} no longer shows '${entry.kind}' (${entry.note})\n${describeFailure(subject.impl, e, e.judgement.findings)}`,
+      ).toContain(entry.kind);
     } else {
-      expect(e.failing, `${entry.file}: ${entry.impl} regressed (${entry.note})\n${describeFailure(subject.impl, e)}`).toEqual([]);
+      expect(
+        e.failing,
+        `${entry.file}: ${entry.impl} regressed (${entry.note})\n${describeFailure(subject.impl, e)}`,
+      ).toEqual([]);
     }
   });
 });
 
 describe('corpus files are validated, naming the file and field', () => {
-  const ok = { impl: 'softmax/naive/f64', op: 'softmax', format: 'f64', x: [710], kind: 'overflow', note: 'n' };
+  const ok = {
+    impl: 'softmax/naive/f64',
+    op: 'softmax',
+    format: 'f64',
+    x: [710],
+    kind: 'overflow',
+    note: 'n',
+  };
   test.each([
     ['not JSON', '{', /a\.json: \(file\): not JSON/],
     ['unknown field', JSON.stringify({ ...ok, extra: 1 }), /a\.json: extra: unknown field/],
     ['bad op', JSON.stringify({ ...ok, op: 'softmin' }), /a\.json: op: unknown op/],
     ['bad format', JSON.stringify({ ...ok, format: 'f8' }), /a\.json: format: unknown format/],
-    ['unrepresentable logit', JSON.stringify({ ...ok, format: 'f32', x: [0.1] }), /a\.json: x: element 0 \(0\.1\) is not representable in f32/],
+    [
+      'unrepresentable logit',
+      JSON.stringify({ ...ok, format: 'f32', x: [0.1] }),
+      /a\.json: x: element 0 \(0\.1\) is not representable in f32/,
+    ],
     ['bad number', JSON.stringify({ ...ok, x: ['infinity'] }), /a\.json: x: /],
-    ['missing label', JSON.stringify({ ...ok, op: 'cross_entropy' }), /a\.json: label: cross_entropy needs an integer label in \[0, 1\)/],
+    [
+      'missing label',
+      JSON.stringify({ ...ok, op: 'cross_entropy' }),
+      /a\.json: label: cross_entropy needs an integer label in \[0, 1\)/,
+    ],
     ['stray label', JSON.stringify({ ...ok, label: 0 }), /a\.json: label: softmax takes no label/],
     ['bad kind', JSON.stringify({ ...ok, kind: 'oops' }), /a\.json: kind: must be a finding kind/],
     ['empty note', JSON.stringify({ ...ok, note: ' ' }), /a\.json: note: /],

@@ -45,14 +45,23 @@ interface Failure {
 }
 
 /** The first failing kind of an evaluation in FINDING_KINDS order, if any. */
-async function failingKind(impl: Implementation, x: readonly number[], label: number | undefined): Promise<FindingKind | undefined> {
+async function failingKind(
+  impl: Implementation,
+  x: readonly number[],
+  label: number | undefined,
+): Promise<FindingKind | undefined> {
   const e = await evaluate(impl, x, label);
   const kinds = new Set(e.failing.map((f) => f.kind));
   return FINDING_KINDS.find((k) => kinds.has(k));
 }
 
 /** Whether `impl` shows a finding of `kind` on the input. */
-async function shows(impl: Implementation, kind: FindingKind, x: readonly number[], label: number | undefined): Promise<boolean> {
+async function shows(
+  impl: Implementation,
+  kind: FindingKind,
+  x: readonly number[],
+  label: number | undefined,
+): Promise<boolean> {
   if (x.length === 0 && (needsLabel(impl.op) || impl.op !== 'logsumexp')) return false;
   const e = await evaluate(impl, x, label);
   return e.judgement.findings.some((f) => f.kind === kind);
@@ -69,12 +78,20 @@ async function firstFailure(impl: Implementation): Promise<Failure | undefined> 
   if (best) return best;
   const seed = seedFor('expectedFailures', impl.name);
   const out = await fc.check(
-    fc.asyncProperty(logits({ format: impl.format, op: impl.op }), async (c) => (await failingKind(impl, c.x, c.label)) === undefined),
+    fc.asyncProperty(
+      logits({ format: impl.format, op: impl.op }),
+      async (c) => (await failingKind(impl, c.x, c.label)) === undefined,
+    ),
     { seed, numRuns: runs(200) },
   );
   const c = out.counterexample?.[0];
   if (!c) return undefined;
-  return { x: c.x, label: c.label, kind: (await failingKind(impl, c.x, c.label))!, source: `fuzz (seed ${seed})` };
+  return {
+    x: c.x,
+    label: c.label,
+    kind: (await failingKind(impl, c.x, c.label))!,
+    source: `fuzz (seed ${seed})`,
+  };
 }
 
 /** The failure padded with six copies of its smallest logit or zeros, after or before it, if that still shows the kind. */
@@ -85,54 +102,90 @@ async function padded(impl: Implementation, f: Failure): Promise<Failure> {
     const pad = new Array<number>(6).fill(fill);
     const after = { x: [...f.x, ...pad], label: f.label };
     const before = { x: [...pad, ...f.x], label: f.label === undefined ? undefined : f.label + pad.length };
-    for (const c of [after, before]) if (await shows(impl, f.kind, c.x, c.label)) return { ...f, ...c, source: `${f.source}, padded` };
+    for (const c of [after, before])
+      if (await shows(impl, f.kind, c.x, c.label)) return { ...f, ...c, source: `${f.source}, padded` };
   }
   return f;
 }
 
 describe.each(list.map((s) => [title(s), s] as const))('%s', (name, s) => {
-  test.skipIf(s.unavailable !== null)('fails, and its shrunk counterexample keeps the kind and is minimal', async () => {
-    const impl = s.impl;
-    const context = (what: string) => `${impl.name}: ${what}\n${replayLine(FILE, `${name} fails`)}`;
-    const found = await firstFailure(impl);
-    expect(found, context('expected to fail, but no probe and no fuzz case made it fail')).toBeDefined();
-    const failure = await padded(impl, found!);
-    const { kind } = failure;
-    const { cex, evaluations } = await shrinkCounterexample(
-      { caseId: 0, region: failure.source, x: failure.x, ...(failure.label !== undefined ? { label: failure.label } : {}), finding: { kind, index: -1, expected: null, actual: null, ulps: null, diagnosis: '' } },
-      impl.format,
-      impl.op,
-      needsLabel(impl.op),
-      async (x, label) => ((await shows(impl, kind, Array.from(x), label)) ? { kind, index: -1, expected: null, actual: null, ulps: null, diagnosis: '' } : undefined),
-      failure.x.length <= SHORT ? SHRINK_EVALS : 0,
-    );
-    const x = cex.x;
-    const label = cex.label;
-    const at = `shrunk ${showInput(failure.x, failure.label)} (${failure.source}) to ${showInput(x, label)} for '${kind}'`;
-    expect(await shows(impl, kind, x, label), context(`${at}: the shrunk input no longer shows the kind`)).toBe(true);
-    if (x.length <= SHORT) {
-      expect(evaluations, context(`${at}: the shrinker did not converge within ${SHRINK_EVALS} evaluations`)).toBeLessThan(SHRINK_EVALS);
-      expect(x.length, context(`${at}: longer than the unpadded ${showInput(found!.x, found!.label)}`)).toBeLessThanOrEqual(found!.x.length);
-      for (let i = 0; i < x.length; i++) {
-        if (i !== label) {
-          const y = [...x.slice(0, i), ...x.slice(i + 1)];
-          const l = label !== undefined && label > i ? label - 1 : label;
-          expect(await shows(impl, kind, y, l), context(`${at}: not minimal, deleting logit ${i} keeps the kind`)).toBe(false);
+  test.skipIf(s.unavailable !== null)(
+    'fails, and its shrunk counterexample keeps the kind and is minimal',
+    async () => {
+      const impl = s.impl;
+      const context = (what: string) => `${impl.name}: ${what}\n${replayLine(FILE, `${name} fails`)}`;
+      const found = await firstFailure(impl);
+      expect(found, context('expected to fail, but no probe and no fuzz case made it fail')).toBeDefined();
+      const failure = await padded(impl, found!);
+      const { kind } = failure;
+      const { cex, evaluations } = await shrinkCounterexample(
+        {
+          caseId: 0,
+          region: failure.source,
+          x: failure.x,
+          ...(failure.label !== undefined ? { label: failure.label } : {}),
+          finding: { kind, index: -1, expected: null, actual: null, ulps: null, diagnosis: '' },
+        },
+        impl.format,
+        impl.op,
+        needsLabel(impl.op),
+        async (x, label) =>
+          (await shows(impl, kind, Array.from(x), label))
+            ? { kind, index: -1, expected: null, actual: null, ulps: null, diagnosis: '' }
+            : undefined,
+        failure.x.length <= SHORT ? SHRINK_EVALS : 0,
+      );
+      const x = cex.x;
+      const label = cex.label;
+      const at = `shrunk ${showInput(failure.x, failure.label)} (${failure.source}) to ${showInput(x, label)} for '${kind}'`;
+      expect(
+        await shows(impl, kind, x, label),
+        context(`${at}: the shrunk input no longer shows the kind`),
+      ).toBe(true);
+      if (x.length <= SHORT) {
+        expect(
+          evaluations,
+          context(`${at}: the shrinker did not converge within ${SHRINK_EVALS} evaluations`),
+        ).toBeLessThan(SHRINK_EVALS);
+        expect(
+          x.length,
+          context(`${at}: longer than the unpadded ${showInput(found!.x, found!.label)}`),
+        ).toBeLessThanOrEqual(found!.x.length);
+        for (let i = 0; i < x.length; i++) {
+          if (i !== label) {
+            const y = [...x.slice(0, i), ...x.slice(i + 1)];
+            const l = label !== undefined && label > i ? label - 1 : label;
+            expect(
+              await shows(impl, kind, y, l),
+              context(`${at}: not minimal, deleting logit ${i} keeps the kind`),
+            ).toBe(false);
+          }
+          if (x[i] !== 0) {
+            const y = x.slice();
+            y[i] = 0;
+            expect(
+              await shows(impl, kind, y, label),
+              context(`${at}: not minimal, logit ${i} → 0 keeps the kind`),
+            ).toBe(false);
+          }
         }
-        if (x[i] !== 0) {
-          const y = x.slice();
-          y[i] = 0;
-          expect(await shows(impl, kind, y, label), context(`${at}: not minimal, logit ${i} → 0 keeps the kind`)).toBe(false);
+      } else {
+        const vacuous = budgetBreakdown(impl.op, impl.format, x, label).vacuous;
+        expect(
+          vacuous,
+          context(
+            `${at}: a long counterexample whose length is not the mechanism (a bound exists at n = ${x.length})`,
+          ),
+        ).not.toBeNull();
+        const half = x.slice(0, Math.ceil(x.length / 2));
+        const hl = label !== undefined && label < half.length ? label : undefined;
+        if (hl !== undefined || !needsLabel(impl.op)) {
+          expect(
+            await shows(impl, kind, half, hl),
+            context(`${at}: the first half of the row already shows the kind`),
+          ).toBe(false);
         }
       }
-    } else {
-      const vacuous = budgetBreakdown(impl.op, impl.format, x, label).vacuous;
-      expect(vacuous, context(`${at}: a long counterexample whose length is not the mechanism (a bound exists at n = ${x.length})`)).not.toBeNull();
-      const half = x.slice(0, Math.ceil(x.length / 2));
-      const hl = label !== undefined && label < half.length ? label : undefined;
-      if (hl !== undefined || !needsLabel(impl.op)) {
-        expect(await shows(impl, kind, half, hl), context(`${at}: the first half of the row already shows the kind`)).toBe(false);
-      }
-    }
-  });
+    },
+  );
 });

@@ -35,7 +35,9 @@ function withNaN(impl: Implementation): fc.Arbitrary<LogitCase> {
       for (const p of at) x[p % x.length] = NaN;
       return { ...c, x };
     });
-  const specials = regionArbitrary('specials', { format: impl.format, op: impl.op, specials: true }).filter((c) => c.x.some((v) => v !== v));
+  const specials = regionArbitrary('specials', { format: impl.format, op: impl.op, specials: true }).filter(
+    (c) => c.x.some((v) => v !== v),
+  );
   return fc.oneof({ arbitrary: planted, weight: 3 }, { arbitrary: specials, weight: 1 });
 }
 
@@ -50,7 +52,10 @@ describe.each(list.map((s) => [title(s), s] as const))('%s', (name, s) => {
       async check({ x, label }) {
         const a = await call(s.impl, x, label);
         const i = a.findIndex((v) => v === v);
-        if (i >= 0) throw new Error(`NaN swallowed: ${s.impl.name} on ${showInput(x, label)} returned ${a[i]} at ${i}; the policy gives NaN everywhere`);
+        if (i >= 0)
+          throw new Error(
+            `NaN swallowed: ${s.impl.name} on ${showInput(x, label)} returned ${a[i]} at ${i}; the policy gives NaN everywhere`,
+          );
       },
     });
   });

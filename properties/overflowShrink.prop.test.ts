@@ -27,7 +27,11 @@ import { replayLine, seedFor } from './_support/seed.js';
 
 const FILE = 'properties/overflowShrink.prop.test.ts';
 
-async function overflows(impl: Implementation, x: readonly number[], label: number | undefined): Promise<boolean> {
+async function overflows(
+  impl: Implementation,
+  x: readonly number[],
+  label: number | undefined,
+): Promise<boolean> {
   if (x.length === 0) return false;
   const e = await evaluate(impl, x, label);
   return e.judgement.findings.some((f) => f.kind === 'overflow');
@@ -38,7 +42,8 @@ const list: typeof candidates = [];
 for (const s of candidates) {
   if (s.unavailable !== null) continue;
   const T = EXP_THRESHOLDS[s.impl.format].overflow;
-  if (await overflows(s.impl, [nextUp(formatSpec(s.impl.format), T)], needsLabel(s.impl.op) ? 0 : undefined)) list.push(s);
+  if (await overflows(s.impl, [nextUp(formatSpec(s.impl.format), T)], needsLabel(s.impl.op) ? 0 : undefined))
+    list.push(s);
 }
 afterAll(() => disposeAll(candidates));
 
@@ -51,18 +56,31 @@ describe.each(list.map((s) => [title(s), s] as const))('%s', (name, s) => {
     const impl = s.impl;
     const T = EXP_THRESHOLDS[impl.format].overflow;
     const seed = seedFor('overflowShrink', impl.name);
-    const context = (what: string) => `${impl.name}: ${what}\n${replayLine(FILE, `${name} an overflow shrinks`)} (fast-check seed ${seed})`;
+    const context = (what: string) =>
+      `${impl.name}: ${what}\n${replayLine(FILE, `${name} an overflow shrinks`)} (fast-check seed ${seed})`;
     const found = await fc.check(
-      fc.asyncProperty(regionArbitrary('near-overflow', { format: impl.format, op: impl.op }), async (c) => !(await overflows(impl, c.x, c.label))),
+      fc.asyncProperty(
+        regionArbitrary('near-overflow', { format: impl.format, op: impl.op }),
+        async (c) => !(await overflows(impl, c.x, c.label)),
+      ),
       { seed, numRuns: runs(200) },
     );
     const c = found.counterexample?.[0];
     expect(c, context('a near-overflow fuzz found no overflow')).toBeDefined();
     const fcShrunk = { x: c!.x, label: c!.label };
-    expect(await overflows(impl, fcShrunk.x, fcShrunk.label), context(`fast-check's shrunk ${showInput(fcShrunk.x, fcShrunk.label)} does not overflow`)).toBe(true);
+    expect(
+      await overflows(impl, fcShrunk.x, fcShrunk.label),
+      context(`fast-check's shrunk ${showInput(fcShrunk.x, fcShrunk.label)} does not overflow`),
+    ).toBe(true);
     const finding = { kind: 'overflow', index: -1, expected: null, actual: null, ulps: null, diagnosis: '' };
     const { cex } = await shrinkCounterexample(
-      { caseId: 0, region: 'near-overflow', x: fcShrunk.x, ...(fcShrunk.label !== undefined ? { label: fcShrunk.label } : {}), finding },
+      {
+        caseId: 0,
+        region: 'near-overflow',
+        x: fcShrunk.x,
+        ...(fcShrunk.label !== undefined ? { label: fcShrunk.label } : {}),
+        finding,
+      },
       impl.format,
       impl.op,
       needsLabel(impl.op),
@@ -77,18 +95,28 @@ describe.each(list.map((s) => [title(s), s] as const))('%s', (name, s) => {
       expect(above.length, context(`${at}: expected exactly one logit above the threshold ${T}`)).toBe(1);
       if (impl.op === 'softmax') expect(x.length, context(`${at}: expected a single logit`)).toBe(1);
       else {
-        expect(x.length, context(`${at}: expected the overflowing logit and at most the label's`)).toBeLessThanOrEqual(2);
-        if (x.length === 2) expect(x[cex.label!], context(`${at}: the label's logit should have shrunk to 0`)).toBe(0);
+        expect(
+          x.length,
+          context(`${at}: expected the overflowing logit and at most the label's`),
+        ).toBeLessThanOrEqual(2);
+        if (x.length === 2)
+          expect(x[cex.label!], context(`${at}: the label's logit should have shrunk to 0`)).toBe(0);
       }
     } else {
       for (let i = 0; i < x.length; i++) {
         if (i === cex.label) continue;
         const y = [...x.slice(0, i), ...x.slice(i + 1)];
         const l = cex.label !== undefined && cex.label > i ? cex.label - 1 : cex.label;
-        expect(await overflows(impl, y, l), context(`${at}: not minimal, deleting logit ${i} still overflows`)).toBe(false);
+        expect(
+          await overflows(impl, y, l),
+          context(`${at}: not minimal, deleting logit ${i} still overflows`),
+        ).toBe(false);
       }
       const lower = T - Math.log(x.length) - ulpOf(formatSpec(impl.format), T);
-      expect(Math.max(...x), context(`${at}: the exps cannot add up past the largest finite value`)).toBeGreaterThan(lower);
+      expect(
+        Math.max(...x),
+        context(`${at}: the exps cannot add up past the largest finite value`),
+      ).toBeGreaterThan(lower);
     }
   });
 });

@@ -26,9 +26,16 @@ describe.each(list.map((s) => [title(s), s] as const))('%s', (name, s) => {
   const fmt = formatSpec(s.impl.format);
   const scalar = isScalarOp(s.impl.op);
   test.skipIf(s.unavailable !== null)('is permutation-equivariant within its bound', async () => {
-    const arbitrary = logits({ format: s.impl.format, op: s.impl.op, minLength: 2, regions: SHORT_FINITE_REGIONS }).chain((c) => {
+    const arbitrary = logits({
+      format: s.impl.format,
+      op: s.impl.op,
+      minLength: 2,
+      regions: SHORT_FINITE_REGIONS,
+    }).chain((c) => {
       const idx = c.x.map((_, i) => i);
-      return fc.shuffledSubarray(idx, { minLength: idx.length, maxLength: idx.length }).map((perm) => ({ ...c, perm }));
+      return fc
+        .shuffledSubarray(idx, { minLength: idx.length, maxLength: idx.length })
+        .map((perm) => ({ ...c, perm }));
     });
     await assertProperty({
       file: FILE,
@@ -41,9 +48,13 @@ describe.each(list.map((s) => [title(s), s] as const))('%s', (name, s) => {
         const xp = perm.map((i) => x[i]);
         const lp = label === undefined ? undefined : perm.indexOf(label);
         const moved = await evaluate(s.impl, xp, lp);
-        if (moved.failing.length > 0) throw new Error(`outside its budget on the permuted input (perm ${JSON.stringify(perm)}): ${describeFailure(s.impl, moved)}`);
+        if (moved.failing.length > 0)
+          throw new Error(
+            `outside its budget on the permuted input (perm ${JSON.stringify(perm)}): ${describeFailure(s.impl, moved)}`,
+          );
         const base = await evaluate(s.impl, x, label);
-        if (base.failing.length > 0) throw new Error(`outside its budget on the input: ${describeFailure(s.impl, base)}`);
+        if (base.failing.length > 0)
+          throw new Error(`outside its budget on the input: ${describeFailure(s.impl, base)}`);
         const b0 = base.judgement.budget!;
         const b1 = moved.judgement.budget!;
         for (let j = 0; j < moved.output.length; j++) {

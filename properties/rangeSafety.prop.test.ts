@@ -21,29 +21,37 @@ const FILE = 'properties/rangeSafety.prop.test.ts';
 const list = await subjects((impl) => impl.expected === 'pass');
 afterAll(() => disposeAll(list));
 
-describe.each(list.map((s) => [title(s), s] as const))('%s never overflows or underflows spuriously', (name, s) => {
-  const fmt = formatSpec(s.impl.format);
-  test.skipIf(s.unavailable !== null).each(SHORT_FINITE_REGIONS.map((r) => [r]))('region %s', async (region) => {
-    await assertProperty({
-      file: FILE,
-      testName: `${name} never overflows or underflows spuriously region ${region}`,
-      seedParts: ['rangeSafety', s.impl.name, region],
-      arbitrary: regionArbitrary(region, { ...regionConstraints(s.impl, region), specials: false }),
-      numRuns: runs(6),
-      async check({ x, label }) {
-        const r = reference(s.impl.op, s.impl.format, x, label);
-        const a = await call(s.impl, x, label);
-        let b: Float64Array | undefined;
-        for (let i = 0; i < r.length; i++) {
-          const where = `${s.impl.name} on ${showInput(x, label)}: element ${i} is ${a[i]}, the correctly rounded result ${r[i]}`;
-          if (Number.isFinite(r[i]) && !Number.isFinite(a[i])) throw new Error(`spurious ${a[i] !== a[i] ? 'NaN' : 'overflow'}: ${where}`);
-          if (a[i] === 0 && r[i] !== 0 && Number.isFinite(r[i])) {
-            b ??= budget(s.impl.op, s.impl.format, x, label, undefined, r);
-            const d = ulpDistance(fmt, a[i], r[i]);
-            if (d > b[i]) throw new Error(`spurious underflow to 0 (${d} ULPs, budget ${b[i]}): ${where}`);
-          }
-        }
+describe.each(list.map((s) => [title(s), s] as const))(
+  '%s never overflows or underflows spuriously',
+  (name, s) => {
+    const fmt = formatSpec(s.impl.format);
+    test.skipIf(s.unavailable !== null).each(SHORT_FINITE_REGIONS.map((r) => [r]))(
+      'region %s',
+      async (region) => {
+        await assertProperty({
+          file: FILE,
+          testName: `${name} never overflows or underflows spuriously region ${region}`,
+          seedParts: ['rangeSafety', s.impl.name, region],
+          arbitrary: regionArbitrary(region, { ...regionConstraints(s.impl, region), specials: false }),
+          numRuns: runs(6),
+          async check({ x, label }) {
+            const r = reference(s.impl.op, s.impl.format, x, label);
+            const a = await call(s.impl, x, label);
+            let b: Float64Array | undefined;
+            for (let i = 0; i < r.length; i++) {
+              const where = `${s.impl.name} on ${showInput(x, label)}: element ${i} is ${a[i]}, the correctly rounded result ${r[i]}`;
+              if (Number.isFinite(r[i]) && !Number.isFinite(a[i]))
+                throw new Error(`spurious ${a[i] !== a[i] ? 'NaN' : 'overflow'}: ${where}`);
+              if (a[i] === 0 && r[i] !== 0 && Number.isFinite(r[i])) {
+                b ??= budget(s.impl.op, s.impl.format, x, label, undefined, r);
+                const d = ulpDistance(fmt, a[i], r[i]);
+                if (d > b[i])
+                  throw new Error(`spurious underflow to 0 (${d} ULPs, budget ${b[i]}): ${where}`);
+              }
+            }
+          },
+        });
       },
-    });
-  });
-});
+    );
+  },
+);

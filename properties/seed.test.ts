@@ -16,7 +16,9 @@ afterEach(() => {
 
 describe('LOGITFUZZ_SEED', () => {
   test('the suite seed is LOGITFUZZ_SEED, else the fixed default (printed)', () => {
-    console.info(`logitfuzz properties: LOGITFUZZ_SEED=${SUITE_SEED}${SEED_FROM_ENVIRONMENT ? '' : ' (the default; set LOGITFUZZ_SEED to change it)'}`);
+    console.info(
+      `logitfuzz properties: LOGITFUZZ_SEED=${SUITE_SEED}${SEED_FROM_ENVIRONMENT ? '' : ' (the default; set LOGITFUZZ_SEED to change it)'}`,
+    );
     expect(SUITE_SEED).toBe(seedFromEnvironment() ?? DEFAULT_SUITE_SEED);
   });
 
@@ -32,7 +34,9 @@ describe('LOGITFUZZ_SEED', () => {
     expect(b.seedFor('p', 'impl')).not.toBe(s123);
     expect(b.seedFor('p', 'impl')).toBe(b.seedFor('p', 'impl'));
     expect(b.seedFor('p', 'impl')).not.toBe(b.seedFor('p', 'other'));
-    expect(b.replayLine('properties/x.prop.test.ts', "it's")).toBe("LOGITFUZZ_SEED=124; replay: LOGITFUZZ_SEED=124 npx vitest run properties/x.prop.test.ts -t 'it'\\''s'");
+    expect(b.replayLine('properties/x.prop.test.ts', "it's")).toBe(
+      "LOGITFUZZ_SEED=124; replay: LOGITFUZZ_SEED=124 npx vitest run properties/x.prop.test.ts -t 'it'\\''s'",
+    );
   });
 
   test('a malformed LOGITFUZZ_SEED stops the suite, naming the variable', async () => {
@@ -51,7 +55,9 @@ describe('LOGITFUZZ_SEED', () => {
         if (n >= 10) throw new Error(`too big: ${n}`);
       },
     });
-    await expect(run).rejects.toThrow(/^LOGITFUZZ_SEED=-?\d+.*; replay: LOGITFUZZ_SEED=-?\d+ npx vitest run properties\/x\.prop\.test\.ts -t 'x'\n/);
+    await expect(run).rejects.toThrow(
+      /^LOGITFUZZ_SEED=-?\d+.*; replay: LOGITFUZZ_SEED=-?\d+ npx vitest run properties\/x\.prop\.test\.ts -t 'x'\n/,
+    );
     await expect(run).rejects.toThrow(/seed: -?\d+, path: "[\d:]+"/);
     await expect(run).rejects.toThrow(/Counterexample: \[10\][\s\S]*too big: 10/);
   });

@@ -32,16 +32,23 @@ describe.each(list.map((s) => [title(s), s] as const))('%s', (name, s) => {
       file: FILE,
       testName: `${name} is shift-invariant`,
       seedParts: ['shift', s.impl.name],
-      arbitrary: fc.tuple(logits({ format: s.impl.format, op: s.impl.op, regions: SHORT_FINITE_REGIONS }), shiftPick),
+      arbitrary: fc.tuple(
+        logits({ format: s.impl.format, op: s.impl.op, regions: SHORT_FINITE_REGIONS }),
+        shiftPick,
+      ),
       numRuns: runs(15),
       async check([{ x, label }, pick]) {
         const c = exactShift(fmt, x, pick);
         const xs = shifted(x, c);
         const moved = await evaluate(s.impl, xs, label);
-        if (moved.failing.length > 0) throw new Error(`outside its budget on the input shifted by ${c}: ${describeFailure(s.impl, moved)}`);
+        if (moved.failing.length > 0)
+          throw new Error(
+            `outside its budget on the input shifted by ${c}: ${describeFailure(s.impl, moved)}`,
+          );
         if (!invariant) return;
         const base = await evaluate(s.impl, x, label);
-        if (base.failing.length > 0) throw new Error(`outside its budget on the unshifted input: ${describeFailure(s.impl, base)}`);
+        if (base.failing.length > 0)
+          throw new Error(`outside its budget on the unshifted input: ${describeFailure(s.impl, base)}`);
         const b0 = base.judgement.budget!;
         const b1 = moved.judgement.budget!;
         for (let i = 0; i < base.output.length; i++) {

@@ -30,7 +30,8 @@ describe.each(list.map((s) => [title(s), s] as const))('%s stays within its budg
       numRuns: region === 'long' ? runs(2) : runs(10),
       async check(c) {
         const e = await evaluate(s.impl, c.x, c.label);
-        if (e.failing.length > 0) throw new Error(`outside its budget in region ${region}: ${describeFailure(s.impl, e)}`);
+        if (e.failing.length > 0)
+          throw new Error(`outside its budget in region ${region}: ${describeFailure(s.impl, e)}`);
       },
     });
   });

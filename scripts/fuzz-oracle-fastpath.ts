@@ -64,15 +64,22 @@ function runWorker(job: Job): void {
     const c = makeCase(FORMATS[format], op, FAMILIES[(i >> 4) % FAMILIES.length], rand);
     const fast = oracle(op, format, c.x, c.label);
     const ref = oracle(op, format, c.x, c.label, { fastPath: false });
-    let bad = fast.values.length !== ref.values.length || fast.undetermined.join() !== ref.undetermined.join();
+    let bad =
+      fast.values.length !== ref.values.length || fast.undetermined.join() !== ref.undetermined.join();
     for (let k = 0; !bad && k < ref.values.length; k++) bad = !same(fast.values[k], ref.values[k]);
     if (bad) {
-      const show = (v: ArrayLike<number>) => Array.from(v, (y) => (Object.is(y, -0) ? '-0' : String(y))).join(', ');
+      const show = (v: ArrayLike<number>) =>
+        Array.from(v, (y) => (Object.is(y, -0) ? '-0' : String(y))).join(', ');
       port.postMessage({
         kind: 'fail',
         message:
           `fast path ≠ slow path (seed ${job.seed}, worker ${job.worker}/${job.workers}, case ${i}): ` +
-          JSON.stringify({ op, format, x: c.x.map((v) => (Object.is(v, -0) ? '-0' : v === -Infinity ? '-inf' : v)), label: c.label ?? null }) +
+          JSON.stringify({
+            op,
+            format,
+            x: c.x.map((v) => (Object.is(v, -0) ? '-0' : v === -Infinity ? '-inf' : v)),
+            label: c.label ?? null,
+          }) +
           `\n  fast [${show(fast.values)}] undetermined [${fast.undetermined.join(', ')}]` +
           `\n  slow [${show(ref.values)}] undetermined [${ref.undetermined.join(', ')}]`,
       } satisfies Msg);
@@ -81,7 +88,12 @@ function runWorker(job: Job): void {
     cases++;
     if (Date.now() - last > 10_000) {
       last = Date.now();
-      port.postMessage({ kind: 'progress', cases, elements: oracleCounters.fastElements + oracleCounters.slowElements, slow: oracleCounters.slowElements } satisfies Msg);
+      port.postMessage({
+        kind: 'progress',
+        cases,
+        elements: oracleCounters.fastElements + oracleCounters.slowElements,
+        slow: oracleCounters.slowElements,
+      } satisfies Msg);
     }
   }
   elements = oracleCounters.fastElements + oracleCounters.slowElements;
@@ -103,18 +115,30 @@ function main(): void {
   const ops = (arg('ops')?.split(',') ?? OPS) as Op[];
   for (const f of formats) if (!FORMAT_NAMES.includes(f)) throw new Error(`unknown format ${f}`);
   for (const o of ops) if (!OPS.includes(o)) throw new Error(`unknown op ${o}`);
-  if (!Number.isInteger(seed) || !(cases > 0) || !(seconds > 0)) throw new Error('usage: [--cases N] [--seconds S] [--seed N] [--workers W] [--formats …] [--ops …]');
+  if (!Number.isInteger(seed) || !(cases > 0) || !(seconds > 0))
+    throw new Error('usage: [--cases N] [--seconds S] [--seed N] [--workers W] [--formats …] [--ops …]');
   const deadline = Number.isFinite(seconds) ? Date.now() + seconds * 1000 : Infinity;
-  console.error(`fuzz-oracle-fastpath: seed ${seed}, ${cases} cases, ${workers} worker(s), formats ${formats.join(',')}, ops ${ops.join(',')}`);
+  console.error(
+    `fuzz-oracle-fastpath: seed ${seed}, ${cases} cases, ${workers} worker(s), formats ${formats.join(',')}, ops ${ops.join(',')}`,
+  );
   const started = Date.now();
-  const progress = new Array<{ cases: number; elements: number; slow: number }>(workers).fill({ cases: 0, elements: 0, slow: 0 });
+  const progress = new Array<{ cases: number; elements: number; slow: number }>(workers).fill({
+    cases: 0,
+    elements: 0,
+    slow: 0,
+  });
   let finished = 0;
   let failed = false;
   const report = (final: boolean) => {
-    const t = progress.reduce((a, p) => ({ cases: a.cases + p.cases, elements: a.elements + p.elements, slow: a.slow + p.slow }), { cases: 0, elements: 0, slow: 0 });
+    const t = progress.reduce(
+      (a, p) => ({ cases: a.cases + p.cases, elements: a.elements + p.elements, slow: a.slow + p.slow }),
+      { cases: 0, elements: 0, slow: 0 },
+    );
     const secs = (Date.now() - started) / 1000;
     const share = t.elements > 0 ? ((100 * t.slow) / t.elements).toFixed(3) : '0';
-    console.error(`${final ? 'done' : 'progress'}: ${t.cases} cases agree (${(t.cases / secs).toFixed(0)}/s), ${t.elements} elements, ${t.slow} (${share}%) needed the slow path, ${secs.toFixed(0)} s`);
+    console.error(
+      `${final ? 'done' : 'progress'}: ${t.cases} cases agree (${(t.cases / secs).toFixed(0)}/s), ${t.elements} elements, ${t.slow} (${share}%) needed the slow path, ${secs.toFixed(0)} s`,
+    );
   };
   const timer = setInterval(() => report(false), 10_000);
   const self = fileURLToPath(import.meta.url);

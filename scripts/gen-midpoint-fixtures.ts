@@ -35,7 +35,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { GMPFunctions } from 'gmp-wasm';
-import { FORMATS, FORMAT_NAMES, nextDown, nextUp, roundNumber, ulpOf, type FormatName, type FormatSpec } from '../src/formats/index.js';
+import {
+  FORMATS,
+  FORMAT_NAMES,
+  nextDown,
+  nextUp,
+  roundNumber,
+  ulpOf,
+  type FormatName,
+  type FormatSpec,
+} from '../src/formats/index.js';
 import { encodeVector, type JsonNumber } from '../src/formats/jsonNumber.js';
 import type { Op } from '../src/oracle/ops.js';
 import { getMpfrReference, type MpfrReference } from '../test/mpfr/reference.js';
@@ -98,7 +107,13 @@ function roundDown(fmt: FormatSpec, v: number): number {
  * Logits [a, x_1, …] with Σ e^(x_j − a) ≈ s*, where s* is given as a function that writes it into
  * an MPFR variable. Returns undefined when the greedy steps leave the format's range.
  */
-function greedy(b: GMPFunctions, fmt: FormatSpec, a: number, writeS: (s: number) => void, maxTerms: number): number[] | undefined {
+function greedy(
+  b: GMPFunctions,
+  fmt: FormatSpec,
+  a: number,
+  writeS: (s: number) => void,
+  maxTerms: number,
+): number[] | undefined {
   const P = 320;
   const mk = () => {
     const v = b.mpfr_t();
@@ -181,10 +196,17 @@ function constructed(b: GMPFunctions, fmt: FormatSpec, op: Op, rand: () => numbe
         // softmax_0 = 1/(1+s) = μ ∈ (1/2, 1): s* = 1/μ − 1
         const v = randomIn(fmt, rand, 0.5, 1 - 2 ** (1 - p));
         const dir = rand() < 0.5 ? 1 : -1;
-        xs = greedy(b, fmt, 0, (s) => withMu(v, dir, (mu) => {
-          b.mpfr_ui_div(s, 1, mu, RNDN);
-          b.mpfr_sub_ui(s, s, 1, RNDN);
-        }), maxTerms);
+        xs = greedy(
+          b,
+          fmt,
+          0,
+          (s) =>
+            withMu(v, dir, (mu) => {
+              b.mpfr_ui_div(s, 1, mu, RNDN);
+              b.mpfr_sub_ui(s, s, 1, RNDN);
+            }),
+          maxTerms,
+        );
         note = `softmax_0 = 1/(1+s) on the midpoint ${dir > 0 ? 'above' : 'below'} ${v}`;
         break;
       }
@@ -192,10 +214,17 @@ function constructed(b: GMPFunctions, fmt: FormatSpec, op: Op, rand: () => numbe
         // log_softmax_0 = −log1p(s) = μ ∈ (−ln 2, 0): s* = expm1(−μ)
         const v = -randomLog(fmt, rand, 2 ** -12, 0.69);
         const dir = rand() < 0.5 ? 1 : -1;
-        xs = greedy(b, fmt, 0, (s) => withMu(v, dir, (mu) => {
-          b.mpfr_neg(s, mu, RNDN);
-          b.mpfr_expm1(s, s, RNDN);
-        }), maxTerms);
+        xs = greedy(
+          b,
+          fmt,
+          0,
+          (s) =>
+            withMu(v, dir, (mu) => {
+              b.mpfr_neg(s, mu, RNDN);
+              b.mpfr_expm1(s, s, RNDN);
+            }),
+          maxTerms,
+        );
         note = `log_softmax_0 = −log1p(s) on the midpoint ${dir > 0 ? 'above' : 'below'} ${v}`;
         break;
       }
@@ -205,10 +234,17 @@ function constructed(b: GMPFunctions, fmt: FormatSpec, op: Op, rand: () => numbe
         const v = roundNumber(fmt, a + 0.05 + 0.6 * rand());
         const dir = rand() < 0.5 ? 1 : -1;
         if (v === 0) return undefined;
-        xs = greedy(b, fmt, a, (s) => withMu(v, dir, (mu) => {
-          b.mpfr_sub_d(s, mu, a, RNDN); // exact at 320 bits
-          b.mpfr_expm1(s, s, RNDN);
-        }), maxTerms);
+        xs = greedy(
+          b,
+          fmt,
+          a,
+          (s) =>
+            withMu(v, dir, (mu) => {
+              b.mpfr_sub_d(s, mu, a, RNDN); // exact at 320 bits
+              b.mpfr_expm1(s, s, RNDN);
+            }),
+          maxTerms,
+        );
         note = `logsumexp = a + log1p(s) on a midpoint next to ${v}, a = ${a}`;
         break;
       }
@@ -226,18 +262,33 @@ function constructed(b: GMPFunctions, fmt: FormatSpec, op: Op, rand: () => numbe
         // cross_entropy_grad(x, 0)_0 = −s/(1+s) = μ ∈ (−1/2, 0): s* = −μ/(1+μ)
         const v = -randomLog(fmt, rand, 2 ** -12, 0.45);
         const dir = rand() < 0.5 ? 1 : -1;
-        xs = greedy(b, fmt, 0, (s) => withMu(v, dir, (mu) => {
-          b.mpfr_add_ui(tmpV, mu, 1, RNDN);
-          b.mpfr_div(s, mu, tmpV, RNDN);
-          b.mpfr_neg(s, s, RNDN);
-        }), maxTerms);
+        xs = greedy(
+          b,
+          fmt,
+          0,
+          (s) =>
+            withMu(v, dir, (mu) => {
+              b.mpfr_add_ui(tmpV, mu, 1, RNDN);
+              b.mpfr_div(s, mu, tmpV, RNDN);
+              b.mpfr_neg(s, s, RNDN);
+            }),
+          maxTerms,
+        );
         label = 0;
         note = `cross_entropy_grad(x, 0)_0 = −s/(1+s) on the midpoint ${dir > 0 ? 'above' : 'below'} ${v}`;
         break;
       }
     }
     if (!xs || xs.length < 2) return undefined;
-    return { op, format: fmt.name, x: xs, label, index: 0, method: 'constructed', note: `${note}; logits chosen greedily` };
+    return {
+      op,
+      format: fmt.name,
+      x: xs,
+      label,
+      index: 0,
+      method: 'constructed',
+      note: `${note}; logits chosen greedily`,
+    };
   } finally {
     for (const v of [muV, tmpV]) {
       b.mpfr_clear(v);
@@ -263,7 +314,9 @@ function ties(fmt: FormatSpec): Candidate[] {
       const q = ulpOf(fmt, B);
       const x = [q / 2, -B];
       const even = (B / q) % 2 === 0;
-      const tte = even ? `ties-to-even would give ${B} (wrong)` : `ties-to-even would give ${B + q} (right by luck)`;
+      const tte = even
+        ? `ties-to-even would give ${B} (wrong)`
+        : `ties-to-even would give ${B + q} (right by luck)`;
       out.push({
         op: 'log_softmax',
         format: fmt.name,
@@ -290,7 +343,10 @@ function ties(fmt: FormatSpec): Candidate[] {
 // ------------------------------------------------------------------ 3. searched
 
 /** Binary64 evaluation of every op's elements on x (shifted, log1p: accurate to a few 2^-53). */
-function doubleResults(x: number[], label: number): { op: Op; label: number | undefined; index: number; v: number }[] {
+function doubleResults(
+  x: number[],
+  label: number,
+): { op: Op; label: number | undefined; index: number; v: number }[] {
   const n = x.length;
   let k = 0;
   for (let i = 1; i < n; i++) if (x[i] > x[k]) k = i;
@@ -334,7 +390,15 @@ function* searched(fmt: FormatSpec, rand: () => number, count: number): Generato
     const label = Math.floor(rand() * n);
     for (const r of doubleResults(x, label)) {
       if (midpointScore(fmt, r.v) < 2 ** -19) {
-        yield { op: r.op, format: fmt.name, x, label: r.label, index: r.index, method: 'searched', note: 'random search scored in binary64' };
+        yield {
+          op: r.op,
+          format: fmt.name,
+          x,
+          label: r.label,
+          index: r.index,
+          method: 'searched',
+          note: 'random search scored in binary64',
+        };
       }
     }
   }

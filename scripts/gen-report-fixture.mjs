@@ -41,7 +41,20 @@ const IMPLS = [
 ];
 const out = mkdtempSync(join(tmpdir(), 'logitfuzz-fixture-'));
 try {
-  const args = ['dist/src/cli/main.js', 'run', '--impl', IMPLS.join(','), '--runs', arg('runs', '40'), '--seed', arg('seed', '7'), '--out', out, '--shrink-evals', '60'];
+  const args = [
+    'dist/src/cli/main.js',
+    'run',
+    '--impl',
+    IMPLS.join(','),
+    '--runs',
+    arg('runs', '40'),
+    '--seed',
+    arg('seed', '7'),
+    '--out',
+    out,
+    '--shrink-evals',
+    '60',
+  ];
   try {
     execFileSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
   } catch (e) {
@@ -52,7 +65,9 @@ try {
   // the temporary folder is noise in the stored command
   record.command = record.command.replace(out, 'reports/fixture');
   writeFileSync('test/fixtures/report-run.json', JSON.stringify(record) + '\n');
-  console.log(`wrote test/fixtures/report-run.json: ${record.implementations.length} implementations, ${record.totals.cases} cases`);
+  console.log(
+    `wrote test/fixtures/report-run.json: ${record.implementations.length} implementations, ${record.totals.cases} cases`,
+  );
 } finally {
   rmSync(out, { recursive: true, force: true });
 }

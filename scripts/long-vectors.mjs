@@ -70,7 +70,10 @@ function exact(op, i) {
     case 'cross_entropy':
       return lnS.minus(X[LABEL]);
     default:
-      return v.exp().div(S).minus(i === LABEL ? 1 : 0);
+      return v
+        .exp()
+        .div(S)
+        .minus(i === LABEL ? 1 : 0);
   }
 }
 
@@ -119,20 +122,31 @@ if (!args.includes('--no-impls')) {
     }
     const fmt = formatSpec(impl.format);
     const outside = y.findIndex((v) => !isRepresentable(fmt, v));
-    if (outside >= 0) fail(`${impl.name}: element ${outside} (${y[outside]}) is not a value of ${impl.format}`);
+    if (outside >= 0)
+      fail(`${impl.name}: element ${outside} (${y[outside]}) is not a value of ${impl.format}`);
     let line = `  ${impl.name.padEnd(44)} ${took.toFixed(0).padStart(6)} ms  expected ${impl.expected}`;
     if (impl.expected === 'pass') {
       if (y.some((v) => Number.isNaN(v))) fail(`${impl.name}: NaN in the output`);
       const t2 = performance.now();
-      const j = judgeOutput({ id: 0, op: impl.op, format: impl.format, region: 'long', x: X, label: labels?.[0] }, y, { values: reference(impl.op, impl.format), undetermined: [] }, { specials: 'report', checkDeterminism: false });
+      const j = judgeOutput(
+        { id: 0, op: impl.op, format: impl.format, region: 'long', x: X, label: labels?.[0] },
+        y,
+        { values: reference(impl.op, impl.format), undetermined: [] },
+        { specials: 'report', checkDeterminism: false },
+      );
       const failing = j.findings.filter((f) => failsVerdict(f.kind, 'report'));
       line += `  max ${j.maxUlps} ulps, ${failing.length ? `fails: ${failing.map((f) => f.kind).join(', ')}` : 'within budget'} (judged in ${ms(t2)})`;
-      if (failing.length && (impl.format === 'f64' || impl.format === 'f32')) fail(`${impl.name}: ${failing.map((f) => f.diagnosis).join('; ')}`);
+      if (failing.length && (impl.format === 'f64' || impl.format === 'f32'))
+        fail(`${impl.name}: ${failing.map((f) => f.diagnosis).join('; ')}`);
     }
     console.log(line);
     await impl.dispose?.();
   }
-  console.log(`  time per format: ${Object.entries(byFormat).map(([f, t]) => `${f} ${(t / 1000).toFixed(1)} s`).join(', ')}`);
+  console.log(
+    `  time per format: ${Object.entries(byFormat)
+      .map(([f, t]) => `${f} ${(t / 1000).toFixed(1)} s`)
+      .join(', ')}`,
+  );
 }
 
 if (!args.includes('--no-oracle')) {
@@ -144,8 +158,13 @@ if (!args.includes('--no-oracle')) {
       const ref = reference(op, format);
       const bad = ref.findIndex((v, i) => !Object.is(v, r.values[i]));
       const und = r.undetermined.length;
-      console.log(`  (i mod 17) − 8  ${op.padEnd(19)} ${format.padEnd(4)} ${ms(t).padStart(9)}${und ? `  ${und} undetermined` : ''}`);
-      if (bad >= 0) fail(`oracle ${op} ${format}: element ${bad} is ${r.values[bad]}, the exact result rounds to ${ref[bad]}`);
+      console.log(
+        `  (i mod 17) − 8  ${op.padEnd(19)} ${format.padEnd(4)} ${ms(t).padStart(9)}${und ? `  ${und} undetermined` : ''}`,
+      );
+      if (bad >= 0)
+        fail(
+          `oracle ${op} ${format}: element ${bad} is ${r.values[bad]}, the exact result rounds to ${ref[bad]}`,
+        );
       if (und) fail(`oracle ${op} ${format}: ${und} undetermined`);
     }
   }
@@ -154,15 +173,21 @@ if (!args.includes('--no-oracle')) {
   const equal = new Float64Array(N).fill(c);
   for (const format of ['f64', 'f32']) {
     const fmt = formatSpec(format);
-    const want = { softmax: new D(1).div(N), log_softmax: new D(N).ln().neg(), logsumexp: new D(N).ln().plus(c) };
+    const want = {
+      softmax: new D(1).div(N),
+      log_softmax: new D(N).ln().neg(),
+      logsumexp: new D(N).ln().plus(c),
+    };
     for (const op of ['softmax', 'log_softmax', 'logsumexp']) {
       const t = performance.now();
       const r = oracle(op, format, equal);
       const w = roundDecimal(fmt, want[op], 'even');
       const bad = r.values.findIndex((v) => !Object.is(v, w));
       console.log(`  ${N} equal logits  ${op.padEnd(19)} ${format.padEnd(4)} ${ms(t).padStart(9)}`);
-      if (bad >= 0) fail(`oracle ${op} ${format} on equal logits: element ${bad} is ${r.values[bad]}, expected ${w}`);
-      if (r.undetermined.length) fail(`oracle ${op} ${format} on equal logits: ${r.undetermined.length} undetermined`);
+      if (bad >= 0)
+        fail(`oracle ${op} ${format} on equal logits: element ${bad} is ${r.values[bad]}, expected ${w}`);
+      if (r.undetermined.length)
+        fail(`oracle ${op} ${format} on equal logits: ${r.undetermined.length} undetermined`);
     }
   }
   // a pseudo-random row: it must finish with every element decided, and softmax must sum to about 1

@@ -35,7 +35,24 @@ if (!existsSync(bin)) {
   process.exit(2);
 }
 const out = mkdtempSync(join(tmpdir(), 'lf-memory-'));
-const argv = [bin, 'run', '--impl', impl, '--runs', String(cases), '--max-length', maxLength, '--seed', '1', '--workers', workers, '--out', out, '--shrink-evals', '20'];
+const argv = [
+  bin,
+  'run',
+  '--impl',
+  impl,
+  '--runs',
+  String(cases),
+  '--max-length',
+  maxLength,
+  '--seed',
+  '1',
+  '--workers',
+  workers,
+  '--out',
+  out,
+  '--shrink-evals',
+  '20',
+];
 console.log(`memory-campaign: node ${argv.slice(1).join(' ')}`);
 
 /** VmRSS and VmHWM of a process in KiB, or undefined once it is gone. */
@@ -66,7 +83,10 @@ function childrenOf(pid) {
 }
 
 const t0 = Date.now();
-const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+const child = spawn(process.execPath, argv, {
+  stdio: ['ignore', 'pipe', 'pipe'],
+  env: { ...process.env, CI: '1' },
+});
 let stdout = '';
 let stderr = '';
 child.stdout.on('data', (b) => (stdout += b));
@@ -113,7 +133,9 @@ const timer = setInterval(() => {
   samples.push({ s, main: m.rss, workers: wsum });
   if (s - lastPrint >= 10) {
     lastPrint = s;
-    console.log(`  ${s.toFixed(0).padStart(5)} s  ~${casesDone()} cases  main ${(m.rss / 1024).toFixed(0)} MiB  workers ${(wsum / 1024).toFixed(0)} MiB`);
+    console.log(
+      `  ${s.toFixed(0).padStart(5)} s  ~${casesDone()} cases  main ${(m.rss / 1024).toFixed(0)} MiB  workers ${(wsum / 1024).toFixed(0)} MiB`,
+    );
   }
 }, 500);
 
@@ -133,10 +155,17 @@ const q = Math.floor(samples.length / 4);
 const avg = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const early = avg(samples.slice(q, 2 * q).map((x) => x.main));
 const late = avg(samples.slice(3 * q).map((x) => x.main));
-console.log(`memory-campaign: exit ${code}, ${total} cases in ${seconds.toFixed(0)} s (${(total / seconds).toFixed(0)} cases/s), cases.jsonl ${(size / 2 ** 20).toFixed(0)} MiB`);
-console.log(`  main process:  peak RSS ${mib(peak.main)}, VmHWM ${mib(peak.mainHwm)}; mean RSS 2nd quarter ${mib(early)}, 4th quarter ${mib(late)}`);
-console.log(`  worker (each): peak RSS ${mib(peak.worker)}, VmHWM ${mib(peak.workerHwm)}; ${peak.workersSeen.size} worker process(es) seen`);
-if (code !== 0 && code !== 1) console.log(`  the run failed: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+console.log(
+  `memory-campaign: exit ${code}, ${total} cases in ${seconds.toFixed(0)} s (${(total / seconds).toFixed(0)} cases/s), cases.jsonl ${(size / 2 ** 20).toFixed(0)} MiB`,
+);
+console.log(
+  `  main process:  peak RSS ${mib(peak.main)}, VmHWM ${mib(peak.mainHwm)}; mean RSS 2nd quarter ${mib(early)}, 4th quarter ${mib(late)}`,
+);
+console.log(
+  `  worker (each): peak RSS ${mib(peak.worker)}, VmHWM ${mib(peak.workerHwm)}; ${peak.workersSeen.size} worker process(es) seen`,
+);
+if (code !== 0 && code !== 1)
+  console.log(`  the run failed: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
 if (!keep) rmSync(out, { recursive: true, force: true });
 else console.log(`  kept ${out}`);
 process.exit(code === 0 || code === 1 ? 0 : 1);

@@ -24,7 +24,11 @@ interface Fixture {
   note: string;
 }
 
-const fixtures = (JSON.parse(readFileSync(new URL('./fixtures/midpoint-hard.json', import.meta.url), 'utf8')) as { fixtures: Fixture[] }).fixtures;
+const fixtures = (
+  JSON.parse(readFileSync(new URL('./fixtures/midpoint-hard.json', import.meta.url), 'utf8')) as {
+    fixtures: Fixture[];
+  }
+).fixtures;
 
 /** Object.is, except that every NaN equals every NaN. */
 function same(a: number, b: number): boolean {
@@ -48,7 +52,11 @@ describe('midpoint-hard fixtures through the fast path', () => {
       expect(fast.undetermined, where).toEqual([]);
       expect(fast.values.length, where).toBe(expected.length);
       elements += expected.length;
-      for (let i = 0; i < expected.length; i++) expect(same(fast.values[i], expected[i]), `element ${i}: ${fast.values[i]} vs ${expected[i]}: ${where}`).toBe(true);
+      for (let i = 0; i < expected.length; i++)
+        expect(
+          same(fast.values[i], expected[i]),
+          `element ${i}: ${fast.values[i]} vs ${expected[i]}: ${where}`,
+        ).toBe(true);
     }
     const counts = resetOracleCounters();
     expect(counts.fastElements + counts.slowElements + counts.directSlowElements).toBe(elements);

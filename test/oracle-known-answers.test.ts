@@ -38,7 +38,10 @@ function expectSame(got: number[], want: number[], what: string): void {
   expect(got.length, what).toBe(want.length);
   for (let i = 0; i < want.length; i++) {
     const ok = (got[i] !== got[i] && want[i] !== want[i]) || Object.is(got[i], want[i]);
-    expect(ok, `${what}[${i}]: got ${Object.is(got[i], -0) ? '-0' : got[i]}, want ${Object.is(want[i], -0) ? '-0' : want[i]}`).toBe(true);
+    expect(
+      ok,
+      `${what}[${i}]: got ${Object.is(got[i], -0) ? '-0' : got[i]}, want ${Object.is(want[i], -0) ? '-0' : want[i]}`,
+    ).toBe(true);
   }
 }
 
@@ -102,8 +105,16 @@ describe('exact and tie results', () => {
     for (const format of FORMAT_NAMES) {
       for (const a of samples[format]) {
         expectSame(run('softmax', format, [a, a]), [0.5, 0.5], `softmax/${format} [${a}, ${a}]`);
-        expectSame(run('softmax', format, [a, a, a, a]), [0.25, 0.25, 0.25, 0.25], `softmax/${format} 4×${a}`);
-        expectSame(run('cross_entropy_grad', format, [a, a], 0), [-0.5, 0.5], `cross_entropy_grad/${format} [${a}, ${a}]`);
+        expectSame(
+          run('softmax', format, [a, a, a, a]),
+          [0.25, 0.25, 0.25, 0.25],
+          `softmax/${format} 4×${a}`,
+        );
+        expectSame(
+          run('cross_entropy_grad', format, [a, a], 0),
+          [-0.5, 0.5],
+          `cross_entropy_grad/${format} [${a}, ${a}]`,
+        );
       }
     }
   });
@@ -112,9 +123,19 @@ describe('exact and tie results', () => {
   // 0x3F317218 = 0.693147182464599609375 (ULP 2^-24: off by 1.9e-9 < 3.0e-8); binary16 0x398C =
   // 0.693359375 (ULP 2^-11: off by 2.1e-4 < 2.4e-4); bfloat16 0x3F31 = 0.69140625 (ULP 2^-8:
   // off by 1.7e-3 < 1.95e-3)
-  const ln2: Record<FormatName, number> = { f64: 0.6931471805599453, f32: 0.693147182464599609375, f16: 0.693359375, bf16: 0.69140625 };
+  const ln2: Record<FormatName, number> = {
+    f64: 0.6931471805599453,
+    f32: 0.693147182464599609375,
+    f16: 0.693359375,
+    bf16: 0.69140625,
+  };
   // RN(1/3): binary64 0x3FD5555555555555; binary32 0x3EAAAAAB; binary16 0x3555; bfloat16 0x3EAB
-  const third: Record<FormatName, number> = { f64: 0.3333333333333333, f32: 0.3333333432674408, f16: 0.333251953125, bf16: 0.333984375 };
+  const third: Record<FormatName, number> = {
+    f64: 0.3333333333333333,
+    f32: 0.3333333432674408,
+    f16: 0.333251953125,
+    bf16: 0.333984375,
+  };
 
   test('log_softmax([0, 0]) = −RN(ln 2), logsumexp([0, 0]) = cross_entropy([0, 0], 1) = RN(ln 2), softmax([0,0,0]) = RN(1/3)', () => {
     for (const format of FORMAT_NAMES) {
@@ -123,7 +144,11 @@ describe('exact and tie results', () => {
       expectSame(run('log_softmax', format, [0, 0]), [-ln2[format], -ln2[format]], `log_softmax/${format}`);
       expectSame(run('logsumexp', format, [0, 0]), [ln2[format]], `logsumexp/${format}`);
       expectSame(run('cross_entropy', format, [0, 0], 1), [ln2[format]], `cross_entropy/${format}`);
-      expectSame(run('softmax', format, [0, 0, 0]), [third[format], third[format], third[format]], `softmax/${format}`);
+      expectSame(
+        run('softmax', format, [0, 0, 0]),
+        [third[format], third[format], third[format]],
+        `softmax/${format}`,
+      );
     }
   });
 });
@@ -165,9 +190,23 @@ describe('signs of zero, tiny terms and cancellation', () => {
     const want32 = Math.fround(Number(d32.toSignificantDigits(40).toString()));
     expect(want64).toBe(2.3190468138462996e-17);
     expect(want32).toBe(-1.9046542121259336e-9);
-    expectSame(run('logsumexp', 'f64', [-0.6931471805599453, -0.6931471805599453]), [want64], 'logsumexp f64');
-    expectSame(run('logsumexp', 'f32', [-0.693147182464599609375, -0.693147182464599609375]), [want32], 'logsumexp f32');
-    expectSame(Array.from(ref.evaluate('logsumexp', 'f32', [-0.693147182464599609375, -0.693147182464599609375]).values), [want32], 'MPFR f32');
+    expectSame(
+      run('logsumexp', 'f64', [-0.6931471805599453, -0.6931471805599453]),
+      [want64],
+      'logsumexp f64',
+    );
+    expectSame(
+      run('logsumexp', 'f32', [-0.693147182464599609375, -0.693147182464599609375]),
+      [want32],
+      'logsumexp f32',
+    );
+    expectSame(
+      Array.from(
+        ref.evaluate('logsumexp', 'f32', [-0.693147182464599609375, -0.693147182464599609375]).values,
+      ),
+      [want32],
+      'MPFR f32',
+    );
   });
 });
 
@@ -182,7 +221,11 @@ describe('overflow of the results', () => {
   });
 
   test('f64: x_0 − x_1 = 2^1024 − 2^970 (maxFinite + half its ULP) overflows; softmax([−max, max]) = [+0, 1]', () => {
-    expectSame(run('cross_entropy', 'f64', [2 ** 1023 - 2 ** 970, -(2 ** 1023)], 1), [Infinity], 'cross_entropy');
+    expectSame(
+      run('cross_entropy', 'f64', [2 ** 1023 - 2 ** 970, -(2 ** 1023)], 1),
+      [Infinity],
+      'cross_entropy',
+    );
     const M = 1.7976931348623157e308;
     expectSame(run('softmax', 'f64', [-M, M]), [0, 1], 'softmax');
     expectSame(run('log_softmax', 'f64', [-M, M]), [-Infinity, -0], 'log_softmax');
@@ -207,13 +250,11 @@ describe('special values [DESIGN]', () => {
   test('a NaN anywhere makes every output NaN', () => {
     for (const format of FORMAT_NAMES) {
       for (const op of OPS) {
-        for (const x of [
-          [NaN],
-          [0, NaN, 1],
-          [NaN, Infinity, -Infinity],
-        ]) {
+        for (const x of [[NaN], [0, NaN, 1], [NaN, Infinity, -Infinity]]) {
           const got = run(op, format, x, labelFor(op));
-          expect(got.length, `${op}/${format}`).toBe(op === 'logsumexp' || op === 'cross_entropy' ? 1 : x.length);
+          expect(got.length, `${op}/${format}`).toBe(
+            op === 'logsumexp' || op === 'cross_entropy' ? 1 : x.length,
+          );
           for (const v of got) expect(v, `${op}/${format} [${x}]`).toBeNaN();
         }
       }
@@ -224,10 +265,18 @@ describe('special values [DESIGN]', () => {
     for (const format of FORMAT_NAMES) {
       expectSame(run('softmax', format, [Infinity, 0]), [1, 0], `softmax/${format} [inf, 0]`);
       expectSame(run('softmax', format, [Infinity, Infinity]), [0.5, 0.5], `softmax/${format} [inf, inf]`);
-      expectSame(run('softmax', format, [Infinity, -3, Infinity, 7]), [0.5, 0, 0.5, 0], `softmax/${format} [inf, -3, inf, 7]`);
+      expectSame(
+        run('softmax', format, [Infinity, -3, Infinity, 7]),
+        [0.5, 0, 0.5, 0],
+        `softmax/${format} [inf, -3, inf, 7]`,
+      );
       expectSame(run('logsumexp', format, [Infinity, 0]), [Infinity], `logsumexp/${format}`);
       // log_softmax: −ln k at the +Inf entries, −Inf elsewhere
-      expectSame(run('log_softmax', format, [Infinity, Infinity, 0]), [-ln2Of(format), -ln2Of(format), -Infinity], `log_softmax/${format}`);
+      expectSame(
+        run('log_softmax', format, [Infinity, Infinity, 0]),
+        [-ln2Of(format), -ln2Of(format), -Infinity],
+        `log_softmax/${format}`,
+      );
       const one = run('log_softmax', format, [Infinity, 0]);
       expect(one[0] === 0, `log_softmax/${format} [inf, 0][0] = −ln 1 = 0`).toBe(true);
       expect(one[1]).toBe(-Infinity);
@@ -240,12 +289,22 @@ describe('special values [DESIGN]', () => {
       expectSame(run('logsumexp', format, [-Infinity, 0]), [0], `logsumexp/${format}`);
       expectSame(run('log_softmax', format, [-Infinity, 0]), [-Infinity, 0], `log_softmax/${format}`);
       expectSame(run('softmax', format, [-Infinity, -Infinity]), [NaN, NaN], `softmax/${format} all −inf`);
-      expectSame(run('log_softmax', format, [-Infinity, -Infinity]), [NaN, NaN], `log_softmax/${format} all −inf`);
-      expectSame(run('logsumexp', format, [-Infinity, -Infinity]), [-Infinity], `logsumexp/${format} all −inf`);
+      expectSame(
+        run('log_softmax', format, [-Infinity, -Infinity]),
+        [NaN, NaN],
+        `log_softmax/${format} all −inf`,
+      );
+      expectSame(
+        run('logsumexp', format, [-Infinity, -Infinity]),
+        [-Infinity],
+        `logsumexp/${format} all −inf`,
+      );
     }
   });
 });
 
 function ln2Of(format: FormatName): number {
-  return { f64: 0.6931471805599453, f32: 0.693147182464599609375, f16: 0.693359375, bf16: 0.69140625 }[format];
+  return { f64: 0.6931471805599453, f32: 0.693147182464599609375, f16: 0.693359375, bf16: 0.69140625 }[
+    format
+  ];
 }

@@ -57,8 +57,10 @@ function crossCheck(op: Op, fmt: FormatSpec, x: readonly number[], label: number
   const want = ref.evaluate(op, fmt.name, x, label).values;
   const got = oracle(op, fmt.name, x, label);
   const where = `${op}/${fmt.name} x=[${x.map(show).join(', ')}]${label === undefined ? '' : ` label=${label}`}`;
-  if (got.undetermined.length > 0) throw new Error(`oracle left [${got.undetermined.join(', ')}] undetermined: ${where}`);
-  if (got.values.length !== want.length) throw new Error(`length ${got.values.length} ≠ ${want.length}: ${where}`);
+  if (got.undetermined.length > 0)
+    throw new Error(`oracle left [${got.undetermined.join(', ')}] undetermined: ${where}`);
+  if (got.values.length !== want.length)
+    throw new Error(`length ${got.values.length} ≠ ${want.length}: ${where}`);
   for (let i = 0; i < want.length; i++) {
     if (!same(got.values[i], want[i])) {
       throw new Error(
@@ -114,12 +116,33 @@ function element(fmt: FormatSpec): fc.Arbitrary<number> {
   return fc.oneof(
     { arbitrary: moderate(fmt, span(fmt)), weight: 4 },
     { arbitrary: anyValue(fmt), weight: 2 },
-    { arbitrary: fc.constantFrom(0, -0, M, -M, nextDown(fmt, M), -nextDown(fmt, M), fmt.minSubnormal, -fmt.minSubnormal, 1, -1), weight: 1 },
-    { arbitrary: fc.tuple(fc.boolean(), positiveSubnormal(fmt)).map(([neg, v]) => (neg ? -v : v)), weight: 1 },
+    {
+      arbitrary: fc.constantFrom(
+        0,
+        -0,
+        M,
+        -M,
+        nextDown(fmt, M),
+        -nextDown(fmt, M),
+        fmt.minSubnormal,
+        -fmt.minSubnormal,
+        1,
+        -1,
+      ),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.tuple(fc.boolean(), positiveSubnormal(fmt)).map(([neg, v]) => (neg ? -v : v)),
+      weight: 1,
+    },
   );
 }
 
-const smallLength = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 4 }), weight: 4 }, { arbitrary: fc.integer({ min: 5, max: 16 }), weight: 3 }, { arbitrary: fc.integer({ min: 17, max: 64 }), weight: 1 });
+const smallLength = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 4 }), weight: 4 },
+  { arbitrary: fc.integer({ min: 5, max: 16 }), weight: 3 },
+  { arbitrary: fc.integer({ min: 17, max: 64 }), weight: 1 },
+);
 
 /**
  * Logit vectors of the format: random and extreme families (see the list in the describe block
@@ -134,21 +157,36 @@ function vectors(fmt: FormatSpec, length: fc.Arbitrary<number> = smallLength): f
   // uniform over bit patterns: mostly huge magnitudes and spreads
   const bits = arr(anyValue(fmt));
   // the typical regime: logits within the non-trivial span, around a random centre
-  const typical = fc.tuple(moderate(fmt, Math.min(M / 4, 1e4)), length).chain(([c, n]) =>
-    fc.array(moderate(fmt, sp), { minLength: n, maxLength: n }).map((xs) => xs.map((v) => roundNumber(fmt, c + v))),
-  );
+  const typical = fc
+    .tuple(moderate(fmt, Math.min(M / 4, 1e4)), length)
+    .chain(([c, n]) =>
+      fc
+        .array(moderate(fmt, sp), { minLength: n, maxLength: n })
+        .map((xs) => xs.map((v) => roundNumber(fmt, c + v))),
+    );
   // differences near the exp thresholds (± a few ULPs), from a base of 0 or a random centre
   const thresholdValue = fc
-    .tuple(fc.constantFrom(th.overflow, th.underflow, -th.overflow, -th.underflow), fc.integer({ min: -4, max: 4 }))
+    .tuple(
+      fc.constantFrom(th.overflow, th.underflow, -th.overflow, -th.underflow),
+      fc.integer({ min: -4, max: 4 }),
+    )
     .map(([t, k]) => step(fmt, t, k));
-  const nearThreshold = fc.tuple(fc.constantFrom(0, 1, -1, 0.5), length).chain(([c, n]) =>
-    fc
-      .array(fc.oneof(thresholdValue, moderate(fmt, 4)), { minLength: Math.max(1, n - 1), maxLength: Math.max(1, n - 1) })
-      .map((xs) => [c, ...xs.map((v) => roundNumber(fmt, c + v))]),
-  );
+  const nearThreshold = fc
+    .tuple(fc.constantFrom(0, 1, -1, 0.5), length)
+    .chain(([c, n]) =>
+      fc
+        .array(fc.oneof(thresholdValue, moderate(fmt, 4)), {
+          minLength: Math.max(1, n - 1),
+          maxLength: Math.max(1, n - 1),
+        })
+        .map((xs) => [c, ...xs.map((v) => roundNumber(fmt, c + v))]),
+    );
   // huge spreads: ±maxFinite and small values together (x_i − max down to −2·maxFinite)
   const hugeSpread = arr(
-    fc.oneof(fc.constantFrom(M, -M, nextDown(fmt, M), -nextDown(fmt, M), M / 2, -M / 2, 0), moderate(fmt, sp)),
+    fc.oneof(
+      fc.constantFrom(M, -M, nextDown(fmt, M), -nextDown(fmt, M), M / 2, -M / 2, 0),
+      moderate(fmt, sp),
+    ),
   );
   // huge magnitudes: all near ±maxFinite/2^j, a few ULPs apart (differences are huge multiples)
   const hugeMagnitude = fc
@@ -159,20 +197,32 @@ function vectors(fmt: FormatSpec, length: fc.Arbitrary<number> = smallLength): f
         .map((ks) => ks.map((k) => step(fmt, (neg ? -M : M) / 2 ** j, k - (j === 0 ? 3 : 0)))),
     );
   // near-ties: a base value and neighbours a few ULPs away (exact small differences)
-  const nearTies = fc.tuple(fc.oneof(moderate(fmt, 100), anyValue(fmt)), length).chain(([b, n]) =>
-    fc.array(fc.integer({ min: -6, max: 6 }), { minLength: n, maxLength: n }).map((ks) => ks.map((k) => step(fmt, b, k))),
-  );
+  const nearTies = fc
+    .tuple(fc.oneof(moderate(fmt, 100), anyValue(fmt)), length)
+    .chain(([b, n]) =>
+      fc
+        .array(fc.integer({ min: -6, max: 6 }), { minLength: n, maxLength: n })
+        .map((ks) => ks.map((k) => step(fmt, b, k))),
+    );
   // all logits equal (results 1/n, −ln n, …)
   const equal = fc.tuple(element(fmt), length).map(([v, n]) => new Array<number>(n).fill(v));
   // subnormal logits and signed zeros
-  const subnormal = arr(fc.oneof(fc.tuple(fc.boolean(), positiveSubnormal(fmt)).map(([neg, v]) => (neg ? -v : v)), fc.constantFrom(0, -0)));
+  const subnormal = arr(
+    fc.oneof(
+      fc.tuple(fc.boolean(), positiveSubnormal(fmt)).map(([neg, v]) => (neg ? -v : v)),
+      fc.constantFrom(0, -0),
+    ),
+  );
   // [0, −k·ln 2, …] so that e^(x_i − max) sits at or next to powers of two
   const ln2Steps = fc.tuple(fc.constantFrom(0, 1, -3), length).chain(([c, n]) =>
     fc
-      .array(fc.tuple(fc.integer({ min: 0, max: Math.ceil(sp / Math.LN2) }), fc.integer({ min: -2, max: 2 })), {
-        minLength: Math.max(1, n - 1),
-        maxLength: Math.max(1, n - 1),
-      })
+      .array(
+        fc.tuple(fc.integer({ min: 0, max: Math.ceil(sp / Math.LN2) }), fc.integer({ min: -2, max: 2 })),
+        {
+          minLength: Math.max(1, n - 1),
+          maxLength: Math.max(1, n - 1),
+        },
+      )
       .map((ks) => [c, ...ks.map(([k, u]) => step(fmt, roundNumber(fmt, c - k * Math.LN2), u))]),
   );
   const mixed = arr(element(fmt));
@@ -190,7 +240,11 @@ function vectors(fmt: FormatSpec, length: fc.Arbitrary<number> = smallLength): f
     // [−v, b] with e^b ≈ 1 − e^−v: LSE = log(e^−v + e^b) ≈ 0 within b's rounding error times v,
     // down to the subnormal range (v from the least subnormal up to 1)
     fc
-      .tuple(fc.double({ min: fmt.minSubnormal, max: 1, noNaN: true }), fc.integer({ min: -2, max: 2 }), fc.integer({ min: 1, max: 3 }))
+      .tuple(
+        fc.double({ min: fmt.minSubnormal, max: 1, noNaN: true }),
+        fc.integer({ min: -2, max: 2 }),
+        fc.integer({ min: 1, max: 3 }),
+      )
       .map(([v0, k, copies]) => {
         const v = roundNumber(fmt, v0) || fmt.minSubnormal;
         const b = step(fmt, roundNumber(fmt, Math.log(-Math.expm1(-v) / copies)), k);
@@ -213,9 +267,15 @@ function vectors(fmt: FormatSpec, length: fc.Arbitrary<number> = smallLength): f
 }
 
 /** A vector and, for the cross-entropy ops, a uniformly random label. */
-function cases(fmt: FormatSpec, op: Op, length?: fc.Arbitrary<number>): fc.Arbitrary<{ x: number[]; label: number | undefined }> {
+function cases(
+  fmt: FormatSpec,
+  op: Op,
+  length?: fc.Arbitrary<number>,
+): fc.Arbitrary<{ x: number[]; label: number | undefined }> {
   return vectors(fmt, length).chain((x) =>
-    needsLabel(op) ? fc.nat(x.length - 1).map((label) => ({ x, label })) : fc.constant({ x, label: undefined as number | undefined }),
+    needsLabel(op)
+      ? fc.nat(x.length - 1).map((label) => ({ x, label }))
+      : fc.constant({ x, label: undefined as number | undefined }),
   );
 }
 
@@ -251,7 +311,9 @@ describe('oracle vs MPFR on long vectors (65..1000)', () => {
     for (const op of OPS) {
       test(`${op}/${format}: ${LONG_RUNS} vectors`, () => {
         fc.assert(
-          fc.property(cases(fmt, op, fc.integer({ min: 65, max: 1000 })), ({ x, label }) => crossCheck(op, fmt, x, label)),
+          fc.property(cases(fmt, op, fc.integer({ min: 65, max: 1000 })), ({ x, label }) =>
+            crossCheck(op, fmt, x, label),
+          ),
           { seed: seedOf(op, format) ^ 0x5bd1e995, numRuns: LONG_RUNS },
         );
       });
@@ -271,7 +333,9 @@ interface Fixture {
   note: string;
 }
 
-const fixtureFile = JSON.parse(readFileSync(new URL('./fixtures/midpoint-hard.json', import.meta.url), 'utf8')) as {
+const fixtureFile = JSON.parse(
+  readFileSync(new URL('./fixtures/midpoint-hard.json', import.meta.url), 'utf8'),
+) as {
   fixtures: Fixture[];
 };
 
@@ -296,7 +360,10 @@ describe('midpoint-hard fixtures (test/fixtures/midpoint-hard.json)', () => {
     expect(got.undetermined, where).toEqual([]);
     expect(got.values.length, where).toBe(expected.length);
     for (let i = 0; i < expected.length; i++) {
-      expect(same(got.values[i], expected[i]), `element ${i}: oracle ${show(got.values[i])} vs fixture ${show(expected[i])}: ${where}`).toBe(true);
+      expect(
+        same(got.values[i], expected[i]),
+        `element ${i}: oracle ${show(got.values[i])} vs fixture ${show(expected[i])}: ${where}`,
+      ).toBe(true);
     }
   });
 
@@ -306,7 +373,8 @@ describe('midpoint-hard fixtures (test/fixtures/midpoint-hard.json)', () => {
       const label = f.label ?? undefined;
       const want = decodeVector(f.expected);
       const got = ref.evaluate(f.op, f.format, x, label).values;
-      for (let i = 0; i < want.length; i++) expect(same(got[i], want[i]), `${f.op}/${f.format} ${f.note} [${i}]`).toBe(true);
+      for (let i = 0; i < want.length; i++)
+        expect(same(got[i], want[i]), `${f.op}/${f.format} ${f.note} [${i}]`).toBe(true);
       expect(decodeNumber(want[f.index])).toBe(want[f.index]);
     }
   });
@@ -327,7 +395,8 @@ describe('the MPFR reference on cases with known answers', () => {
   });
 
   test('ties decided by a tiny term, and the sign of zero', () => {
-    const ev = (op: Op, format: FormatName, x: number[], label?: number) => Array.from(ref.evaluate(op, format, x, label).values);
+    const ev = (op: Op, format: FormatName, x: number[], label?: number) =>
+      Array.from(ref.evaluate(op, format, x, label).values);
     // −(2^53 + 1) − log1p(e^(−2^53−1)): just past the midpoint between −2^53 and −2^53 − 2
     expect(ev('log_softmax', 'f64', [1, -(2 ** 53)])).toEqual([-0, -(2 ** 53) - 2]);
     // f16: −1000.25 − log1p(e^−1000.25) → −1000.5 (ties-to-even would give −1000)
@@ -351,7 +420,11 @@ describe('the MPFR reference is self-consistent', () => {
           fc.property(cases(fmt, op, fc.integer({ min: 1, max: 8 })), ({ x, label }) => {
             const a = ref.evaluate(op, format, x, label).values;
             const b = ref.evaluate(op, format, x, label, { startPrecision: 4 * (fmt.precision + 48) }).values;
-            for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) throw new Error(`${op}/${format} [${x.map(show)}] ${label} [${i}]: ${show(a[i])} vs ${show(b[i])}`);
+            for (let i = 0; i < a.length; i++)
+              if (!same(a[i], b[i]))
+                throw new Error(
+                  `${op}/${format} [${x.map(show)}] ${label} [${i}]: ${show(a[i])} vs ${show(b[i])}`,
+                );
           }),
           { seed: seedOf(op, format) ^ 0x1234567, numRuns: 40 },
         );

@@ -44,13 +44,18 @@ export function parseCorpusEntry(file: string, text: string): CorpusEntry {
   } catch (e) {
     throw new CorpusError(file, '(file)', `not JSON: ${(e as Error).message}`);
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new CorpusError(file, '(file)', 'must be a JSON object');
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new CorpusError(file, '(file)', 'must be a JSON object');
   const o = v as Record<string, unknown>;
   const known = new Set(['impl', 'op', 'format', 'x', 'label', 'kind', 'note']);
-  for (const k of Object.keys(o)) if (!known.has(k)) throw new CorpusError(file, k, `unknown field (expected ${[...known].join(', ')})`);
-  if (typeof o.impl !== 'string' || o.impl === '') throw new CorpusError(file, 'impl', 'must be an implementation name, e.g. "softmax/naive/f64"');
-  if (typeof o.op !== 'string' || !isOp(o.op)) throw new CorpusError(file, 'op', `unknown op ${JSON.stringify(o.op)}`);
-  if (typeof o.format !== 'string' || !isFormatName(o.format)) throw new CorpusError(file, 'format', `unknown format ${JSON.stringify(o.format)}`);
+  for (const k of Object.keys(o))
+    if (!known.has(k)) throw new CorpusError(file, k, `unknown field (expected ${[...known].join(', ')})`);
+  if (typeof o.impl !== 'string' || o.impl === '')
+    throw new CorpusError(file, 'impl', 'must be an implementation name, e.g. "softmax/naive/f64"');
+  if (typeof o.op !== 'string' || !isOp(o.op))
+    throw new CorpusError(file, 'op', `unknown op ${JSON.stringify(o.op)}`);
+  if (typeof o.format !== 'string' || !isFormatName(o.format))
+    throw new CorpusError(file, 'format', `unknown format ${JSON.stringify(o.format)}`);
   if (!Array.isArray(o.x)) throw new CorpusError(file, 'x', 'must be an array of logits');
   let x: number[];
   try {
@@ -60,16 +65,29 @@ export function parseCorpusEntry(file: string, text: string): CorpusEntry {
   }
   const fmt = formatSpec(o.format);
   x.forEach((val, i) => {
-    if (!isRepresentable(fmt, val)) throw new CorpusError(file, 'x', `element ${i} (${val}) is not representable in ${o.format}`);
+    if (!isRepresentable(fmt, val))
+      throw new CorpusError(file, 'x', `element ${i} (${val}) is not representable in ${o.format}`);
   });
   let label: number | undefined;
   if (needsLabel(o.op)) {
-    if (typeof o.label !== 'number' || !Number.isInteger(o.label) || o.label < 0 || o.label >= x.length) throw new CorpusError(file, 'label', `${o.op} needs an integer label in [0, ${x.length})`);
+    if (typeof o.label !== 'number' || !Number.isInteger(o.label) || o.label < 0 || o.label >= x.length)
+      throw new CorpusError(file, 'label', `${o.op} needs an integer label in [0, ${x.length})`);
     label = o.label;
   } else if (o.label !== undefined) throw new CorpusError(file, 'label', `${o.op} takes no label`);
-  if (typeof o.kind !== 'string' || !(FINDING_KINDS as readonly string[]).includes(o.kind)) throw new CorpusError(file, 'kind', `must be a finding kind: ${FINDING_KINDS.join(', ')}`);
-  if (typeof o.note !== 'string' || o.note.trim() === '') throw new CorpusError(file, 'note', 'must say where the counterexample came from');
-  return { file, impl: o.impl, op: o.op, format: o.format, x, ...(label !== undefined ? { label } : {}), kind: o.kind as FindingKind, note: o.note };
+  if (typeof o.kind !== 'string' || !(FINDING_KINDS as readonly string[]).includes(o.kind))
+    throw new CorpusError(file, 'kind', `must be a finding kind: ${FINDING_KINDS.join(', ')}`);
+  if (typeof o.note !== 'string' || o.note.trim() === '')
+    throw new CorpusError(file, 'note', 'must say where the counterexample came from');
+  return {
+    file,
+    impl: o.impl,
+    op: o.op,
+    format: o.format,
+    x,
+    ...(label !== undefined ? { label } : {}),
+    kind: o.kind as FindingKind,
+    note: o.note,
+  };
 }
 
 /** Every *.json of `dir`, parsed and validated, in file-name order. */

@@ -1,7 +1,13 @@
 import { encodeVector } from '../../src/formats/jsonNumber.js';
 import type { FormatName } from '../../src/formats/types.js';
 import type { Implementation } from '../../src/impls/types.js';
-import { failsVerdict, judge, type Finding, type Judgement, type SpecialsPolicy } from '../../src/metrics/findings.js';
+import {
+  failsVerdict,
+  judge,
+  type Finding,
+  type Judgement,
+  type SpecialsPolicy,
+} from '../../src/metrics/findings.js';
 import { oracle } from '../../src/oracle/oracle.js';
 import { isScalarOp, needsLabel, type Op } from '../../src/oracle/ops.js';
 import { showVector } from '../../src/api/formatVet.js';
@@ -36,17 +42,37 @@ export function reference(op: Op, format: FormatName, x: ArrayLike<number>, labe
 }
 
 /** Runs `impl` on one row (its label for the cross-entropy ops) and returns the output row. */
-export async function call(impl: Implementation, x: ArrayLike<number>, label?: number): Promise<Float64Array> {
+export async function call(
+  impl: Implementation,
+  x: ArrayLike<number>,
+  label?: number,
+): Promise<Float64Array> {
   const rows = await impl.run([Float64Array.from(x)], needsLabel(impl.op) ? [label!] : undefined);
-  if (!Array.isArray(rows) || rows.length !== 1) throw new Error(`${impl.name}: run() returned ${Array.isArray(rows) ? rows.length : typeof rows} rows for 1`);
+  if (!Array.isArray(rows) || rows.length !== 1)
+    throw new Error(
+      `${impl.name}: run() returned ${Array.isArray(rows) ? rows.length : typeof rows} rows for 1`,
+    );
   return Float64Array.from(rows[0]);
 }
 
 /** Runs and judges `impl` on `x` against the oracle (DESIGN.md's findings table, derived budgets). */
-export async function evaluate(impl: Implementation, x: readonly number[], label?: number, specials: SpecialsPolicy = 'report'): Promise<Evaluation> {
+export async function evaluate(
+  impl: Implementation,
+  x: readonly number[],
+  label?: number,
+  specials: SpecialsPolicy = 'report',
+): Promise<Evaluation> {
   const ref = reference(impl.op, impl.format, x, label);
   const output = await call(impl, x, label);
-  const judgement = judge({ op: impl.op, format: impl.format, x, label, actual: output, reference: ref, specials });
+  const judgement = judge({
+    op: impl.op,
+    format: impl.format,
+    x,
+    label,
+    actual: output,
+    reference: ref,
+    specials,
+  });
   return {
     op: impl.op,
     format: impl.format,
@@ -68,21 +94,45 @@ export function showInput(x: readonly number[], label: number | undefined): stri
  * A corpus entry (properties/corpus/*.json) for a counterexample, so that a failure message can
  * say how to keep it as a regression test.
  */
-export function corpusEntry(impl: Implementation, x: readonly number[], label: number | undefined, kind: string, note: string): string {
-  return JSON.stringify({ impl: impl.name, op: impl.op, format: impl.format, x: encodeVector(x), ...(label !== undefined ? { label } : {}), kind, note });
+export function corpusEntry(
+  impl: Implementation,
+  x: readonly number[],
+  label: number | undefined,
+  kind: string,
+  note: string,
+): string {
+  return JSON.stringify({
+    impl: impl.name,
+    op: impl.op,
+    format: impl.format,
+    x: encodeVector(x),
+    ...(label !== undefined ? { label } : {}),
+    kind,
+    note,
+  });
 }
 
 /** A multi-line description of what went wrong on one evaluation, for a thrown Error. */
-export function describe(impl: Implementation, e: Evaluation, findings: readonly Finding[] = e.failing): string {
+export function describe(
+  impl: Implementation,
+  e: Evaluation,
+  findings: readonly Finding[] = e.failing,
+): string {
   const lines = [`${impl.name} on ${showInput(e.x, e.label)}:`];
   const scalar = isScalarOp(e.op);
-  lines.push(`  expected ${showVector(Array.from(e.reference), 16)}`, `  actual   ${showVector(Array.from(e.output), 16)}`);
+  lines.push(
+    `  expected ${showVector(Array.from(e.reference), 16)}`,
+    `  actual   ${showVector(Array.from(e.output), 16)}`,
+  );
   for (const f of findings.slice(0, 4)) {
     const at = f.index >= 0 && !scalar ? ` at ${f.index}` : '';
     const b = f.index >= 0 && e.judgement.budget ? `, budget ${e.judgement.budget[f.index]}` : '';
     lines.push(`  ${f.kind}${at}: ${f.ulps} ULPs${b} — ${f.diagnosis}`);
   }
   if (findings.length > 4) lines.push(`  … ${findings.length - 4} more findings`);
-  if (findings.length > 0) lines.push(`  keep it: save as properties/corpus/<name>.json: ${corpusEntry(impl, e.x, e.label, findings[0].kind, 'found by the property suite')}`);
+  if (findings.length > 0)
+    lines.push(
+      `  keep it: save as properties/corpus/<name>.json: ${corpusEntry(impl, e.x, e.label, findings[0].kind, 'found by the property suite')}`,
+    );
   return lines.join('\n');
 }

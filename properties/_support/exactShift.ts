@@ -57,7 +57,21 @@ export function exactShift(fmt: FormatSpec, x: readonly number[], pick: ShiftPic
   const quantum = finite.reduce((q, v) => Math.max(q, ulpOf(fmt, v)), 0);
   const grid = quantum * (pick.k === 0 ? 1 : pick.k);
   const byKind = { integer, power, element, max: -max };
-  const candidates = [byKind[pick.kind], integer, -integer, power, element, -max, grid, -grid, quantum, -quantum, 1, -1, 0.5];
+  const candidates = [
+    byKind[pick.kind],
+    integer,
+    -integer,
+    power,
+    element,
+    -max,
+    grid,
+    -grid,
+    quantum,
+    -quantum,
+    1,
+    -1,
+    0.5,
+  ];
   for (const c of candidates) if (c !== 0 && isExactShift(fmt, x, c)) return c;
   return 0;
 }

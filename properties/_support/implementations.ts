@@ -12,8 +12,15 @@ const KNOWN: readonly Backend[] = ['js', 'wasm', 'webgpu', 'native', 'user'];
 function backends(): Backend[] {
   const raw = process.env[BACKENDS_VARIABLE];
   if (raw === undefined || raw.trim() === '') return ['js'];
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const b of list) if (!(KNOWN as readonly string[]).includes(b)) throw new RangeError(`${BACKENDS_VARIABLE}: unknown backend '${b}': expected a comma-separated list of ${KNOWN.join(', ')}`);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const b of list)
+    if (!(KNOWN as readonly string[]).includes(b))
+      throw new RangeError(
+        `${BACKENDS_VARIABLE}: unknown backend '${b}': expected a comma-separated list of ${KNOWN.join(', ')}`,
+      );
   return list as Backend[];
 }
 

@@ -9,7 +9,10 @@ export { REGION_NAMES, type RegionName };
  * ±Inf allowed (the `specials` region needs them, `masked` then also masks with −Inf); the `long`
  * region up to 4096 logits (it exists only when maxLength ≥ 256), the others up to 64.
  */
-export function regionConstraints(impl: Pick<Implementation, 'format' | 'op'>, region: RegionName): RegionConstraints {
+export function regionConstraints(
+  impl: Pick<Implementation, 'format' | 'op'>,
+  region: RegionName,
+): RegionConstraints {
   return { format: impl.format, op: impl.op, specials: true, maxLength: region === 'long' ? 4096 : 64 };
 }
 

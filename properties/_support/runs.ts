@@ -10,7 +10,8 @@ function scale(): number {
   const raw = process.env[SCALE_VARIABLE];
   if (raw === undefined || raw.trim() === '') return 1;
   const v = Number(raw);
-  if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`${SCALE_VARIABLE}: must be a positive number, got '${raw}'`);
+  if (!(v > 0) || !Number.isFinite(v))
+    throw new RangeError(`${SCALE_VARIABLE}: must be a positive number, got '${raw}'`);
   return v;
 }
 

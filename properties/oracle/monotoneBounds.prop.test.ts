@@ -40,14 +40,22 @@ describe.each(FORMAT_NAMES.map((f) => [f]))('oracle in %s', (format) => {
         const upper = roundDecimal(fmt, new Ceil60(exact(m)).plus(new Ceil60(x.length).ln()));
         expect(lse <= upper, `logsumexp ${lse} > RN(max + ln n) = ${upper} ${where}`).toBe(true);
         const sm = oracle('softmax', format, x).values;
-        expect(sm.every((v) => v >= 0 && v <= 1), `softmax outside [0, 1]: ${Array.from(sm)} ${where}`).toBe(true);
+        expect(
+          sm.every((v) => v >= 0 && v <= 1),
+          `softmax outside [0, 1]: ${Array.from(sm)} ${where}`,
+        ).toBe(true);
         const ls = oracle('log_softmax', format, x).values;
-        expect(ls.every((v) => v <= 0), `log_softmax above 0: ${Array.from(ls)} ${where}`).toBe(true);
+        expect(
+          ls.every((v) => v <= 0),
+          `log_softmax above 0: ${Array.from(ls)} ${where}`,
+        ).toBe(true);
         const ce = oracle('cross_entropy', format, x, label).values[0];
         expect(ce >= 0, `cross_entropy ${ce} < 0 ${where}`).toBe(true);
         const g = oracle('cross_entropy_grad', format, x, label).values;
-        expect(g.every((v) => v >= -1 && v <= 1), `cross_entropy_grad outside [−1, 1]: ${Array.from(g)} ${where}`).toBe(true);
+        expect(
+          g.every((v) => v >= -1 && v <= 1),
+          `cross_entropy_grad outside [−1, 1]: ${Array.from(g)} ${where}`,
+        ).toBe(true);
       },
-    }),
-  );
+    }));
 });

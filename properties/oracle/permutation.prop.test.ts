@@ -23,7 +23,9 @@ describe.each(FORMAT_NAMES.map((f) => [f]))('oracle in %s', (format) => {
   describe.each(OPS.map((op) => [op]))('%s', (op) => {
     const arb = logits({ format, op, specials: true, regions: REGIONS, minLength: 2 }).chain((c) => {
       const idx = c.x.map((_, i) => i);
-      return fc.shuffledSubarray(idx, { minLength: idx.length, maxLength: idx.length }).map((perm) => ({ ...c, perm }));
+      return fc
+        .shuffledSubarray(idx, { minLength: idx.length, maxLength: idx.length })
+        .map((perm) => ({ ...c, perm }));
     });
     test('is exactly permutation-equivariant', () =>
       assertProperty({
@@ -39,10 +41,12 @@ describe.each(FORMAT_NAMES.map((f) => [f]))('oracle in %s', (format) => {
           const b = oracle(op, format, xp, lp).values;
           for (let j = 0; j < b.length; j++) {
             const i = isScalarOp(op) ? 0 : perm[j];
-            expect(Object.is(a[i], b[j]), `${op} in ${format} on ${showInput(x, label)}, permuted by ${JSON.stringify(perm)}: element ${i} is ${a[i]}, at ${j} after permuting ${b[j]}`).toBe(true);
+            expect(
+              Object.is(a[i], b[j]),
+              `${op} in ${format} on ${showInput(x, label)}, permuted by ${JSON.stringify(perm)}: element ${i} is ${a[i]}, at ${j} after permuting ${b[j]}`,
+            ).toBe(true);
           }
         },
-      }),
-    );
+      }));
   });
 });

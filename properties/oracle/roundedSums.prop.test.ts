@@ -47,10 +47,12 @@ describe.each(FORMAT_NAMES.map((f) => [f]))('oracle in %s', (format) => {
         const r = oracle('cross_entropy_grad', format, x, label).values;
         const b = roundingBound(format, r);
         const s = exactSum(r);
-        expect(exceedsBound(s, b), `Σ gradient = ${dyadicToNumber(s)} exceeds ${b} on ${showInput(x, label)}: ${Array.from(r)}`).toBe(false);
+        expect(
+          exceedsBound(s, b),
+          `Σ gradient = ${dyadicToNumber(s)} exceeds ${b} on ${showInput(x, label)}: ${Array.from(r)}`,
+        ).toBe(false);
       },
-    }),
-  );
+    }));
   test('softmax sums to 1 within the bound of its roundings', () =>
     assertProperty({
       file: FILE,
@@ -62,8 +64,10 @@ describe.each(FORMAT_NAMES.map((f) => [f]))('oracle in %s', (format) => {
         const r = oracle('softmax', format, x).values;
         const b = roundingBound(format, r);
         const d = sumMinusOne(r);
-        expect(exceedsBound(d, b), `Σ softmax − 1 = ${dyadicToNumber(d)} exceeds ${b} on ${showInput(x, undefined)}`).toBe(false);
+        expect(
+          exceedsBound(d, b),
+          `Σ softmax − 1 = ${dyadicToNumber(d)} exceeds ${b} on ${showInput(x, undefined)}`,
+        ).toBe(false);
       },
-    }),
-  );
+    }));
 });

@@ -53,10 +53,12 @@ describe.each(FORMAT_NAMES.map((f) => [f]))('oracle in %s', (format) => {
           const a = oracle(op, format, x, label).values;
           const b = oracle(op, format, shifted(x, c), label).values;
           const i = firstDifference(a, b);
-          expect(i, `${op} in ${format} on ${showInput(x, label)} and shifted by ${c}: element ${i} is ${a[i]} then ${b[i]}`).toBe(-1);
+          expect(
+            i,
+            `${op} in ${format} on ${showInput(x, label)} and shifted by ${c}: element ${i} is ${a[i]} then ${b[i]}`,
+          ).toBe(-1);
         },
-      }),
-    );
+      }));
   });
 
   const arb = fc.tuple(logits({ format, op: 'logsumexp', regions: SHORT_FINITE_REGIONS }), shiftPick);
@@ -78,8 +80,10 @@ describe.each(FORMAT_NAMES.map((f) => [f]))('oracle in %s', (format) => {
         const hi = roundDecimal(fmt, mid.plus(h), 'down');
         if (!Object.is(lo, hi)) return;
         const got = oracle('logsumexp', format, shifted(x, c)).values[0];
-        expect(got, `logsumexp in ${format} on ${showInput(x, undefined)} shifted by ${c}: LSE(x) = ${l} (f64) decides ${lo}`).toBe(lo);
-        },
-    }),
-  );
+        expect(
+          got,
+          `logsumexp in ${format} on ${showInput(x, undefined)} shifted by ${c}: LSE(x) = ${l} (f64) decides ${lo}`,
+        ).toBe(lo);
+      },
+    }));
 });

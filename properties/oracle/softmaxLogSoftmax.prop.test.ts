@@ -56,11 +56,16 @@ describe('oracle: softmax in f32 against exp of log_softmax in f64', () => {
           const U = new Ceil60(hi.lt(FLOOR) ? FLOOR : hi).exp();
           const below = roundDecimal(F32, L);
           const above = roundDecimal(F32, U);
-          expect(below <= s && s <= above, `softmax_f32 outside [RN32(e^(l−h)), RN32(e^(l+h))] = [${below}, ${above}]: ${where}`).toBe(true);
+          expect(
+            below <= s && s <= above,
+            `softmax_f32 outside [RN32(e^(l−h)), RN32(e^(l+h))] = [${below}, ${above}]: ${where}`,
+          ).toBe(true);
           const centre = roundDecimal(F32, new Floor60(exact(l).lt(FLOOR) ? FLOOR : exact(l)).exp());
-          expect(ulpDistance(F32, s, centre), `softmax_f32 more than 1 ULP from RN32(e^l) = ${centre}: ${where}`).toBeLessThanOrEqual(1);
+          expect(
+            ulpDistance(F32, s, centre),
+            `softmax_f32 more than 1 ULP from RN32(e^l) = ${centre}: ${where}`,
+          ).toBeLessThanOrEqual(1);
         }
       },
-    }),
-  );
+    }));
 });

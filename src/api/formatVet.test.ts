@@ -6,7 +6,9 @@ import { vet } from './vet.js';
 describe('formatVetResult', () => {
   test('a pass is one verdict line, the seed and the replay command', async () => {
     const r = await vet(stableSoftmax, { runs: 5, seed: 3, specials: 'skip' });
-    expect(formatVetResult(r, { name: 's' })).toMatch(/^s passes softmax in f64: \d+ cases, max error \d+ ULPs \(seed 3\)\n\nseed: 3\nreplay: LOGITFUZZ_SEED=3 npx vitest run$/);
+    expect(formatVetResult(r, { name: 's' })).toMatch(
+      /^s passes softmax in f64: \d+ cases, max error \d+ ULPs \(seed 3\)\n\nseed: 3\nreplay: LOGITFUZZ_SEED=3 npx vitest run$/,
+    );
   });
 
   test('a failure lists each kind with its shrunk input and where it came from', async () => {
@@ -18,10 +20,14 @@ describe('formatVetResult', () => {
 
   test('vectors show special values as the JSON codec writes them, and long ones shortened', () => {
     expect(showVector([1, NaN, Infinity, -Infinity, -0])).toBe('[1, nan, inf, -inf, -0]');
-    expect(showVector(new Array(100).fill(0))).toBe('[0, 0, 0, 0, 0, 0, 0, 0, 0, … 89 more …, 0, 0] (100 logits)');
+    expect(showVector(new Array(100).fill(0))).toBe(
+      '[0, 0, 0, 0, 0, 0, 0, 0, 0, … 89 more …, 0, 0] (100 logits)',
+    );
   });
 
   test('the oracle command is a valid `logitfuzz oracle` line, labels included', () => {
-    expect(oracleCommand({ op: 'cross_entropy', format: 'f32' }, { input: [0, -Infinity], label: 1 })).toBe(`echo '{"op":"cross_entropy","format":"f32","x":[0,"-inf"],"label":1}' | npx logitfuzz oracle`);
+    expect(oracleCommand({ op: 'cross_entropy', format: 'f32' }, { input: [0, -Infinity], label: 1 })).toBe(
+      `echo '{"op":"cross_entropy","format":"f32","x":[0,"-inf"],"label":1}' | npx logitfuzz oracle`,
+    );
   });
 });

@@ -31,8 +31,16 @@ export function showVector(v: readonly number[], max = 12): string {
 }
 
 /** The `logitfuzz oracle` command line that prints the correctly rounded result of a counterexample. */
-export function oracleCommand(r: Pick<VetResult, 'op' | 'format'>, f: Pick<VetFinding, 'input' | 'label'>): string {
-  const line = JSON.stringify({ op: r.op, format: r.format, x: encodeVector(f.input), ...(f.label !== undefined ? { label: f.label } : {}) });
+export function oracleCommand(
+  r: Pick<VetResult, 'op' | 'format'>,
+  f: Pick<VetFinding, 'input' | 'label'>,
+): string {
+  const line = JSON.stringify({
+    op: r.op,
+    format: r.format,
+    x: encodeVector(f.input),
+    ...(f.label !== undefined ? { label: f.label } : {}),
+  });
   return `echo '${line}' | npx logitfuzz oracle`;
 }
 
@@ -45,7 +53,9 @@ function ulpText(f: VetFinding): string {
 
 /** One finding as indented lines: the minimal input, expected vs actual, ULPs, mechanism, origin. */
 function findingLines(r: VetResult, f: VetFinding): string[] {
-  const lines = [`${f.kind}${f.fails ? '' : ' (reported, does not fail the verdict)'} — ${f.count} case${f.count === 1 ? '' : 's'}`];
+  const lines = [
+    `${f.kind}${f.fails ? '' : ' (reported, does not fail the verdict)'} — ${f.count} case${f.count === 1 ? '' : 's'}`,
+  ];
   lines.push(`  input:    ${showVector(f.input)}${f.label !== undefined ? ` label ${f.label}` : ''}`);
   lines.push(`  expected: ${showVector(f.expected)}`);
   lines.push(`  actual:   ${f.actual ? showVector(f.actual) : '(no answer)'}`);
@@ -53,7 +63,9 @@ function findingLines(r: VetResult, f: VetFinding): string[] {
   if (u) lines.push(`  error:    ${u}`);
   lines.push(`  why:      ${f.diagnosis}`);
   const shrunk = f.original.length !== f.input.length || f.original.some((v, i) => !Object.is(v, f.input[i]));
-  lines.push(`  found:    case ${f.caseId} (${f.region})${shrunk ? `, shrunk from ${showVector(f.original, 6)} in ${f.shrinkEvaluations} evaluation${f.shrinkEvaluations === 1 ? '' : 's'}` : ''}`);
+  lines.push(
+    `  found:    case ${f.caseId} (${f.region})${shrunk ? `, shrunk from ${showVector(f.original, 6)} in ${f.shrinkEvaluations} evaluation${f.shrinkEvaluations === 1 ? '' : 's'}` : ''}`,
+  );
   lines.push(`  oracle:   ${oracleCommand(r, f)}`);
   return lines;
 }
@@ -73,7 +85,12 @@ export function formatVetResult(r: VetResult, options: FormatVetOptions = {}): s
       : `${name} passes ${r.op} in ${r.format}: ${r.cases} cases, max error ${r.maxUlps} ULPs (seed ${r.seed})`;
   const lines = [head];
   for (const f of r.findings) lines.push('', ...findingLines(r, f));
-  if (r.undetermined > 0) lines.push('', `warning: the oracle could not decide ${r.undetermined} case(s) within its precision cap`);
-  lines.push('', `seed: ${r.seed}`, `replay: ${options.replay ?? `${SEED_VARIABLE}=${r.seed} npx vitest run`}`);
+  if (r.undetermined > 0)
+    lines.push('', `warning: the oracle could not decide ${r.undetermined} case(s) within its precision cap`);
+  lines.push(
+    '',
+    `seed: ${r.seed}`,
+    `replay: ${options.replay ?? `${SEED_VARIABLE}=${r.seed} npx vitest run`}`,
+  );
   return lines.join('\n');
 }

@@ -7,7 +7,21 @@ import { REPO } from './_testutil/linkedProject.js';
 
 describe('public API', () => {
   test("'logitfuzz' exports the library pieces", () => {
-    for (const name of ['vet', 'formatVetResult', 'logits', 'regionArbitrary', 'probes', 'oracle', 'judge', 'budget', 'ulpDistance', 'roundNumber', 'encodeVector', 'decodeVector', 'seedFromEnvironment'] as const) {
+    for (const name of [
+      'vet',
+      'formatVetResult',
+      'logits',
+      'regionArbitrary',
+      'probes',
+      'oracle',
+      'judge',
+      'budget',
+      'ulpDistance',
+      'roundNumber',
+      'encodeVector',
+      'decodeVector',
+      'seedFromEnvironment',
+    ] as const) {
       expect(typeof api[name], name).toBe('function');
     }
     expect(api.OPS).toEqual(['softmax', 'log_softmax', 'logsumexp', 'cross_entropy', 'cross_entropy_grad']);
@@ -21,7 +35,9 @@ describe('public API', () => {
   });
 
   test("package.json's exports point at the build of these files", () => {
-    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; default: string } | string> };
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
+      exports: Record<string, { types: string; default: string } | string>;
+    };
     for (const [entry, src] of [
       ['.', 'src/api/index.ts'],
       ['./vitest', 'src/api/vitest.ts'],

@@ -14,7 +14,14 @@
  *
  * `logitfuzz/vitest` adds `expectSoftmax(fn, options)`, which throws on a failing verdict.
  */
-export { vet, resolveVetOptions, type SoftmaxLike, type VetOptions, type VetResult, type VetFinding } from './vet.js';
+export {
+  vet,
+  resolveVetOptions,
+  type SoftmaxLike,
+  type VetOptions,
+  type VetResult,
+  type VetFinding,
+} from './vet.js';
 export { formatVetResult, oracleCommand, showVector, type FormatVetOptions } from './formatVet.js';
 export { ulpDistance } from './ulpDistance.js';
 export { SEED_VARIABLE, seedFromEnvironment, isSeed } from './seed.js';
@@ -31,8 +38,29 @@ export {
   type RegionConstraints,
   type RegionName,
 } from '../generators/index.js';
-export { oracle, OracleInputError, OPS, isOp, isScalarOp, needsLabel, outputLength, type Op, type OracleOptions, type OracleResult } from '../oracle/index.js';
-export { judge, budget, failsVerdict, FINDING_KINDS, type Finding, type FindingKind, type JudgeArgs, type Judgement, type SpecialsPolicy } from '../metrics/index.js';
+export {
+  oracle,
+  OracleInputError,
+  OPS,
+  isOp,
+  isScalarOp,
+  needsLabel,
+  outputLength,
+  type Op,
+  type OracleOptions,
+  type OracleResult,
+} from '../oracle/index.js';
+export {
+  judge,
+  budget,
+  failsVerdict,
+  FINDING_KINDS,
+  type Finding,
+  type FindingKind,
+  type JudgeArgs,
+  type Judgement,
+  type SpecialsPolicy,
+} from '../metrics/index.js';
 export {
   FORMAT_NAMES,
   FORMATS,
@@ -47,4 +75,10 @@ export {
   type FormatName,
   type FormatSpec,
 } from '../formats/index.js';
-export { encodeNumber, decodeNumber, encodeVector, decodeVector, type JsonNumber } from '../formats/jsonNumber.js';
+export {
+  encodeNumber,
+  decodeNumber,
+  encodeVector,
+  decodeVector,
+  type JsonNumber,
+} from '../formats/jsonNumber.js';

@@ -7,12 +7,17 @@ describe('seeds', () => {
     expect(seedFromEnvironment({ LOGITFUZZ_SEED: ' ' })).toBeUndefined();
     expect(seedFromEnvironment({ LOGITFUZZ_SEED: '42' })).toBe(42);
     expect(seedFromEnvironment({ LOGITFUZZ_SEED: '-7' })).toBe(-7);
-    for (const bad of ['1.5', '0x10', 'seed', '99999999999', '1e3']) expect(() => seedFromEnvironment({ LOGITFUZZ_SEED: bad }), bad).toThrow(/^LOGITFUZZ_SEED: must be an integer/);
+    for (const bad of ['1.5', '0x10', 'seed', '99999999999', '1e3'])
+      expect(() => seedFromEnvironment({ LOGITFUZZ_SEED: bad }), bad).toThrow(
+        /^LOGITFUZZ_SEED: must be an integer/,
+      );
   });
   test('an explicit seed wins and is validated, naming the field', () => {
     expect(resolveSeed(5)).toBe(5);
     expect(() => resolveSeed(0.5, 'options.seed')).toThrow(/^options\.seed: must be an integer/);
-    expect(resolveSeed(undefined, 'seed', () => 123)).toBe(process.env.LOGITFUZZ_SEED ? Number(process.env.LOGITFUZZ_SEED) : 123);
+    expect(resolveSeed(undefined, 'seed', () => 123)).toBe(
+      process.env.LOGITFUZZ_SEED ? Number(process.env.LOGITFUZZ_SEED) : 123,
+    );
     expect(isSeed(2 ** 31 - 1) && isSeed(-(2 ** 31)) && !isSeed(2 ** 31)).toBe(true);
   });
 });

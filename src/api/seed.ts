@@ -26,12 +26,15 @@ export function isSeed(seed: unknown): seed is number {
  * Throws a RangeError naming LOGITFUZZ_SEED when it is set to anything but a decimal integer in
  * [−2^31, 2^31 − 1] (a typo must not silently become a random seed).
  */
-export function seedFromEnvironment(env: Readonly<Record<string, string | undefined>> = process.env): number | undefined {
+export function seedFromEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): number | undefined {
   const raw = env[SEED_VARIABLE];
   if (raw === undefined || raw.trim() === '') return undefined;
   const text = raw.trim();
   const v = /^[+-]?\d+$/.test(text) ? Number(text) : NaN;
-  if (!isSeed(v)) throw new RangeError(`${SEED_VARIABLE}: must be an integer in [${MIN_SEED}, ${MAX_SEED}], got '${raw}'`);
+  if (!isSeed(v))
+    throw new RangeError(`${SEED_VARIABLE}: must be an integer in [${MIN_SEED}, ${MAX_SEED}], got '${raw}'`);
   return v;
 }
 
@@ -47,7 +50,10 @@ export function randomSeed(): number {
  */
 export function resolveSeed(explicit: unknown, field = 'seed', fallback: () => number = randomSeed): number {
   if (explicit !== undefined) {
-    if (!isSeed(explicit)) throw new RangeError(`${field}: must be an integer in [${MIN_SEED}, ${MAX_SEED}], got ${String(explicit)}`);
+    if (!isSeed(explicit))
+      throw new RangeError(
+        `${field}: must be an integer in [${MIN_SEED}, ${MAX_SEED}], got ${String(explicit)}`,
+      );
     return explicit;
   }
   return seedFromEnvironment() ?? fallback();

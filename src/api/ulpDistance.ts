@@ -16,12 +16,15 @@ import { ulpDistance as ulpDistanceIn } from '../formats/ulp.js';
 export function ulpDistance(format: FormatName | FormatSpec, a: number, b: number): number {
   let fmt: FormatSpec;
   if (typeof format === 'string') {
-    if (!isFormatName(format)) throw new RangeError(`format: unknown format '${format}': expected one of f64, f32, f16, bf16`);
+    if (!isFormatName(format))
+      throw new RangeError(`format: unknown format '${format}': expected one of f64, f32, f16, bf16`);
     fmt = formatSpec(format);
   } else if (format !== null && typeof format === 'object' && isFormatName(format.name)) {
     fmt = formatSpec(format.name);
   } else {
-    throw new RangeError(`format: expected a format name (f64, f32, f16, bf16) or a FormatSpec, got ${String(format)}`);
+    throw new RangeError(
+      `format: expected a format name (f64, f32, f16, bf16) or a FormatSpec, got ${String(format)}`,
+    );
   }
   return ulpDistanceIn(fmt, a, b);
 }

@@ -56,7 +56,8 @@ describe('vet', () => {
   test('is deterministic for a seed, and takes LOGITFUZZ_SEED when no seed is given', async () => {
     const a = await vet(naiveSoftmax, { runs: 15, seed: 99 });
     const b = await vet(naiveSoftmax, { runs: 15, seed: 99 });
-    const strip = (r: typeof a) => r.findings.map(({ kind, input, original, caseId }) => ({ kind, input, original, caseId }));
+    const strip = (r: typeof a) =>
+      r.findings.map(({ kind, input, original, caseId }) => ({ kind, input, original, caseId }));
     expect(strip(b)).toEqual(strip(a));
     vi.stubEnv('LOGITFUZZ_SEED', '99');
     const c = await vet(naiveSoftmax, { runs: 15 });
@@ -82,13 +83,21 @@ describe('vet', () => {
   test('vets the label-taking ops', async () => {
     const r = await vet(stableCrossEntropy, { op: 'cross_entropy', runs: 30, seed: 3 });
     expect(r.verdict, JSON.stringify(r.findings.filter((f) => f.fails))).toBe('pass');
-    const bad = await vet((x: Float64Array | Float32Array, label?: number) => -x[label!] + Math.log(Array.from(x, Math.exp).reduce((a, b) => a + b, 0)), { op: 'cross_entropy', runs: 10, seed: 3 });
+    const bad = await vet(
+      (x: Float64Array | Float32Array, label?: number) =>
+        -x[label!] + Math.log(Array.from(x, Math.exp).reduce((a, b) => a + b, 0)),
+      { op: 'cross_entropy', runs: 10, seed: 3 },
+    );
     expect(bad.verdict).toBe('fail');
     for (const f of bad.findings) expect(f.label).toBeGreaterThanOrEqual(0);
   });
 
   test('reports what the function does wrong as findings, never as exceptions', async () => {
-    const cases: [string, VetOptions, (x: Float64Array | Float32Array) => ArrayLike<number> | number | Promise<ArrayLike<number>>][] = [
+    const cases: [
+      string,
+      VetOptions,
+      (x: Float64Array | Float32Array) => ArrayLike<number> | number | Promise<ArrayLike<number>>,
+    ][] = [
       [
         'crash',
         {},
@@ -107,8 +116,16 @@ describe('vet', () => {
           return y;
         },
       ],
-      ['nondeterministic', {}, (x) => stableSoftmax(x).map((v) => v * (1 + (Math.random() < 0.5 ? 2 ** -40 : 0)))],
-      ['timeout', { timeoutMs: 30, shrinkEvals: 3 }, (x) => (x.length > 3 ? new Promise<ArrayLike<number>>(() => {}) : stableSoftmax(x))],
+      [
+        'nondeterministic',
+        {},
+        (x) => stableSoftmax(x).map((v) => v * (1 + (Math.random() < 0.5 ? 2 ** -40 : 0))),
+      ],
+      [
+        'timeout',
+        { timeoutMs: 30, shrinkEvals: 3 },
+        (x) => (x.length > 3 ? new Promise<ArrayLike<number>>(() => {}) : stableSoftmax(x)),
+      ],
     ];
     for (const [kind, options, fn] of cases) {
       const r = await vet(fn, { runs: 12, seed: 5, ...options });
@@ -119,10 +136,13 @@ describe('vet', () => {
       expect(f!.count).toBeGreaterThan(0);
     }
     // the crash shrinks to the shortest input that throws
-    const crash = await vet((x) => {
-      if (x.length > 2) throw new Error('boom');
-      return stableSoftmax(x);
-    }, { runs: 12, seed: 5 });
+    const crash = await vet(
+      (x) => {
+        if (x.length > 2) throw new Error('boom');
+        return stableSoftmax(x);
+      },
+      { runs: 12, seed: 5 },
+    );
     expect(crash.findings.find((f) => f.kind === 'crash')!.input.length).toBe(3);
   });
 
@@ -162,6 +182,7 @@ describe('vet', () => {
       [{ probes: 'yes' as never }, /^probes: must be true or false/],
       [{ timeoutMs: 0 }, /^timeoutMs: must be a positive integer/],
     ];
-    for (const [options, message] of bad) await expect(vet(stableSoftmax, options), JSON.stringify(options)).rejects.toThrow(message);
+    for (const [options, message] of bad)
+      await expect(vet(stableSoftmax, options), JSON.stringify(options)).rejects.toThrow(message);
   });
 });

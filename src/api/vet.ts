@@ -1,6 +1,12 @@
 import type { Counterexample } from '../campaign/aggregate.js';
 import { caseAt, probeCount, type CaseSpace } from '../campaign/cases.js';
-import type { CaseInput, FindingData, ImplOutcome, JudgeOptions, OracleAnswer } from '../campaign/protocol.js';
+import type {
+  CaseInput,
+  FindingData,
+  ImplOutcome,
+  JudgeOptions,
+  OracleAnswer,
+} from '../campaign/protocol.js';
 import { runCase } from '../campaign/runCase.js';
 import { shrinkCounterexample } from '../campaign/shrink.js';
 import { isFormatName } from '../formats/specs.js';
@@ -19,7 +25,10 @@ import { resolveSeed } from './seed.js';
  * array-like of numbers (softmax, log_softmax, cross_entropy_grad) or a number (logsumexp,
  * cross_entropy), or a promise of one. The same contract as `logitfuzz vet MODULE` (DESIGN.md).
  */
-export type SoftmaxLike = (x: Float64Array | Float32Array, label?: number) => ArrayLike<number> | number | PromiseLike<ArrayLike<number> | number>;
+export type SoftmaxLike = (
+  x: Float64Array | Float32Array,
+  label?: number,
+) => ArrayLike<number> | number | PromiseLike<ArrayLike<number> | number>;
 
 /** Options of `vet`. Every field is optional; bad values are a RangeError naming the field. */
 export interface VetOptions {
@@ -153,7 +162,18 @@ export interface VetResult {
   readonly ms: number;
 }
 
-const DEFAULTS = { op: 'softmax', format: 'f64', runs: 100, probes: true, specials: 'report', minLength: 1, maxLength: 64, shrinkEvals: 200, checkDeterminism: true, timeoutMs: 10_000 } as const;
+const DEFAULTS = {
+  op: 'softmax',
+  format: 'f64',
+  runs: 100,
+  probes: true,
+  specials: 'report',
+  minLength: 1,
+  maxLength: 64,
+  shrinkEvals: 200,
+  checkDeterminism: true,
+  timeoutMs: 10_000,
+} as const;
 
 /** Options with defaults filled in and every field validated. */
 interface Resolved {
@@ -176,7 +196,8 @@ function bad(field: string, message: string): RangeError {
 }
 
 function nonNegativeInteger(field: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw bad(field, `must be a non-negative integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw bad(field, `must be a non-negative integer, got ${String(v)}`);
   return v;
 }
 
@@ -190,28 +211,51 @@ function boolean(field: string, v: unknown): boolean {
  * LOGITFUZZ_SEED or at random when not given).
  */
 export function resolveVetOptions(options: VetOptions = {}): Resolved {
-  if (options === null || typeof options !== 'object') throw bad('options', `must be an object, got ${String(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw bad('options', `must be an object, got ${String(options)}`);
   const op: unknown = options.op ?? DEFAULTS.op;
-  if (typeof op !== 'string' || !isOp(op)) throw bad('op', `unknown op '${String(op)}': expected one of ${OPS.join(', ')}`);
+  if (typeof op !== 'string' || !isOp(op))
+    throw bad('op', `unknown op '${String(op)}': expected one of ${OPS.join(', ')}`);
   const format: unknown = options.format ?? DEFAULTS.format;
-  if (typeof format !== 'string' || !isFormatName(format)) throw bad('format', `unknown format '${String(format)}': expected one of f64, f32, f16, bf16`);
+  if (typeof format !== 'string' || !isFormatName(format))
+    throw bad('format', `unknown format '${String(format)}': expected one of f64, f32, f16, bf16`);
   const runs = nonNegativeInteger('runs', options.runs ?? DEFAULTS.runs);
   const probes = boolean('probes', options.probes ?? DEFAULTS.probes);
   const b: unknown = options.budget;
-  if (b !== undefined && (typeof b !== 'number' || !(b >= 0))) throw bad('budget', `must be a number of ULPs ≥ 0, got ${String(b)}`);
+  if (b !== undefined && (typeof b !== 'number' || !(b >= 0)))
+    throw bad('budget', `must be a number of ULPs ≥ 0, got ${String(b)}`);
   const specials: unknown = options.specials ?? DEFAULTS.specials;
-  if (specials !== 'strict' && specials !== 'report' && specials !== 'skip') throw bad('specials', `must be 'strict', 'report' or 'skip', got ${String(specials)}`);
+  if (specials !== 'strict' && specials !== 'report' && specials !== 'skip')
+    throw bad('specials', `must be 'strict', 'report' or 'skip', got ${String(specials)}`);
   const minLength = nonNegativeInteger('minLength', options.minLength ?? DEFAULTS.minLength);
   const maxLength = nonNegativeInteger('maxLength', options.maxLength ?? DEFAULTS.maxLength);
   if (minLength > maxLength) throw bad('minLength', `${minLength} exceeds maxLength ${maxLength}`);
-  if (needsLabel(op) && minLength < 1) throw bad('minLength', `op '${op}' takes a label in [0, n), so minLength must be at least 1, got ${minLength}`);
+  if (needsLabel(op) && minLength < 1)
+    throw bad(
+      'minLength',
+      `op '${op}' takes a label in [0, n), so minLength must be at least 1, got ${minLength}`,
+    );
   const shrinkEvals = nonNegativeInteger('shrinkEvals', options.shrinkEvals ?? DEFAULTS.shrinkEvals);
   const checkDeterminism = boolean('checkDeterminism', options.checkDeterminism ?? DEFAULTS.checkDeterminism);
   const timeoutMs: unknown = options.timeoutMs ?? DEFAULTS.timeoutMs;
-  if (typeof timeoutMs !== 'number' || !Number.isSafeInteger(timeoutMs) || timeoutMs < 1) throw bad('timeoutMs', `must be a positive integer number of milliseconds, got ${String(timeoutMs)}`);
+  if (typeof timeoutMs !== 'number' || !Number.isSafeInteger(timeoutMs) || timeoutMs < 1)
+    throw bad('timeoutMs', `must be a positive integer number of milliseconds, got ${String(timeoutMs)}`);
   if (runs === 0 && !probes) throw bad('runs', 'is 0 and probes is false: there would be nothing to run');
   const seed = resolveSeed(options.seed, 'seed');
-  return { op, format, runs, seed, probes, budget: b as number | undefined, specials, minLength, maxLength, shrinkEvals, checkDeterminism, timeoutMs };
+  return {
+    op,
+    format,
+    runs,
+    seed,
+    probes,
+    budget: b as number | undefined,
+    specials,
+    minLength,
+    maxLength,
+    shrinkEvals,
+    checkDeterminism,
+    timeoutMs,
+  };
 }
 
 /** The user function as an Implementation, with a per-call timeout for promises; `timedOut` says whether the last call ran out of time. */
@@ -260,11 +304,16 @@ function wrap(fn: SoftmaxLike, o: Resolved): { impl: Implementation; timedOut: (
  * option; never for anything `fn` does.
  */
 export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<VetResult> {
-  if (typeof fn !== 'function') throw new TypeError(`fn: expected the function to vet, got ${fn === null ? 'null' : typeof fn}`);
+  if (typeof fn !== 'function')
+    throw new TypeError(`fn: expected the function to vet, got ${fn === null ? 'null' : typeof fn}`);
   const o = resolveVetOptions(options);
   const t0 = performance.now();
   const { impl, timedOut } = wrap(fn, o);
-  const judgeOptions: JudgeOptions = { budget: o.budget, specials: o.specials, checkDeterminism: o.checkDeterminism };
+  const judgeOptions: JudgeOptions = {
+    budget: o.budget,
+    specials: o.specials,
+    checkDeterminism: o.checkDeterminism,
+  };
   const space: CaseSpace = {
     seed: o.seed,
     groups: [{ op: o.op, format: o.format }],
@@ -272,12 +321,24 @@ export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<Ve
     probes: o.probes,
   };
 
-  const evaluate = async (c: CaseInput, keepOutput: boolean): Promise<{ outcome: ImplOutcome; reference: OracleAnswer }> => {
+  const evaluate = async (
+    c: CaseInput,
+    keepOutput: boolean,
+  ): Promise<{ outcome: ImplOutcome; reference: OracleAnswer }> => {
     const reference = oracle(c.op, c.format, c.x, c.label);
     const outcome = await runCase(impl, c, reference, judgeOptions, keepOutput);
     if (!timedOut()) return { outcome, reference };
     // runCase reports a rejected call as a crash; ours ran out of time
-    const findings: FindingData[] = [{ kind: 'timeout', index: -1, expected: null, actual: null, ulps: null, diagnosis: `no answer within ${o.timeoutMs} ms` }];
+    const findings: FindingData[] = [
+      {
+        kind: 'timeout',
+        index: -1,
+        expected: null,
+        actual: null,
+        ulps: null,
+        diagnosis: `no answer within ${o.timeoutMs} ms`,
+      },
+    ];
     return { outcome: { ...outcome, findings, pass: false }, reference };
   };
 
@@ -301,7 +362,14 @@ export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<Ve
       if (seen.has(kind)) continue;
       seen.add(kind);
       counts[kind] = (counts[kind] ?? 0) + 1;
-      if (!first.has(kind)) first.set(kind, { caseId: c.id, region: c.region, x: Array.from(c.x), ...(c.label !== undefined ? { label: c.label } : {}), finding: f });
+      if (!first.has(kind))
+        first.set(kind, {
+          caseId: c.id,
+          region: c.region,
+          x: Array.from(c.x),
+          ...(c.label !== undefined ? { label: c.label } : {}),
+          finding: f,
+        });
     }
   }
 
@@ -310,16 +378,30 @@ export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<Ve
     const cex = first.get(kind);
     if (!cex) continue;
     const probe = async (x: Float64Array, label: number | undefined) => {
-      const { outcome } = await evaluate({ id: -1, op: o.op, format: o.format, region: cex.region, x, label }, false);
+      const { outcome } = await evaluate(
+        { id: -1, op: o.op, format: o.format, region: cex.region, x, label },
+        false,
+      );
       return outcome.findings.find((f) => f.kind === kind);
     };
     // a hang costs a full timeout per probe: shrink those only a little (as the campaign does)
     const evals = kind === 'timeout' ? Math.min(o.shrinkEvals, 6) : o.shrinkEvals;
-    const { cex: small, evaluations } = await shrinkCounterexample(cex, o.format, o.op, needsLabel(o.op), probe, evals);
+    const { cex: small, evaluations } = await shrinkCounterexample(
+      cex,
+      o.format,
+      o.op,
+      needsLabel(o.op),
+      probe,
+      evals,
+    );
     const x = Float64Array.from(small.x);
-    const { outcome, reference } = await evaluate({ id: -1, op: o.op, format: o.format, region: cex.region, x, label: small.label }, true);
+    const { outcome, reference } = await evaluate(
+      { id: -1, op: o.op, format: o.format, region: cex.region, x, label: small.label },
+      true,
+    );
     const f = outcome.findings.find((g) => g.kind === kind) ?? small.finding;
-    const budgets = f.index >= 0 ? budgetOf(o.op, o.format, small.x, small.label, o.budget, reference.values) : null;
+    const budgets =
+      f.index >= 0 ? budgetOf(o.op, o.format, small.x, small.label, o.budget, reference.values) : null;
     findings.push({
       kind,
       fails: failsVerdict(kind, o.specials),

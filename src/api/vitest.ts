@@ -53,10 +53,15 @@ export class SoftmaxExpectationError extends Error {
  */
 export async function expectSoftmax(fn: SoftmaxLike, options: ExpectSoftmaxOptions = {}): Promise<VetResult> {
   const { name, replay, ...vetOptions } = options ?? {};
-  if (name !== undefined && typeof name !== 'string') throw new RangeError(`name: must be a string, got ${String(name)}`);
-  if (replay !== undefined && typeof replay !== 'string') throw new RangeError(`replay: must be a string, got ${String(replay)}`);
+  if (name !== undefined && typeof name !== 'string')
+    throw new RangeError(`name: must be a string, got ${String(name)}`);
+  if (replay !== undefined && typeof replay !== 'string')
+    throw new RangeError(`replay: must be a string, got ${String(replay)}`);
   const result = await vet(fn, vetOptions);
   if (result.verdict === 'pass') return result;
   const label = name ?? (typeof fn === 'function' && fn.name ? fn.name : 'the function');
-  throw new SoftmaxExpectationError(`expectSoftmax: ${formatVetResult(result, { name: label, ...(replay !== undefined ? { replay } : {}) })}`, result);
+  throw new SoftmaxExpectationError(
+    `expectSoftmax: ${formatVetResult(result, { name: label, ...(replay !== undefined ? { replay } : {}) })}`,
+    result,
+  );
 }

@@ -1,7 +1,13 @@
 import type { CaseInput, FindingData, ImplOutcome } from './protocol.js';
 
 /** ULP histogram bins: 0, 1, 2, 3–4, 5–8, …, 2^k+1–2^(k+1), …, then Infinity (NaN, Inf, no answer). */
-export const HIST_EDGES: readonly number[] = [0, 1, 2, ...Array.from({ length: 63 }, (_, k) => 2 ** (k + 2)), Infinity];
+export const HIST_EDGES: readonly number[] = [
+  0,
+  1,
+  2,
+  ...Array.from({ length: 63 }, (_, k) => 2 ** (k + 2)),
+  Infinity,
+];
 
 export function binOf(ulps: number): number {
   if (!(ulps >= 0)) return HIST_EDGES.length - 1;
@@ -84,11 +90,30 @@ export interface ImplAggregate {
 }
 
 export function emptyAggregate(): ImplAggregate {
-  return { cases: 0, passes: 0, findingCounts: {}, first: {}, histogram: new Array(HIST_EDGES.length).fill(0), maxUlps: 0, worstCase: -1, sumMicroBits: 0, regions: {}, map: {}, lengths: {}, elite: [], ms: 0, outOfFormat: 0 };
+  return {
+    cases: 0,
+    passes: 0,
+    findingCounts: {},
+    first: {},
+    histogram: new Array(HIST_EDGES.length).fill(0),
+    maxUlps: 0,
+    worstCase: -1,
+    sumMicroBits: 0,
+    regions: {},
+    map: {},
+    lengths: {},
+    elite: [],
+    ms: 0,
+    outOfFormat: 0,
+  };
 }
 
 /** Adds one case's outcome. */
-export function addOutcome(a: ImplAggregate, c: Pick<CaseInput, 'id' | 'region' | 'x' | 'label'>, o: ImplOutcome): void {
+export function addOutcome(
+  a: ImplAggregate,
+  c: Pick<CaseInput, 'id' | 'region' | 'x' | 'label'>,
+  o: ImplOutcome,
+): void {
   a.cases++;
   if (o.pass) a.passes++;
   a.ms += o.ms;
@@ -117,8 +142,18 @@ export function addOutcome(a: ImplAggregate, c: Pick<CaseInput, 'id' | 'region' 
   addToCell(a.map, `${edgeBin(MAP_EDGES, maxAbs)},${edgeBin(MAP_EDGES, spread)}`, o);
   addToCell(a.lengths, String(edgeBin(LENGTH_EDGES, c.x.length)), o);
   const kinds = [...new Set(o.findings.map((f) => f.kind))].sort();
-  a.elite.push({ id: c.id, x: Array.from(c.x), ...(c.label !== undefined ? { label: c.label } : {}), maxUlps: u, kinds });
-  a.elite.sort((p, q) => q.kinds.length - p.kinds.length || (q.maxUlps > p.maxUlps ? 1 : q.maxUlps < p.maxUlps ? -1 : p.id - q.id));
+  a.elite.push({
+    id: c.id,
+    x: Array.from(c.x),
+    ...(c.label !== undefined ? { label: c.label } : {}),
+    maxUlps: u,
+    kinds,
+  });
+  a.elite.sort(
+    (p, q) =>
+      q.kinds.length - p.kinds.length ||
+      (q.maxUlps > p.maxUlps ? 1 : q.maxUlps < p.maxUlps ? -1 : p.id - q.id),
+  );
   if (a.elite.length > ELITE_SIZE) a.elite.length = ELITE_SIZE;
   const seen = new Set<string>();
   for (const f of o.findings) {
@@ -127,7 +162,13 @@ export function addOutcome(a: ImplAggregate, c: Pick<CaseInput, 'id' | 'region' 
     a.findingCounts[f.kind] = (a.findingCounts[f.kind] ?? 0) + 1;
     const prev = a.first[f.kind];
     if (!prev || c.id < prev.caseId) {
-      a.first[f.kind] = { caseId: c.id, region: c.region, x: Array.from(c.x), ...(c.label !== undefined ? { label: c.label } : {}), finding: f };
+      a.first[f.kind] = {
+        caseId: c.id,
+        region: c.region,
+        x: Array.from(c.x),
+        ...(c.label !== undefined ? { label: c.label } : {}),
+        finding: f,
+      };
     }
   }
 }

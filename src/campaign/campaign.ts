@@ -4,8 +4,25 @@ import { decodeNumber, decodeVector, encodeNumber, encodeVector } from '../forma
 import type { FormatName } from '../formats/types.js';
 import { failsVerdict, type FindingKind } from '../metrics/findings.js';
 import { needsLabel, type Op } from '../oracle/ops.js';
-import { CASES_SCHEMA, RUN_SCHEMA, type CounterexampleRecord, type FindingRecord, type ImplementationRecord, type RunRecord } from '../report/schema.js';
-import { addOutcome, emptyAggregate, HIST_EDGES, LENGTH_EDGES, MAP_EDGES, quantile, type Cell, type Counterexample, type ImplAggregate } from './aggregate.js';
+import {
+  CASES_SCHEMA,
+  RUN_SCHEMA,
+  type CounterexampleRecord,
+  type FindingRecord,
+  type ImplementationRecord,
+  type RunRecord,
+} from '../report/schema.js';
+import {
+  addOutcome,
+  emptyAggregate,
+  HIST_EDGES,
+  LENGTH_EDGES,
+  MAP_EDGES,
+  quantile,
+  type Cell,
+  type Counterexample,
+  type ImplAggregate,
+} from './aggregate.js';
 import { caseAt, groupsOf, inShard, probeCount, type CaseSpace } from './cases.js';
 import type { ImplSpec } from './implSpec.js';
 import { WorkerPool, type CaseResult } from './pool.js';
@@ -139,7 +156,15 @@ function toLine(r: CaseResult): CaseLine {
 }
 
 function fromStored(o: StoredOutcome): ImplOutcome {
-  return { impl: o.impl, findings: o.findings.map(decodeFinding), maxUlps: decodeNumber(o.maxUlps), maxBits: decodeNumber(o.maxBits), pass: o.pass, outOfFormat: o.outOfFormat, ms: o.ms };
+  return {
+    impl: o.impl,
+    findings: o.findings.map(decodeFinding),
+    maxUlps: decodeNumber(o.maxUlps),
+    maxBits: decodeNumber(o.maxBits),
+    pass: o.pass,
+    outOfFormat: o.outOfFormat,
+    ms: o.ms,
+  };
 }
 
 /** The part of the options that must match for `--resume` to continue a file. */
@@ -180,8 +205,14 @@ function readForResume(file: string, key: string): { lines: CaseLine[]; validByt
     }
     if (!header) {
       const h = obj as { schema?: string; key?: string };
-      if (h.schema !== CASES_SCHEMA) throw new CampaignError(`${file} is not a logitfuzz cases file (no ${CASES_SCHEMA} header): remove it or choose another --out`);
-      if (h.key !== key) throw new CampaignError(`${file} was written with other options (seed, implementations, runs, shard or judging): --resume needs the same options, or remove the file`);
+      if (h.schema !== CASES_SCHEMA)
+        throw new CampaignError(
+          `${file} is not a logitfuzz cases file (no ${CASES_SCHEMA} header): remove it or choose another --out`,
+        );
+      if (h.key !== key)
+        throw new CampaignError(
+          `${file} was written with other options (seed, implementations, runs, shard or judging): --resume needs the same options, or remove the file`,
+        );
       header = true;
     } else lines.push(obj as CaseLine);
     validBytes = Buffer.byteLength(text.slice(0, pos), 'utf8');
@@ -211,7 +242,12 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
     const availability = await pool.start();
     const available = o.meta.filter((m) => availability[m.name]?.available);
     const groups = groupsOf(available);
-    const space: CaseSpace = { seed: o.seed, groups, constraints: { minLength: o.minLength, maxLength: o.maxLength, specials: o.judge.specials !== 'skip' }, probes: o.probes ?? true };
+    const space: CaseSpace = {
+      seed: o.seed,
+      groups,
+      constraints: { minLength: o.minLength, maxLength: o.maxLength, specials: o.judge.specials !== 'skip' },
+      probes: o.probes ?? true,
+    };
     const aggs = new Map<string, ImplAggregate>(available.map((m) => [m.name, emptyAggregate()]));
     const implsOf = new Map<string, string[]>();
     for (const m of available) {
@@ -255,7 +291,11 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
     const breaker = o.breakerTimeouts ?? 3;
     const timeoutsInARow = new Map<string, number>();
     const tripped = new Map<string, number>();
-    const total = o.cases ? o.cases.length : o.runs === null || groups.length === 0 ? null : probeCount(space) + o.runs * groups.length;
+    const total = o.cases
+      ? o.cases.length
+      : o.runs === null || groups.length === 0
+        ? null
+        : probeCount(space) + o.runs * groups.length;
     const deadline = o.timeLimitS === null ? Infinity : t0 + o.timeLimitS * 1000;
     const worst: Record<string, number> = {};
     let next = 0;
@@ -310,30 +350,47 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
     const searches = new Map<string, { result: SearchResult; newKinds: string[] }>();
     if ((o.search ?? 0) > 0) {
       await Promise.all(
-        [...aggs].filter(([name]) => !tripped.has(name)).map(async ([name, agg]) => {
-          const m = metaOf.get(name)!;
-          const result = await searchWorst(
-            agg.elite.map((e) => ({ x: e.x, ...(e.label !== undefined ? { label: e.label } : {}), maxUlps: e.maxUlps, kinds: e.kinds })),
-            m.format,
-            m.op,
-            async (x, label) => {
-              const r = await pool.run({ id: -1, op: m.op, format: m.format, region: 'search', x: Float64Array.from(x), label }, [name], o.judge);
-              const oc = r.outcomes[0];
-              return { maxUlps: oc?.maxUlps ?? 0, findings: oc?.findings ?? [] };
-            },
-            o.search!,
-            o.seed,
-            name,
-          );
-          const newKinds: string[] = [];
-          for (const [kind, f] of [...result.found].sort(([a], [b]) => a.localeCompare(b))) {
-            if (agg.first[kind]) continue;
-            newKinds.push(kind);
-            agg.first[kind] = { caseId: -1, region: 'search', x: f.x, ...(f.label !== undefined ? { label: f.label } : {}), finding: f.finding };
-            agg.findingCounts[kind] = (agg.findingCounts[kind] ?? 0) + 1;
-          }
-          searches.set(name, { result, newKinds });
-        }),
+        [...aggs]
+          .filter(([name]) => !tripped.has(name))
+          .map(async ([name, agg]) => {
+            const m = metaOf.get(name)!;
+            const result = await searchWorst(
+              agg.elite.map((e) => ({
+                x: e.x,
+                ...(e.label !== undefined ? { label: e.label } : {}),
+                maxUlps: e.maxUlps,
+                kinds: e.kinds,
+              })),
+              m.format,
+              m.op,
+              async (x, label) => {
+                const r = await pool.run(
+                  { id: -1, op: m.op, format: m.format, region: 'search', x: Float64Array.from(x), label },
+                  [name],
+                  o.judge,
+                );
+                const oc = r.outcomes[0];
+                return { maxUlps: oc?.maxUlps ?? 0, findings: oc?.findings ?? [] };
+              },
+              o.search!,
+              o.seed,
+              name,
+            );
+            const newKinds: string[] = [];
+            for (const [kind, f] of [...result.found].sort(([a], [b]) => a.localeCompare(b))) {
+              if (agg.first[kind]) continue;
+              newKinds.push(kind);
+              agg.first[kind] = {
+                caseId: -1,
+                region: 'search',
+                x: f.x,
+                ...(f.label !== undefined ? { label: f.label } : {}),
+                finding: f.finding,
+              };
+              agg.findingCounts[kind] = (agg.findingCounts[kind] ?? 0) + 1;
+            }
+            searches.set(name, { result, newKinds });
+          }),
       );
     }
     // shrink every first counterexample, in parallel on the pool
@@ -368,7 +425,16 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
           passes: 0,
           findingCounts: {},
           counterexamples: {},
-          ulp: { max: 0, p50: 0, p90: 0, p99: 0, meanBits: 0, sumMicroBits: 0, histogram: new Array(HIST_EDGES.length).fill(0), worstCaseId: -1 },
+          ulp: {
+            max: 0,
+            p50: 0,
+            p90: 0,
+            p99: 0,
+            meanBits: 0,
+            sumMicroBits: 0,
+            histogram: new Array(HIST_EDGES.length).fill(0),
+            worstCaseId: -1,
+          },
           regions: {},
           errorMap: {},
           byLength: {},
@@ -377,8 +443,11 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
         };
       }
       const counterexamples: Record<string, CounterexampleRecord> = {};
-      for (const kind of Object.keys(agg.first).sort()) counterexamples[kind] = shrunk.get(`${m.name}\u0000${kind}`)!;
-      const failing = Object.keys(agg.findingCounts).filter((k) => failsVerdict(k as FindingKind, o.judge.specials));
+      for (const kind of Object.keys(agg.first).sort())
+        counterexamples[kind] = shrunk.get(`${m.name}\u0000${kind}`)!;
+      const failing = Object.keys(agg.findingCounts).filter((k) =>
+        failsVerdict(k as FindingKind, o.judge.specials),
+      );
       return {
         name: m.name,
         op: m.op,
@@ -390,7 +459,11 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
         ...(tripped.has(m.name) ? { trippedAfter: tripped.get(m.name)! } : {}),
         cases: agg.cases,
         passes: agg.passes,
-        findingCounts: Object.fromEntries(Object.keys(agg.findingCounts).sort().map((k) => [k, agg.findingCounts[k]])),
+        findingCounts: Object.fromEntries(
+          Object.keys(agg.findingCounts)
+            .sort()
+            .map((k) => [k, agg.findingCounts[k]]),
+        ),
         counterexamples,
         ulp: {
           max: encodeNumber(agg.maxUlps),
@@ -402,14 +475,20 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
           histogram: agg.histogram,
           worstCaseId: agg.worstCase,
         },
-        regions: Object.fromEntries(Object.keys(agg.regions).sort().map((k) => [k, agg.regions[k]])),
+        regions: Object.fromEntries(
+          Object.keys(agg.regions)
+            .sort()
+            .map((k) => [k, agg.regions[k]]),
+        ),
         ...(searches.has(m.name)
           ? {
               search: {
                 evaluations: searches.get(m.name)!.result.evaluations,
                 maxUlps: encodeNumber(searches.get(m.name)!.result.best.maxUlps),
                 worstInput: encodeVector(searches.get(m.name)!.result.best.x),
-                ...(searches.get(m.name)!.result.best.label !== undefined ? { worstLabel: searches.get(m.name)!.result.best.label } : {}),
+                ...(searches.get(m.name)!.result.best.label !== undefined
+                  ? { worstLabel: searches.get(m.name)!.result.best.label }
+                  : {}),
                 newKinds: searches.get(m.name)!.newKinds,
                 firstFindingAt: searches.get(m.name)!.result.firstFindingAt,
               },
@@ -447,7 +526,12 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
       totals: { cases, oracleUndetermined: undetermined },
       implementations,
       environment: o.environment,
-      timing: { startedAt: startedAt.toISOString(), wallMs: Math.round(performance.now() - t0), oracleMs: Math.round(oracleMs), workers: o.workers },
+      timing: {
+        startedAt: startedAt.toISOString(),
+        wallMs: Math.round(performance.now() - t0),
+        oracleMs: Math.round(oracleMs),
+        workers: o.workers,
+      },
     };
   } finally {
     if (fd !== undefined) closeSync(fd);
@@ -455,23 +539,59 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
   }
 }
 
-function cells(m: Record<string, Cell>): Record<string, { cases: number; failures: number; maxUlps: ReturnType<typeof encodeNumber>; kinds: Record<string, number> }> {
-  const out: Record<string, { cases: number; failures: number; maxUlps: ReturnType<typeof encodeNumber>; kinds: Record<string, number> }> = {};
+function cells(
+  m: Record<string, Cell>,
+): Record<
+  string,
+  { cases: number; failures: number; maxUlps: ReturnType<typeof encodeNumber>; kinds: Record<string, number> }
+> {
+  const out: Record<
+    string,
+    {
+      cases: number;
+      failures: number;
+      maxUlps: ReturnType<typeof encodeNumber>;
+      kinds: Record<string, number>;
+    }
+  > = {};
   for (const k of Object.keys(m).sort()) {
     const c = m[k];
-    out[k] = { cases: c.cases, failures: c.failures, maxUlps: encodeNumber(c.maxUlps), kinds: Object.fromEntries(Object.keys(c.kinds).sort().map((q) => [q, c.kinds[q]])) };
+    out[k] = {
+      cases: c.cases,
+      failures: c.failures,
+      maxUlps: encodeNumber(c.maxUlps),
+      kinds: Object.fromEntries(
+        Object.keys(c.kinds)
+          .sort()
+          .map((q) => [q, c.kinds[q]]),
+      ),
+    };
   }
   return out;
 }
 
-async function shrinkOne(pool: WorkerPool, m: ImplMeta, kind: string, cex: Counterexample, o: CampaignOptions): Promise<CounterexampleRecord> {
-  const probeCase = (x: Float64Array, label: number | undefined) => pool.run({ id: -1, op: m.op, format: m.format, region: cex.region, x, label }, [m.name], o.judge, true);
+async function shrinkOne(
+  pool: WorkerPool,
+  m: ImplMeta,
+  kind: string,
+  cex: Counterexample,
+  o: CampaignOptions,
+): Promise<CounterexampleRecord> {
+  const probeCase = (x: Float64Array, label: number | undefined) =>
+    pool.run({ id: -1, op: m.op, format: m.format, region: cex.region, x, label }, [m.name], o.judge, true);
   // hangs cost a full timeout per probe: shrink them only a little
   const budget = kind === 'timeout' ? Math.min(o.shrinkEvals, 6) : o.shrinkEvals;
-  const { cex: small, evaluations } = await shrinkCounterexample(cex, m.format, m.op, needsLabel(m.op), async (x, label) => {
-    const r = await probeCase(x, label);
-    return r.outcomes[0]?.findings.find((f) => f.kind === kind);
-  }, budget);
+  const { cex: small, evaluations } = await shrinkCounterexample(
+    cex,
+    m.format,
+    m.op,
+    needsLabel(m.op),
+    async (x, label) => {
+      const r = await probeCase(x, label);
+      return r.outcomes[0]?.findings.find((f) => f.kind === kind);
+    },
+    budget,
+  );
   const final = await probeCase(Float64Array.from(small.x), small.label);
   const out = final.outcomes[0]?.output;
   return {

@@ -14,7 +14,9 @@ export interface Group {
 /** The groups of a set of implementations, in canonical order (ops, then formats). */
 export function groupsOf(impls: readonly { op: Op; format: FormatName }[]): Group[] {
   const out: Group[] = [];
-  for (const op of OPS) for (const format of FORMAT_NAMES) if (impls.some((i) => i.op === op && i.format === format)) out.push({ op, format });
+  for (const op of OPS)
+    for (const format of FORMAT_NAMES)
+      if (impls.some((i) => i.op === op && i.format === format)) out.push({ op, format });
   return out;
 }
 
@@ -33,7 +35,13 @@ function probesOf(space: CaseSpace): LogitCase[][] {
   if (!p) {
     const maxLen = space.constraints.maxLength ?? 64;
     const minLen = space.constraints.minLength ?? 1;
-    p = space.groups.map((g) => (space.probes ? probes(g.format, g.op).filter((c) => c.x.length >= minLen && (c.x.length <= maxLen || c.x.length <= 4096)) : []));
+    p = space.groups.map((g) =>
+      space.probes
+        ? probes(g.format, g.op).filter(
+            (c) => c.x.length >= minLen && (c.x.length <= maxLen || c.x.length <= 4096),
+          )
+        : [],
+    );
     probeCache.set(space, p);
   }
   return p;

@@ -11,9 +11,29 @@ import type { Op } from '../oracle/ops.js';
  */
 export type ImplSpec =
   | { readonly kind: 'builtin'; readonly name: string }
-  | { readonly kind: 'module'; readonly name: string; readonly path: string; readonly exportName?: string; readonly op: Op; readonly format: FormatName }
-  | { readonly kind: 'exec'; readonly name: string; readonly command: string; readonly op: Op; readonly format: FormatName }
-  | { readonly kind: 'table'; readonly name: string; readonly casesFile: string; readonly outputsFile: string; readonly op: Op; readonly format: FormatName };
+  | {
+      readonly kind: 'module';
+      readonly name: string;
+      readonly path: string;
+      readonly exportName?: string;
+      readonly op: Op;
+      readonly format: FormatName;
+    }
+  | {
+      readonly kind: 'exec';
+      readonly name: string;
+      readonly command: string;
+      readonly op: Op;
+      readonly format: FormatName;
+    }
+  | {
+      readonly kind: 'table';
+      readonly name: string;
+      readonly casesFile: string;
+      readonly outputsFile: string;
+      readonly op: Op;
+      readonly format: FormatName;
+    };
 
 export function specName(s: ImplSpec): string {
   return s.name;

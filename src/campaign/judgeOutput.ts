@@ -6,8 +6,23 @@ import type { CaseInput, FindingData, JudgeOptions, OracleAnswer } from './proto
  * match wins per element), keeping the worst finding of each kind, and reports the case's max
  * ULP error over its elements (a NaN against a number counts as Infinity).
  */
-export function judgeOutput(c: CaseInput, out: Float64Array, oracle: OracleAnswer, opts: JudgeOptions): { findings: FindingData[]; maxUlps: number; outOfFormat: number } {
-  const j = judge({ op: c.op, format: c.format, x: c.x, label: c.label, actual: out, reference: oracle.values, budget: opts.budget, specials: opts.specials, maxPerKind: 1 });
+export function judgeOutput(
+  c: CaseInput,
+  out: Float64Array,
+  oracle: OracleAnswer,
+  opts: JudgeOptions,
+): { findings: FindingData[]; maxUlps: number; outOfFormat: number } {
+  const j = judge({
+    op: c.op,
+    format: c.format,
+    x: c.x,
+    label: c.label,
+    actual: out,
+    reference: oracle.values,
+    budget: opts.budget,
+    specials: opts.specials,
+    maxPerKind: 1,
+  });
   let maxUlps = 0;
   if (j.ulps) for (const u of j.ulps) maxUlps = Math.max(maxUlps, u !== u ? Infinity : u);
   const findings: FindingData[] = j.findings.map((f) => ({

@@ -5,7 +5,10 @@ import { CampaignError } from './campaign.js';
 
 const num = (v: JsonNumber): number => decodeNumber(v);
 
-function mergeCells(a: Readonly<Record<string, CellRecord>>, b: Readonly<Record<string, CellRecord>>): Record<string, CellRecord> {
+function mergeCells(
+  a: Readonly<Record<string, CellRecord>>,
+  b: Readonly<Record<string, CellRecord>>,
+): Record<string, CellRecord> {
   const out: Record<string, CellRecord> = {};
   for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
     const x = a[k];
@@ -15,31 +18,58 @@ function mergeCells(a: Readonly<Record<string, CellRecord>>, b: Readonly<Record<
       continue;
     }
     const kinds: Record<string, number> = {};
-    for (const q of [...new Set([...Object.keys(x.kinds), ...Object.keys(y.kinds)])].sort()) kinds[q] = (x.kinds[q] ?? 0) + (y.kinds[q] ?? 0);
-    out[k] = { cases: x.cases + y.cases, failures: x.failures + y.failures, maxUlps: encodeNumber(Math.max(num(x.maxUlps), num(y.maxUlps))), kinds };
+    for (const q of [...new Set([...Object.keys(x.kinds), ...Object.keys(y.kinds)])].sort())
+      kinds[q] = (x.kinds[q] ?? 0) + (y.kinds[q] ?? 0);
+    out[k] = {
+      cases: x.cases + y.cases,
+      failures: x.failures + y.failures,
+      maxUlps: encodeNumber(Math.max(num(x.maxUlps), num(y.maxUlps))),
+      kinds,
+    };
   }
   return out;
 }
 
-function sumRecord(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
+function sumRecord(
+  a: Readonly<Record<string, number>>,
+  b: Readonly<Record<string, number>>,
+): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) out[k] = (a[k] ?? 0) + (b[k] ?? 0);
+  for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort())
+    out[k] = (a[k] ?? 0) + (b[k] ?? 0);
   return out;
 }
 
-function mergeImpl(a: ImplementationRecord, b: ImplementationRecord, specials: RunRecord['config']['specials']): ImplementationRecord {
+function mergeImpl(
+  a: ImplementationRecord,
+  b: ImplementationRecord,
+  specials: RunRecord['config']['specials'],
+): ImplementationRecord {
   if (a.verdict === 'unavailable') return b;
   if (b.verdict === 'unavailable') return a;
   const histogram = a.ulp.histogram.map((v, i) => v + (b.ulp.histogram[i] ?? 0));
   const maxA = num(a.ulp.max);
   const maxB = num(b.ulp.max);
   const max = Math.max(maxA, maxB);
-  const worstCaseId = maxA === maxB ? Math.min(a.ulp.worstCaseId, b.ulp.worstCaseId) : maxA > maxB ? a.ulp.worstCaseId : b.ulp.worstCaseId;
+  const worstCaseId =
+    maxA === maxB
+      ? Math.min(a.ulp.worstCaseId, b.ulp.worstCaseId)
+      : maxA > maxB
+        ? a.ulp.worstCaseId
+        : b.ulp.worstCaseId;
   const counterexamples: ImplementationRecord['counterexamples'] = {};
-  for (const k of [...new Set([...Object.keys(a.counterexamples), ...Object.keys(b.counterexamples)])].sort()) {
+  for (const k of [
+    ...new Set([...Object.keys(a.counterexamples), ...Object.keys(b.counterexamples)]),
+  ].sort()) {
     const x = a.counterexamples[k];
     const y = b.counterexamples[k];
-    (counterexamples as Record<string, (typeof a.counterexamples)[string]>)[k] = !x ? y! : !y ? x : x.caseId <= y.caseId ? x : y;
+    (counterexamples as Record<string, (typeof a.counterexamples)[string]>)[k] = !x
+      ? y!
+      : !y
+        ? x
+        : x.caseId <= y.caseId
+          ? x
+          : y;
   }
   const findingCounts = sumRecord(a.findingCounts, b.findingCounts);
   const cases = a.cases + b.cases;
@@ -47,7 +77,10 @@ function mergeImpl(a: ImplementationRecord, b: ImplementationRecord, specials: R
   const failing = Object.keys(findingCounts).some((k) => k !== 'special' || specials === 'strict');
   const regions: Record<string, { cases: number; failures: number }> = {};
   for (const k of [...new Set([...Object.keys(a.regions), ...Object.keys(b.regions)])].sort()) {
-    regions[k] = { cases: (a.regions[k]?.cases ?? 0) + (b.regions[k]?.cases ?? 0), failures: (a.regions[k]?.failures ?? 0) + (b.regions[k]?.failures ?? 0) };
+    regions[k] = {
+      cases: (a.regions[k]?.cases ?? 0) + (b.regions[k]?.cases ?? 0),
+      failures: (a.regions[k]?.failures ?? 0) + (b.regions[k]?.failures ?? 0),
+    };
   }
   const tripped = [a.trippedAfter, b.trippedAfter].filter((t): t is number => t !== undefined);
   return {
@@ -86,10 +119,17 @@ function mergeImpl(a: ImplementationRecord, b: ImplementationRecord, specials: R
  */
 export function mergeRecords(records: readonly RunRecord[], command: string): RunRecord {
   if (records.length === 0) throw new CampaignError('merge needs at least one shard result');
-  for (const r of records) if (r.schema !== RUN_SCHEMA) throw new CampaignError(`not a ${RUN_SCHEMA} record (schema ${JSON.stringify(r.schema)})`);
+  for (const r of records)
+    if (r.schema !== RUN_SCHEMA)
+      throw new CampaignError(`not a ${RUN_SCHEMA} record (schema ${JSON.stringify(r.schema)})`);
   const first = records[0];
-  const key = (r: RunRecord) => JSON.stringify({ ...r.config, shard: null, seed: r.seed, impls: r.implementations.map((i) => i.name) });
-  for (const r of records) if (key(r) !== key(first)) throw new CampaignError('the shard results come from different campaigns (seed, implementations or options differ): merge only shards of one run');
+  const key = (r: RunRecord) =>
+    JSON.stringify({ ...r.config, shard: null, seed: r.seed, impls: r.implementations.map((i) => i.name) });
+  for (const r of records)
+    if (key(r) !== key(first))
+      throw new CampaignError(
+        'the shard results come from different campaigns (seed, implementations or options differ): merge only shards of one run',
+      );
   const count = first.config.shard?.count ?? 1;
   const seen = new Set<number>();
   for (const r of records) {
@@ -99,15 +139,23 @@ export function mergeRecords(records: readonly RunRecord[], command: string): Ru
     seen.add(s.index);
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  if (missing.length) throw new CampaignError(`missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}: merge needs all ${count}`);
+  if (missing.length)
+    throw new CampaignError(
+      `missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')}: merge needs all ${count}`,
+    );
   const ordered = [...records].sort((x, y) => (x.config.shard?.index ?? 1) - (y.config.shard?.index ?? 1));
-  const implementations = first.implementations.map((impl, idx) => ordered.slice(1).reduce((acc, r) => mergeImpl(acc, r.implementations[idx], first.config.specials), impl));
+  const implementations = first.implementations.map((impl, idx) =>
+    ordered.slice(1).reduce((acc, r) => mergeImpl(acc, r.implementations[idx], first.config.specials), impl),
+  );
   return {
     ...first,
     command,
     config: { ...first.config, shard: null },
     histogramEdges: first.histogramEdges ?? HIST_EDGES.map((e) => encodeNumber(e)),
-    totals: { cases: ordered.reduce((s, r) => s + r.totals.cases, 0), oracleUndetermined: ordered.reduce((s, r) => s + r.totals.oracleUndetermined, 0) },
+    totals: {
+      cases: ordered.reduce((s, r) => s + r.totals.cases, 0),
+      oracleUndetermined: ordered.reduce((s, r) => s + r.totals.oracleUndetermined, 0),
+    },
     implementations,
     timing: {
       startedAt: ordered.map((r) => r.timing.startedAt).sort()[0],

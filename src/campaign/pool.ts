@@ -2,7 +2,15 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ImplSpec } from './implSpec.js';
-import type { CaseInput, FindingData, FromWorker, ImplOutcome, JudgeOptions, OracleAnswer, ToWorker } from './protocol.js';
+import type {
+  CaseInput,
+  FindingData,
+  FromWorker,
+  ImplOutcome,
+  JudgeOptions,
+  OracleAnswer,
+  ToWorker,
+} from './protocol.js';
 
 /**
  * The worker entry beside this module; when this module runs from TypeScript sources (the test
@@ -108,8 +116,18 @@ export class WorkerPool {
 
   private spawn(): Slot {
     const execArgv = [`--max-old-space-size=${this.options.memoryMb ?? 4096}`];
-    const child = fork(WORKER, [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv, detached: true });
-    const slot: Slot = { child, seq: 0, stderr: '', ready: undefined as unknown as Promise<Record<string, AvailabilityInfo>> };
+    const child = fork(WORKER, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv,
+      detached: true,
+    });
+    const slot: Slot = {
+      child,
+      seq: 0,
+      stderr: '',
+      ready: undefined as unknown as Promise<Record<string, AvailabilityInfo>>,
+    };
     slot.ready = new Promise((resolve, reject) => {
       const onMsg = (m: FromWorker) => {
         if (m.t === 'ready') {
@@ -118,7 +136,13 @@ export class WorkerPool {
         }
       };
       child.on('message', onMsg);
-      child.once('exit', (code, signal) => reject(new Error(`worker exited during start-up (${signal ?? code}): ${slot.stderr.trim().split('\n').slice(-3).join(' | ')}`)));
+      child.once('exit', (code, signal) =>
+        reject(
+          new Error(
+            `worker exited during start-up (${signal ?? code}): ${slot.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        ),
+      );
     });
     slot.ready.catch(() => {});
     child.stderr?.on('data', (b: Buffer) => {
@@ -163,7 +187,15 @@ export class WorkerPool {
     if (!job) return;
     if (job.remaining.length === 0 && job.oracle) return this.finish(slot);
     slot.seq = ++this.seqCounter;
-    this.send(slot, { t: 'case', seq: slot.seq, c: job.c, impls: job.remaining, opts: job.opts, oracle: job.oracle, keepOutput: job.keepOutput });
+    this.send(slot, {
+      t: 'case',
+      seq: slot.seq,
+      c: job.c,
+      impls: job.remaining,
+      opts: job.opts,
+      oracle: job.oracle,
+      keepOutput: job.keepOutput,
+    });
   }
 
   private finish(slot: Slot): void {
@@ -206,7 +238,8 @@ export class WorkerPool {
   private startCall(slot: Slot, job: Job): void {
     if (slot.timer) clearTimeout(slot.timer);
     slot.current = job.remaining[0];
-    if (slot.current !== undefined) slot.timer = setTimeout(() => this.onTimeout(slot), this.options.timeoutMs);
+    if (slot.current !== undefined)
+      slot.timer = setTimeout(() => this.onTimeout(slot), this.options.timeoutMs);
   }
 
   private onTimeout(slot: Slot): void {
@@ -235,7 +268,15 @@ export class WorkerPool {
         const finding = slot.killedForTimeout
           ? caseLevel('timeout', `no answer within ${this.options.timeoutMs} ms`)
           : caseLevel('crash', describeDeath(code, signal, slot.stderr));
-        job.outcomes.push({ impl: culprit, findings: [finding], maxUlps: Infinity, maxBits: Infinity, pass: false, outOfFormat: 0, ms: slot.killedForTimeout ? this.options.timeoutMs : 0 });
+        job.outcomes.push({
+          impl: culprit,
+          findings: [finding],
+          maxUlps: Infinity,
+          maxBits: Infinity,
+          pass: false,
+          outOfFormat: 0,
+          ms: slot.killedForTimeout ? this.options.timeoutMs : 0,
+        });
         job.remaining = job.remaining.filter((n) => n !== culprit);
       }
     }
@@ -247,7 +288,16 @@ export class WorkerPool {
         () => this.dispatch(fresh),
         (e: Error) => {
           // a worker that cannot even start: give up on this job's remaining implementations
-          for (const name of job.remaining) job.outcomes.push({ impl: name, findings: [caseLevel('crash', e.message)], maxUlps: Infinity, maxBits: Infinity, pass: false, outOfFormat: 0, ms: 0 });
+          for (const name of job.remaining)
+            job.outcomes.push({
+              impl: name,
+              findings: [caseLevel('crash', e.message)],
+              maxUlps: Infinity,
+              maxBits: Infinity,
+              pass: false,
+              outOfFormat: 0,
+              ms: 0,
+            });
           job.remaining = [];
           fresh.job = undefined;
           job.resolve({ c: job.c, oracle: job.oracle, oracleMs: job.oracleMs, outcomes: job.outcomes });
@@ -284,6 +334,7 @@ function describeDeath(code: number | null, signal: NodeJS.Signals | null, stder
   // V8 prints its native stack trace after the FATAL ERROR line: quote that line, not the tail
   const oom = stderr.split('\n').find((l) => /heap out of memory|Allocation failed/i.test(l));
   if (oom !== undefined) return `ran out of memory (worker heap limit): ${oom.trim().slice(0, 200)}`;
-  if (signal) return `worker killed by ${signal}${signal === 'SIGSEGV' || signal === 'SIGABRT' ? ' (native crash)' : ''}${tail ? `: ${tail}` : ''}`;
+  if (signal)
+    return `worker killed by ${signal}${signal === 'SIGSEGV' || signal === 'SIGABRT' ? ' (native crash)' : ''}${tail ? `: ${tail}` : ''}`;
   return `worker exited with code ${code} (process.exit or an uncaught error)${tail ? `: ${tail}` : ''}`;
 }

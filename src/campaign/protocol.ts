@@ -73,7 +73,12 @@ export type ToWorker =
   | { readonly t: 'dispose' };
 
 export type FromWorker =
-  | { readonly t: 'ready'; readonly availability: Readonly<Record<string, { available: boolean; reason?: string; environment?: Record<string, string> }>> }
+  | {
+      readonly t: 'ready';
+      readonly availability: Readonly<
+        Record<string, { available: boolean; reason?: string; environment?: Record<string, string> }>
+      >;
+    }
   /**
    * The oracle's answer (absent when the case came with one), sent before the first
    * implementation runs. From here on the implementations run in the order given, each reporting

@@ -22,7 +22,13 @@ export async function resolveImpl(spec: ImplSpec): Promise<Implementation> {
       return impl;
     }
     case 'module':
-      return userImplementation(spec.name, await loadUserFunction(spec.path, spec.op, spec.exportName), spec.op, spec.format, `export of ${spec.path}`);
+      return userImplementation(
+        spec.name,
+        await loadUserFunction(spec.path, spec.op, spec.exportName),
+        spec.op,
+        spec.format,
+        `export of ${spec.path}`,
+      );
     case 'exec':
       return execImplementation(spec.name, spec.command, spec.op, spec.format);
     case 'table':

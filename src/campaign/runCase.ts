@@ -7,7 +7,8 @@ import type { CaseInput, FindingData, ImplOutcome, JudgeOptions, OracleAnswer } 
 
 function sameBits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i]) && !(a[i] !== a[i] && b[i] !== b[i])) return false;
+  for (let i = 0; i < a.length; i++)
+    if (!Object.is(a[i], b[i]) && !(a[i] !== a[i] && b[i] !== b[i])) return false;
   return true;
 }
 
@@ -20,7 +21,10 @@ function failed(impl: string, f: FindingData, ms: number): ImplOutcome {
 }
 
 /** One call of an implementation on one row: the output, or a case-level finding. */
-async function callOnce(impl: Implementation, c: CaseInput): Promise<{ out: Float64Array } | { finding: FindingData }> {
+async function callOnce(
+  impl: Implementation,
+  c: CaseInput,
+): Promise<{ out: Float64Array } | { finding: FindingData }> {
   const row = Float64Array.from(c.x);
   let result: unknown;
   try {
@@ -32,17 +36,27 @@ async function callOnce(impl: Implementation, c: CaseInput): Promise<{ out: Floa
     if (e instanceof MutationError) return { finding: caseLevel('mutation', msg) };
     return { finding: caseLevel('crash', `threw ${err?.name ?? 'an exception'}: ${msg}`) };
   }
-  if (!sameBits(row, c.x)) return { finding: caseLevel('mutation', 'the implementation changed its input array') };
+  if (!sameBits(row, c.x))
+    return { finding: caseLevel('mutation', 'the implementation changed its input array') };
   const n = outputLength(c.op, c.x.length);
-  if (!Array.isArray(result) || result.length !== 1) return { finding: caseLevel('shape', `run() returned ${Array.isArray(result) ? `${result.length} rows` : typeof result}, expected 1 row`) };
+  if (!Array.isArray(result) || result.length !== 1)
+    return {
+      finding: caseLevel(
+        'shape',
+        `run() returned ${Array.isArray(result) ? `${result.length} rows` : typeof result}, expected 1 row`,
+      ),
+    };
   const out = result[0] as unknown;
-  if (!(out instanceof Float64Array) && !Array.isArray(out) && !ArrayBuffer.isView(out)) return { finding: caseLevel('shape', `row is ${typeof out}, expected an array of numbers`) };
+  if (!(out instanceof Float64Array) && !Array.isArray(out) && !ArrayBuffer.isView(out))
+    return { finding: caseLevel('shape', `row is ${typeof out}, expected an array of numbers`) };
   const arr = out as ArrayLike<unknown>;
-  if (arr.length !== n) return { finding: caseLevel('shape', `returned ${arr.length} values, expected ${n}`) };
+  if (arr.length !== n)
+    return { finding: caseLevel('shape', `returned ${arr.length} values, expected ${n}`) };
   const f = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = arr[i];
-    if (typeof v !== 'number') return { finding: caseLevel('shape', `element ${i} is ${typeof v}, not a number`) };
+    if (typeof v !== 'number')
+      return { finding: caseLevel('shape', `element ${i} is ${typeof v}, not a number`) };
     f[i] = v;
   }
   return { out: f };
@@ -54,7 +68,13 @@ async function callOnce(impl: Implementation, c: CaseInput): Promise<{ out: Floa
  * `nondeterministic`, and the output's elements are judged by the metrics (findings per
  * DESIGN.md's table). Never throws: every failure of the implementation is an outcome.
  */
-export async function runCase(impl: Implementation, c: CaseInput, oracle: OracleAnswer, opts: JudgeOptions, keepOutput = false): Promise<ImplOutcome> {
+export async function runCase(
+  impl: Implementation,
+  c: CaseInput,
+  oracle: OracleAnswer,
+  opts: JudgeOptions,
+  keepOutput = false,
+): Promise<ImplOutcome> {
   const t0 = performance.now();
   const first = await callOnce(impl, c);
   if ('finding' in first) return failed(impl.name, first.finding, performance.now() - t0);
@@ -64,8 +84,19 @@ export async function runCase(impl: Implementation, c: CaseInput, oracle: Oracle
     if ('finding' in second) return failed(impl.name, second.finding, performance.now() - t0);
     if (!sameBits(first.out, second.out)) {
       let i = 0;
-      while (Object.is(first.out[i], second.out[i]) || (first.out[i] !== first.out[i] && second.out[i] !== second.out[i])) i++;
-      nondet = { kind: 'nondeterministic', index: i, expected: first.out[i], actual: second.out[i], ulps: null, diagnosis: `two calls on the same input differ at element ${i}: ${first.out[i]} then ${second.out[i]}` };
+      while (
+        Object.is(first.out[i], second.out[i]) ||
+        (first.out[i] !== first.out[i] && second.out[i] !== second.out[i])
+      )
+        i++;
+      nondet = {
+        kind: 'nondeterministic',
+        index: i,
+        expected: first.out[i],
+        actual: second.out[i],
+        ulps: null,
+        diagnosis: `two calls on the same input differ at element ${i}: ${first.out[i]} then ${second.out[i]}`,
+      };
     }
   }
   const ms = performance.now() - t0;

@@ -15,7 +15,10 @@ export interface SearchPoint {
 }
 
 /** Runs the implementation on an input: its max ULP error and its finding kinds. */
-export type Evaluate = (x: number[], label: number | undefined) => Promise<{ maxUlps: number; findings: readonly FindingData[] }>;
+export type Evaluate = (
+  x: number[],
+  label: number | undefined,
+) => Promise<{ maxUlps: number; findings: readonly FindingData[] }>;
 
 export interface SearchResult {
   readonly evaluations: number;
@@ -34,7 +37,13 @@ export interface SearchResult {
  * on an exp threshold, swap two, duplicate one, delete one. These are the moves that walk an input
  * towards the places softmax breaks: thresholds, cancellation, spreads, ties.
  */
-export function mutate(x: readonly number[], label: number | undefined, format: FormatName, op: Op, rand: () => number): { x: number[]; label?: number } {
+export function mutate(
+  x: readonly number[],
+  label: number | undefined,
+  format: FormatName,
+  op: Op,
+  rand: () => number,
+): { x: number[]; label?: number } {
   const fmt = formatSpec(format);
   const R = (v: number) => roundNumber(fmt, v);
   const { overflow: To, underflow: Tu } = EXP_THRESHOLDS[format];
@@ -63,7 +72,8 @@ export function mutate(x: readonly number[], label: number | undefined, format: 
     case 2: {
       const c = [1, 10, 100, To / 2, -1, -10, -100, -To / 2][Math.floor(rand() * 8)];
       const shifted = out.map((v) => R(v + c));
-      if (shifted.every((v) => finite(v) || !Number.isFinite(v))) for (let j = 0; j < out.length; j++) out[j] = shifted[j];
+      if (shifted.every((v) => finite(v) || !Number.isFinite(v)))
+        for (let j = 0; j < out.length; j++) out[j] = shifted[j];
       break;
     }
     case 3: {
@@ -136,7 +146,8 @@ export async function searchWorst(
   const found = new Map<string, { x: number[]; label?: number; finding: FindingData }>();
   let firstFindingAt: number | null = null;
   let evaluations = 0;
-  if (starts.length === 0) return { evaluations, best: { x: [0], maxUlps: 0, kinds: [] }, found, firstFindingAt };
+  if (starts.length === 0)
+    return { evaluations, best: { x: [0], maxUlps: 0, kinds: [] }, found, firstFindingAt };
   let best = starts[0];
   let current = starts[0];
   let startIdx = 0;
@@ -148,10 +159,16 @@ export async function searchWorst(
     evaluations++;
     dead = r.findings.some((f) => f.kind === 'crash' || f.kind === 'timeout') ? dead + 1 : 0;
     for (const f of r.findings) {
-      if (!found.has(f.kind)) found.set(f.kind, { x: m.x, ...(m.label !== undefined ? { label: m.label } : {}), finding: f });
+      if (!found.has(f.kind))
+        found.set(f.kind, { x: m.x, ...(m.label !== undefined ? { label: m.label } : {}), finding: f });
       if (firstFindingAt === null) firstFindingAt = evaluations;
     }
-    const p: SearchPoint = { x: m.x, ...(m.label !== undefined ? { label: m.label } : {}), maxUlps: Number.isNaN(r.maxUlps) ? Infinity : r.maxUlps, kinds: [...new Set(r.findings.map((f) => f.kind))].sort() };
+    const p: SearchPoint = {
+      x: m.x,
+      ...(m.label !== undefined ? { label: m.label } : {}),
+      maxUlps: Number.isNaN(r.maxUlps) ? Infinity : r.maxUlps,
+      kinds: [...new Set(r.findings.map((f) => f.kind))].sort(),
+    };
     if (!better(current, p)) {
       current = p;
       rejected = 0;

@@ -11,7 +11,14 @@ export type Probe = (x: Float64Array, label: number | undefined) => Promise<Find
 function simpler(v: number, format: FormatName): number[] {
   if (!Number.isFinite(v)) return [];
   const fmt = formatSpec(format);
-  const cands = [0, Math.sign(v), Math.trunc(v), Math.round(v / 2), v / 2, Math.sign(v) * 2 ** Math.round(Math.log2(Math.abs(v) || 1))];
+  const cands = [
+    0,
+    Math.sign(v),
+    Math.trunc(v),
+    Math.round(v / 2),
+    v / 2,
+    Math.sign(v) * 2 ** Math.round(Math.log2(Math.abs(v) || 1)),
+  ];
   // fewer significant bits: keep the top k bits of the significand
   for (const bits of [1, 2, 4, 8, 16, 24]) {
     if (v === 0) break;
@@ -25,7 +32,8 @@ function simpler(v: number, format: FormatName): number[] {
     if (!Number.isFinite(c) || Object.is(c, v) || c === v || out.includes(c)) continue;
     if (!isRepresentable(fmt, c)) continue;
     // simpler means: smaller magnitude, or as large with a shorter decimal form
-    if (Math.abs(c) > Math.abs(v) || (Math.abs(c) === Math.abs(v) && String(c).length >= String(v).length)) continue;
+    if (Math.abs(c) > Math.abs(v) || (Math.abs(c) === Math.abs(v) && String(c).length >= String(v).length))
+      continue;
     out.push(c);
   }
   return out;
@@ -67,8 +75,12 @@ export async function shrinkCounterexample(
   while (progress && evals < maxEvals) {
     progress = false;
     // deletions, large chunks first
-    for (let size = Math.max(1, Math.floor(x.length / 2)); size >= 1 && evals < maxEvals; size = Math.floor(size / 2)) {
-      for (let start = 0; start + size <= x.length && evals < maxEvals; ) {
+    for (
+      let size = Math.max(1, Math.floor(x.length / 2));
+      size >= 1 && evals < maxEvals;
+      size = Math.floor(size / 2)
+    ) {
+      for (let start = 0; start + size <= x.length && evals < maxEvals;) {
         if (label !== undefined && label >= start && label < start + size) {
           start += size;
           continue;

@@ -27,7 +27,10 @@ function send(m: FromWorker): void {
 }
 
 async function init(specs: readonly ImplSpec[]): Promise<void> {
-  const availability: Record<string, { available: boolean; reason?: string; environment?: Record<string, string> }> = {};
+  const availability: Record<
+    string,
+    { available: boolean; reason?: string; environment?: Record<string, string> }
+  > = {};
   for (const spec of specs) {
     try {
       const impl = await resolveImpl(spec);
@@ -36,7 +39,11 @@ async function init(specs: readonly ImplSpec[]): Promise<void> {
       availability[spec.name] = { available: true, ...environmentOf(impl) };
     } catch (e) {
       const err = e as Error;
-      availability[spec.name] = { available: false, reason: e instanceof Unavailable ? err.message : `${err?.name ?? 'Error'}: ${err?.message ?? String(e)}` };
+      availability[spec.name] = {
+        available: false,
+        reason:
+          e instanceof Unavailable ? err.message : `${err?.name ?? 'Error'}: ${err?.message ?? String(e)}`,
+      };
     }
   }
   send({ t: 'ready', availability });
@@ -80,7 +87,28 @@ process.on('message', (raw) => {
     for (const name of m.impls) {
       const impl = impls.get(name);
       if (!impl) {
-        send({ t: 'outcome', seq: m.seq, outcome: { impl: name, findings: [{ kind: 'crash', index: -1, expected: null, actual: null, ulps: null, diagnosis: 'not loaded in this worker' }], maxUlps: Infinity, maxBits: Infinity, pass: false, outOfFormat: 0, ms: 0 } });
+        send({
+          t: 'outcome',
+          seq: m.seq,
+          outcome: {
+            impl: name,
+            findings: [
+              {
+                kind: 'crash',
+                index: -1,
+                expected: null,
+                actual: null,
+                ulps: null,
+                diagnosis: 'not loaded in this worker',
+              },
+            ],
+            maxUlps: Infinity,
+            maxBits: Infinity,
+            pass: false,
+            outOfFormat: 0,
+            ms: 0,
+          },
+        });
         continue;
       }
       const outcome = await runCase(impl, m.c, answer, m.opts, m.keepOutput);

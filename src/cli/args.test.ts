@@ -28,12 +28,34 @@ function usageMessage(f: () => unknown): string {
 describe('parseArgs', () => {
   it('applies defaults when nothing is given', () => {
     const { flags, positionals } = parse([]);
-    expect(flags).toEqual({ op: 'softmax', out: undefined, json: false, impl: [], runs: undefined, seed: undefined, budget: undefined });
+    expect(flags).toEqual({
+      op: 'softmax',
+      out: undefined,
+      json: false,
+      impl: [],
+      runs: undefined,
+      seed: undefined,
+      budget: undefined,
+    });
     expect(positionals).toEqual([]);
   });
 
   it('reads --flag value, --flag=value, booleans, repeats and numbers', () => {
-    const { flags } = parse(['--op', 'logsumexp', '--out=a=b', '--json', '--impl', 'x/*', '--impl=y', '--runs', '12', '--seed', '-3', '--budget', '2.5']);
+    const { flags } = parse([
+      '--op',
+      'logsumexp',
+      '--out=a=b',
+      '--json',
+      '--impl',
+      'x/*',
+      '--impl=y',
+      '--runs',
+      '12',
+      '--seed',
+      '-3',
+      '--budget',
+      '2.5',
+    ]);
     expect(flags.op).toBe('logsumexp');
     expect(flags.out).toBe('a=b'); // only the first '=' splits
     expect(flags.json).toBe(true);
@@ -44,7 +66,11 @@ describe('parseArgs', () => {
   });
 
   it('collects positionals anywhere and everything after --', () => {
-    const { positionals } = parse(['a.js', '--json', '-', '--', '--op', 'x'], { min: 1, max: 5, name: 'MODULE' });
+    const { positionals } = parse(['a.js', '--json', '-', '--', '--op', 'x'], {
+      min: 1,
+      max: 5,
+      name: 'MODULE',
+    });
     expect(positionals).toEqual(['a.js', '-', '--op', 'x']);
   });
 
@@ -57,7 +83,9 @@ describe('parseArgs', () => {
   });
 
   it('rejects a bad choice naming the flag and the choices', () => {
-    expect(usageMessage(() => parse(['--op', 'softmaxx']))).toBe("bad value 'softmaxx' for --op: expected one of softmax, logsumexp");
+    expect(usageMessage(() => parse(['--op', 'softmaxx']))).toBe(
+      "bad value 'softmaxx' for --op: expected one of softmax, logsumexp",
+    );
   });
 
   it('rejects a missing value, also when the next token is a flag', () => {
@@ -66,7 +94,9 @@ describe('parseArgs', () => {
   });
 
   it('rejects bad numbers', () => {
-    expect(usageMessage(() => parse(['--runs', '0']))).toBe("bad value '0' for --runs: expected an integer ≥ 1");
+    expect(usageMessage(() => parse(['--runs', '0']))).toBe(
+      "bad value '0' for --runs: expected an integer ≥ 1",
+    );
     expect(usageMessage(() => parse(['--runs', '1.5']))).toContain("bad value '1.5' for --runs");
     expect(usageMessage(() => parse(['--runs', '9007199254740993']))).toContain('--runs');
     expect(usageMessage(() => parse(['--budget=']))).toContain("bad value '' for --budget");
@@ -76,12 +106,18 @@ describe('parseArgs', () => {
 
   it('rejects a value given to a boolean and a single-valued flag given twice', () => {
     expect(usageMessage(() => parse(['--json=yes']))).toBe("--json takes no value (found 'yes')");
-    expect(usageMessage(() => parse(['--op', 'softmax', '--op=logsumexp']))).toContain('--op given more than once');
+    expect(usageMessage(() => parse(['--op', 'softmax', '--op=logsumexp']))).toContain(
+      '--op given more than once',
+    );
   });
 
   it('enforces the number of positionals', () => {
-    expect(usageMessage(() => parse(['stray']))).toBe("unexpected argument 'stray': 'test' takes no arguments");
+    expect(usageMessage(() => parse(['stray']))).toBe(
+      "unexpected argument 'stray': 'test' takes no arguments",
+    );
     expect(usageMessage(() => parse([], { min: 1, max: 1, name: 'MODULE' }))).toBe('missing MODULE');
-    expect(usageMessage(() => parse(['a', 'b'], { min: 1, max: 1, name: 'MODULE' }))).toBe("unexpected extra argument 'b'");
+    expect(usageMessage(() => parse(['a', 'b'], { min: 1, max: 1, name: 'MODULE' }))).toBe(
+      "unexpected extra argument 'b'",
+    );
   });
 });

@@ -80,7 +80,11 @@ export interface ParseOptions {
  * missing or bad value (listing the accepted values), a value given to a boolean, a
  * non-repeatable flag given twice, and too many or too few positionals.
  */
-export function parseArgs<const F extends FlagSpecs>(argv: readonly string[], specs: F, options: ParseOptions): ParsedArgs<F> {
+export function parseArgs<const F extends FlagSpecs>(
+  argv: readonly string[],
+  specs: F,
+  options: ParseOptions,
+): ParsedArgs<F> {
   const values: Record<string, unknown> = {};
   const positionals: string[] = [];
   const seen = new Set<string>();
@@ -99,7 +103,10 @@ export function parseArgs<const F extends FlagSpecs>(argv: readonly string[], sp
     const eq = token.indexOf('=');
     const name = token.startsWith('--') ? token.slice(2, eq < 0 ? undefined : eq) : token.slice(1);
     const spec = Object.hasOwn(specs, name) && token.startsWith('--') ? specs[name] : undefined;
-    if (!spec) throw new UsageError(`unknown flag ${eq < 0 ? token : token.slice(0, eq)}; ${acceptedFlags(specs, options.command)}`);
+    if (!spec)
+      throw new UsageError(
+        `unknown flag ${eq < 0 ? token : token.slice(0, eq)}; ${acceptedFlags(specs, options.command)}`,
+      );
     const flag = `--${name}`;
 
     if (spec.type === 'boolean') {
@@ -112,7 +119,8 @@ export function parseArgs<const F extends FlagSpecs>(argv: readonly string[], sp
     if (eq >= 0) raw = token.slice(eq + 1);
     else {
       const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${flag} needs a value: ${describeAccepted(spec)}`);
+      if (next === undefined || next.startsWith('--'))
+        throw new UsageError(`${flag} needs a value: ${describeAccepted(spec)}`);
       raw = next;
       i++;
     }
@@ -139,7 +147,9 @@ export function parseArgs<const F extends FlagSpecs>(argv: readonly string[], sp
   if (positionals.length > pos.max) {
     const extra = positionals[pos.max];
     throw new UsageError(
-      pos.max === 0 ? `unexpected argument '${extra}': '${options.command}' takes no arguments` : `unexpected extra argument '${extra}'`,
+      pos.max === 0
+        ? `unexpected argument '${extra}': '${options.command}' takes no arguments`
+        : `unexpected extra argument '${extra}'`,
     );
   }
   if (positionals.length < pos.min) throw new UsageError(`missing ${pos.name}`);
@@ -149,7 +159,8 @@ export function parseArgs<const F extends FlagSpecs>(argv: readonly string[], sp
 
 function parseValue(flag: string, spec: StringFlag | NumberFlag, raw: string): string | number {
   if (spec.type === 'string') {
-    if (spec.choices && !spec.choices.includes(raw)) throw new UsageError(`bad value '${raw}' for ${flag}: expected ${describeAccepted(spec)}`);
+    if (spec.choices && !spec.choices.includes(raw))
+      throw new UsageError(`bad value '${raw}' for ${flag}: expected ${describeAccepted(spec)}`);
     return raw;
   }
   const bad = () => new UsageError(`bad value '${raw}' for ${flag}: expected ${describeAccepted(spec)}`);
@@ -169,7 +180,8 @@ function parseValue(flag: string, spec: StringFlag | NumberFlag, raw: string): s
 
 /** What a flag accepts, for messages and help: "one of f64, f32, f16, bf16", "an integer ≥ 1". */
 export function describeAccepted(spec: StringFlag | NumberFlag): string {
-  if (spec.type === 'string') return spec.choices ? `one of ${spec.choices.join(', ')}` : `a ${spec.value ?? 'value'}`;
+  if (spec.type === 'string')
+    return spec.choices ? `one of ${spec.choices.join(', ')}` : `a ${spec.value ?? 'value'}`;
   const noun = spec.type === 'integer' ? 'an integer' : 'a number';
   if (spec.min !== undefined && spec.max !== undefined) return `${noun} from ${spec.min} to ${spec.max}`;
   if (spec.min !== undefined) return `${noun} ≥ ${spec.min}`;

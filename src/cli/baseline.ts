@@ -42,7 +42,13 @@ export function loadBaseline(path: string): RunRecord {
  * the baseline also measured — a fixed regression corpus, tried before any random case, so a
  * defect the baseline caught is looked for again whatever the new random cases happen to hit.
  */
-export async function replayBaseline(base: RunRecord, specs: readonly ImplSpec[], meta: readonly { name: string; op: Op; format: FormatName }[], judge: JudgeOptions, timeoutMs: number): Promise<Replayed[]> {
+export async function replayBaseline(
+  base: RunRecord,
+  specs: readonly ImplSpec[],
+  meta: readonly { name: string; op: Op; format: FormatName }[],
+  judge: JudgeOptions,
+  timeoutMs: number,
+): Promise<Replayed[]> {
   const metaOf = new Map(meta.map((m) => [m.name, m]));
   const todo: { impl: ImplementationRecord; kind: string; c: CounterexampleRecord }[] = [];
   for (const impl of base.implementations) {
@@ -61,7 +67,18 @@ export async function replayBaseline(base: RunRecord, specs: readonly ImplSpec[]
     for (const t of todo) {
       if (!avail[t.impl.name]?.available) continue;
       const m = metaOf.get(t.impl.name)!;
-      const r = await pool.run({ id: -1, op: m.op, format: m.format, region: 'baseline', x: decodeVector(t.c.input), label: t.c.label }, [t.impl.name], judge);
+      const r = await pool.run(
+        {
+          id: -1,
+          op: m.op,
+          format: m.format,
+          region: 'baseline',
+          x: decodeVector(t.c.input),
+          label: t.c.label,
+        },
+        [t.impl.name],
+        judge,
+      );
       const kindsNow = [...new Set((r.outcomes[0]?.findings ?? []).map((f) => f.kind))].sort();
       out.push({ impl: t.impl.name, kind: t.kind, counterexample: t.c, kindsNow });
     }
@@ -101,10 +118,18 @@ export function foldReplays(head: RunRecord, replays: readonly Replayed[]): RunR
 }
 
 /** Prints the replays and the comparison; returns the comparison. */
-export async function gate(io: Io, base: RunRecord, head: RunRecord, replays: readonly Replayed[], opts: { tolerance?: number; allowMissing?: boolean }): Promise<Comparison> {
+export async function gate(
+  io: Io,
+  base: RunRecord,
+  head: RunRecord,
+  replays: readonly Replayed[],
+  opts: { tolerance?: number; allowMissing?: boolean },
+): Promise<Comparison> {
   const still = replays.filter((r) => r.kindsNow.includes(r.kind)).length;
   let text = `\nbaseline: replayed ${replays.length} stored counterexample(s): ${still} still show their finding, ${replays.length - still} no longer do\n`;
-  for (const r of replays) if (!r.kindsNow.includes(r.kind)) text += `  ${r.impl} ${r.kind}: no longer reproduces${r.kindsNow.length ? ` (now: ${r.kindsNow.join(', ')})` : ''}\n`;
+  for (const r of replays)
+    if (!r.kindsNow.includes(r.kind))
+      text += `  ${r.impl} ${r.kind}: no longer reproduces${r.kindsNow.length ? ` (now: ${r.kindsNow.join(', ')})` : ''}\n`;
   const c = compareRecords(base, head, opts);
   text += formatComparison(c);
   await write(io.stdout, text.endsWith('\n') ? text : text + '\n');
@@ -115,5 +140,3 @@ export async function gate(io: Io, base: RunRecord, head: RunRecord, replays: re
 export function maxUlpsOf(i: ImplementationRecord): number {
   return decodeNumber(i.ulp.max);
 }
-
-

@@ -11,13 +11,16 @@ describe('logitfuzz bench', () => {
     const out = io.stdout.text;
     expect(out.endsWith('\n')).toBe(true);
     // one row per format and length, and the seed passed through
-    for (const f of ['f64', 'f32']) for (const n of [16, 256, 4096]) expect(out).toMatch(new RegExp(`^${f}\\s+${n}\\s`, 'm'));
+    for (const f of ['f64', 'f32'])
+      for (const n of [16, 256, 4096]) expect(out).toMatch(new RegExp(`^${f}\\s+${n}\\s`, 'm'));
     expect(out).toContain('seed 7');
   });
 
   it('rejects a bad flag', async () => {
     const io = memoryIo();
     expect(await runCli(['bench', '--seed', 'x'], io)).toBe(2);
-    expect(io.stderr.text).toMatch(/^logitfuzz bench: bad value 'x' for --seed: expected an integer from 0 to 4294967295/);
+    expect(io.stderr.text).toMatch(
+      /^logitfuzz bench: bad value 'x' for --seed: expected an integer from 0 to 4294967295/,
+    );
   });
 });

@@ -7,15 +7,53 @@ import { UsageError } from './errors.js';
 /** Flags shared by `run` and `vet` (DESIGN.md, "CLI (stable)"). */
 export const CAMPAIGN_FLAGS = {
   runs: { type: 'integer', min: 1, value: 'N', help: 'cases per (op, format) group' },
-  'time-limit': { type: 'number', min: 0.1, value: 'S', help: 'stop generating cases after S seconds (instead of --runs; not reproducible case for case)' },
-  seed: { type: 'integer', value: 'N', help: 'campaign seed (random and printed when absent; recorded in every output)' },
-  specials: { type: 'string', choices: ['strict', 'report', 'skip'], default: 'report', value: 'P', help: 'special-values policy: include NaN/±Inf cases, and whether their deviations fail a verdict' },
-  budget: { type: 'number', min: 0, value: 'ULPS', help: 'per-element budget in ULPs instead of the derived budgets' },
-  timeout: { type: 'integer', min: 1, default: 10000, value: 'MS', help: 'per-call time limit; a slower call is a timeout finding' },
-  workers: { type: 'integer', min: 1, max: 64, value: 'N', help: 'worker processes (default: the number of cores)' },
+  'time-limit': {
+    type: 'number',
+    min: 0.1,
+    value: 'S',
+    help: 'stop generating cases after S seconds (instead of --runs; not reproducible case for case)',
+  },
+  seed: {
+    type: 'integer',
+    value: 'N',
+    help: 'campaign seed (random and printed when absent; recorded in every output)',
+  },
+  specials: {
+    type: 'string',
+    choices: ['strict', 'report', 'skip'],
+    default: 'report',
+    value: 'P',
+    help: 'special-values policy: include NaN/±Inf cases, and whether their deviations fail a verdict',
+  },
+  budget: {
+    type: 'number',
+    min: 0,
+    value: 'ULPS',
+    help: 'per-element budget in ULPs instead of the derived budgets',
+  },
+  timeout: {
+    type: 'integer',
+    min: 1,
+    default: 10000,
+    value: 'MS',
+    help: 'per-call time limit; a slower call is a timeout finding',
+  },
+  workers: {
+    type: 'integer',
+    min: 1,
+    max: 64,
+    value: 'N',
+    help: 'worker processes (default: the number of cores)',
+  },
   'min-length': { type: 'integer', min: 0, default: 1, value: 'N', help: 'shortest logit vector' },
   'max-length': { type: 'integer', min: 1, default: 64, value: 'N', help: 'longest logit vector' },
-  'shrink-evals': { type: 'integer', min: 0, default: 100, value: 'N', help: 'probes spent shrinking each counterexample (0: no shrinking)' },
+  'shrink-evals': {
+    type: 'integer',
+    min: 0,
+    default: 100,
+    value: 'N',
+    help: 'probes spent shrinking each counterexample (0: no shrinking)',
+  },
 } as const;
 
 export const OP_FLAG = { type: 'string', choices: OPS, value: 'OP', help: 'operation' } as const;
@@ -31,14 +69,19 @@ export function parseShard(s: string | undefined): { index: number; count: numbe
   if (!m) throw new UsageError(`--shard must look like I/N with 1 ≤ I ≤ N (e.g. 2/4), got '${s}'`);
   const index = Number(m[1]);
   const count = Number(m[2]);
-  if (count < 1 || index < 1 || index > count) throw new UsageError(`--shard ${s}: I must be between 1 and N`);
+  if (count < 1 || index < 1 || index > count)
+    throw new UsageError(`--shard ${s}: I must be between 1 and N`);
   return { index, count };
 }
 
 /** The git commit of the working directory, when it is a git checkout. */
 export function gitCommit(): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || undefined;
+    return (
+      execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -51,5 +94,9 @@ export function shellQuote(s: string): string {
 
 /** Environment facts recorded in every result. */
 export function baseEnvironment(): Record<string, string> {
-  return { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: String(availableParallelism()) };
+  return {
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    cpus: String(availableParallelism()),
+  };
 }

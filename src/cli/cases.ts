@@ -13,7 +13,13 @@ const FLAGS = {
   format: { ...FORMAT_FLAG, default: 'f64' },
   runs: { type: 'integer', min: 1, default: 200, value: 'N', help: 'random cases (after the fixed probes)' },
   seed: { type: 'integer', value: 'N', help: 'seed (random and printed on stderr when absent)' },
-  specials: { type: 'string', choices: ['strict', 'report', 'skip'], default: 'report', value: 'P', help: 'include NaN/±Inf cases unless skip' },
+  specials: {
+    type: 'string',
+    choices: ['strict', 'report', 'skip'],
+    default: 'report',
+    value: 'P',
+    help: 'include NaN/±Inf cases unless skip',
+  },
   'min-length': { type: 'integer', min: 0, default: 1, value: 'N', help: 'shortest logit vector' },
   'max-length': { type: 'integer', min: 1, default: 64, value: 'N', help: 'longest logit vector' },
   'no-probes': { type: 'boolean', help: 'leave out the fixed probes' },
@@ -36,15 +42,26 @@ export const casesCommand: Command = {
     examples: ['logitfuzz cases export --format f32 --runs 500 --seed 3 > cases.jsonl'],
   }),
   async run(argv, io) {
-    const { flags, positionals } = parseArgs(argv, FLAGS, { command: 'cases', positionals: { min: 1, max: 1, name: 'export' } });
-    if (positionals[0] !== 'export') throw new UsageError(`unknown subcommand '${positionals[0]}': the only one is 'cases export'`);
-    if (flags['min-length'] > flags['max-length']) throw new UsageError(`--min-length ${flags['min-length']} is above --max-length ${flags['max-length']}`);
+    const { flags, positionals } = parseArgs(argv, FLAGS, {
+      command: 'cases',
+      positionals: { min: 1, max: 1, name: 'export' },
+    });
+    if (positionals[0] !== 'export')
+      throw new UsageError(`unknown subcommand '${positionals[0]}': the only one is 'cases export'`);
+    if (flags['min-length'] > flags['max-length'])
+      throw new UsageError(
+        `--min-length ${flags['min-length']} is above --max-length ${flags['max-length']}`,
+      );
     const seed = flags.seed ?? randomSeed();
     if (flags.seed === undefined) await write(io.stderr, `logitfuzz: seed ${seed}\n`);
     const space: CaseSpace = {
       seed,
       groups: groupsOf([{ op: flags.op, format: flags.format }]),
-      constraints: { minLength: flags['min-length'], maxLength: flags['max-length'], specials: flags.specials !== 'skip' },
+      constraints: {
+        minLength: flags['min-length'],
+        maxLength: flags['max-length'],
+        specials: flags.specials !== 'skip',
+      },
       probes: !flags['no-probes'],
     };
     const total = probeCount(space) + flags.runs;

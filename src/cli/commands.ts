@@ -14,7 +14,18 @@ import { vetCommand } from './vet.js';
  * Every `logitfuzz` command, in the order `logitfuzz --help` lists them. A new command is one
  * file exporting a `Command` and one line here.
  */
-export const COMMANDS: readonly Command[] = [runCommand, vetCommand, replayCommand, mergeCommand, compareCommand, casesCommand, scoreCommand, oracleCommand, listCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [
+  runCommand,
+  vetCommand,
+  replayCommand,
+  mergeCommand,
+  compareCommand,
+  casesCommand,
+  scoreCommand,
+  oracleCommand,
+  listCommand,
+  benchCommand,
+];
 
 /** The command named `name`, if any. */
 export function findCommand(name: string): Command | undefined {

@@ -60,8 +60,14 @@ describe('logitfuzz compare', () => {
     const cases: [string, RegExp][] = [
       [join(dir, 'nope.json'), /cannot read the HEAD record .*nope\.json: no such file/],
       [file('corrupt.json', '{"schema": "logitfuzz/run@1", "seed":'), /corrupt\.json is not valid JSON/],
-      [file('vet.json', { schema: 'logitfuzz/vet@1', verdict: 'pass' }), /vet\.json is a 'vet --json' verdict \(logitfuzz\/vet@1\), not a run record/],
-      [file('damaged.json', { ...fixtureRecord(), implementations: [{ name: 'x' }] }), /damaged\.json: implementations\[0\]\.op should be a string/],
+      [
+        file('vet.json', { schema: 'logitfuzz/vet@1', verdict: 'pass' }),
+        /vet\.json is a 'vet --json' verdict \(logitfuzz\/vet@1\), not a run record/,
+      ],
+      [
+        file('damaged.json', { ...fixtureRecord(), implementations: [{ name: 'x' }] }),
+        /damaged\.json: implementations\[0\]\.op should be a string/,
+      ],
     ];
     for (const [head, msg] of cases) {
       const r = await cli([base, head]);

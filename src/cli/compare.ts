@@ -10,9 +10,22 @@ import { formatHelp } from './help.js';
 import { write } from './io.js';
 
 const FLAGS = {
-  tolerance: { type: 'number', min: 0, default: 0, value: 'ULPS', help: 'growth of an implementation’s max ULP error allowed before it is a regression' },
-  markdown: { type: 'string', value: 'FILE', help: 'also write the comparison as Markdown (it is appended to $GITHUB_STEP_SUMMARY too when that is set)' },
-  'allow-missing': { type: 'boolean', help: 'an implementation of BASE missing or unavailable in HEAD is a note, not a regression' },
+  tolerance: {
+    type: 'number',
+    min: 0,
+    default: 0,
+    value: 'ULPS',
+    help: 'growth of an implementation’s max ULP error allowed before it is a regression',
+  },
+  markdown: {
+    type: 'string',
+    value: 'FILE',
+    help: 'also write the comparison as Markdown (it is appended to $GITHUB_STEP_SUMMARY too when that is set)',
+  },
+  'allow-missing': {
+    type: 'boolean',
+    help: 'an implementation of BASE missing or unavailable in HEAD is a note, not a regression',
+  },
 } as const;
 
 /** Reads a run record from a results.json, or from a folder holding one; any problem is an exit-2 InputError naming the file. */
@@ -28,7 +41,9 @@ export function readRunRecord(path: string, role: string): RunRecord {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read the ${role} ${file}: ${code === 'ENOENT' ? 'no such file' : oneLine((e as Error).message)}`);
+    throw new InputError(
+      `cannot read the ${role} ${file}: ${code === 'ENOENT' ? 'no such file' : oneLine((e as Error).message)}`,
+    );
   }
   try {
     return parseRunRecord(text, `the ${role} ${file}`);
@@ -51,13 +66,22 @@ export const compareCommand: Command = {
       'To update the baseline, copy HEAD’s results.json over the stored baseline and commit it (see docs/reports.md).',
     ],
     flags: FLAGS,
-    examples: ['logitfuzz compare baseline/results.json reports/latest', 'logitfuzz compare base.json head.json --tolerance 2 --markdown compare.md'],
+    examples: [
+      'logitfuzz compare baseline/results.json reports/latest',
+      'logitfuzz compare base.json head.json --tolerance 2 --markdown compare.md',
+    ],
   }),
   async run(argv, io) {
-    const { flags, positionals } = parseArgs(argv, FLAGS, { command: 'compare', positionals: { min: 2, max: 2, name: 'BASE and HEAD (two results.json files or folders)' } });
+    const { flags, positionals } = parseArgs(argv, FLAGS, {
+      command: 'compare',
+      positionals: { min: 2, max: 2, name: 'BASE and HEAD (two results.json files or folders)' },
+    });
     const base = readRunRecord(positionals[0], 'baseline');
     const head = readRunRecord(positionals[1], 'HEAD record');
-    const c = compareRecords(base, head, { tolerance: flags.tolerance, allowMissing: flags['allow-missing'] });
+    const c = compareRecords(base, head, {
+      tolerance: flags.tolerance,
+      allowMissing: flags['allow-missing'],
+    });
     await write(io.stdout, formatComparison(c));
     const summary = io.env.GITHUB_STEP_SUMMARY;
     if (flags.markdown !== undefined || summary) {
@@ -74,7 +98,10 @@ export const compareCommand: Command = {
         try {
           appendFileSync(summary, `${md}\n`);
         } catch (e) {
-          await write(io.stderr, `logitfuzz: warning: cannot append to $GITHUB_STEP_SUMMARY (${summary}): ${oneLine((e as Error).message)}\n`);
+          await write(
+            io.stderr,
+            `logitfuzz: warning: cannot append to $GITHUB_STEP_SUMMARY (${summary}): ${oneLine((e as Error).message)}\n`,
+          );
         }
       }
     }

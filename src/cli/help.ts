@@ -19,11 +19,15 @@ export function formatHelp(h: HelpSpec): string {
   for (const p of h.description) lines.push(p, '');
   lines.push('Flags:');
   const rows: [string, string][] = Object.entries(h.flags).map(([name, spec]) => {
-    const left = spec.type === 'boolean' ? `--${name}` : `--${name} ${spec.value ?? (spec.type === 'string' ? 'VALUE' : 'N')}`;
+    const left =
+      spec.type === 'boolean'
+        ? `--${name}`
+        : `--${name} ${spec.value ?? (spec.type === 'string' ? 'VALUE' : 'N')}`;
     let right = spec.help;
     if (spec.type !== 'boolean') {
       const extra: string[] = [];
-      if (spec.type === 'string' ? spec.choices : spec.min !== undefined || spec.max !== undefined) extra.push(describeAccepted(spec));
+      if (spec.type === 'string' ? spec.choices : spec.min !== undefined || spec.max !== undefined)
+        extra.push(describeAccepted(spec));
       if (spec.default !== undefined) extra.push(`default ${spec.default}`);
       if (spec.multiple) extra.push('repeatable');
       if (extra.length) right += ` (${extra.join('; ')})`;
@@ -33,7 +37,10 @@ export function formatHelp(h: HelpSpec): string {
   rows.push(['--help', 'show this help']);
   const width = Math.max(...rows.map(([l]) => l.length));
   for (const [l, r] of rows) lines.push(`  ${l.padEnd(width)}  ${r}`);
-  lines.push('', 'Exit codes: 0 fine; 1 a failed verdict; 2 a usage, input or load error (one line on stderr).');
+  lines.push(
+    '',
+    'Exit codes: 0 fine; 1 a failed verdict; 2 a usage, input or load error (one line on stderr).',
+  );
   if (h.examples?.length) {
     lines.push('', 'Examples:');
     for (const e of h.examples) lines.push(`  ${e}`);

@@ -18,7 +18,13 @@ const impl = (name: string, over: Partial<Implementation> = {}): Implementation 
 
 describe('probeImplementations', () => {
   it('reports each availability in order, bounding each probe by the timeout', async () => {
-    const impls = [impl('a/ok/f64'), impl('b/gone/f32', { format: 'f32', backend: 'webgpu' }), impl('c/hangs/f64'), impl('d/throws/f64'), impl('e/gpu/f32')];
+    const impls = [
+      impl('a/ok/f64'),
+      impl('b/gone/f32', { format: 'f32', backend: 'webgpu' }),
+      impl('c/hangs/f64'),
+      impl('d/throws/f64'),
+      impl('e/gpu/f32'),
+    ];
     const probes: string[] = [];
     const probe = (i: Implementation): Promise<Availability> => {
       probes.push(i.name);
@@ -44,7 +50,13 @@ describe('probeImplementations', () => {
       ['d/throws/f64', false, 'probe failed: bug in setup'],
       ['e/gpu/f32', true, 'llvmpipe'],
     ]);
-    expect(rows[1]).toMatchObject({ op: 'softmax', format: 'f32', backend: 'webgpu', expected: 'pass', formula: impls[1].formula });
+    expect(rows[1]).toMatchObject({
+      op: 'softmax',
+      format: 'f32',
+      backend: 'webgpu',
+      expected: 'pass',
+      formula: impls[1].formula,
+    });
     // rows are plain data: list@1 serialises them as they are
     expect(JSON.parse(JSON.stringify(rows[0]))).toEqual({
       name: 'a/ok/f64',
@@ -61,12 +73,31 @@ describe('probeImplementations', () => {
 describe('formatList', () => {
   it('prints a row per implementation and numbered reasons for the unavailable ones', () => {
     const text = formatList([
-      { name: 'softmax/naive/f64', op: 'softmax', format: 'f64', backend: 'js', formula: 'exp(x_i) / sum_j exp(x_j)', expected: 'fail', available: true },
-      { name: 'softmax/webgpu/f32', op: 'softmax', format: 'f32', backend: 'webgpu', formula: 'f', expected: 'pass', available: false, reason: 'no adapter' },
+      {
+        name: 'softmax/naive/f64',
+        op: 'softmax',
+        format: 'f64',
+        backend: 'js',
+        formula: 'exp(x_i) / sum_j exp(x_j)',
+        expected: 'fail',
+        available: true,
+      },
+      {
+        name: 'softmax/webgpu/f32',
+        op: 'softmax',
+        format: 'f32',
+        backend: 'webgpu',
+        formula: 'f',
+        expected: 'pass',
+        available: false,
+        reason: 'no adapter',
+      },
     ]);
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^NAME\s+OP\s+FORMAT\s+BACKEND\s+EXPECTED\s+AVAILABLE\s+FORMULA$/);
-    expect(lines[2]).toMatch(/^softmax\/naive\/f64\s+softmax\s+f64\s+js\s+fail\s+yes\s+exp\(x_i\) \/ sum_j exp\(x_j\)$/);
+    expect(lines[2]).toMatch(
+      /^softmax\/naive\/f64\s+softmax\s+f64\s+js\s+fail\s+yes\s+exp\(x_i\) \/ sum_j exp\(x_j\)$/,
+    );
     expect(lines[3]).toMatch(/^softmax\/webgpu\/f32\s+softmax\s+f32\s+webgpu\s+pass\s+no \[1\]\s+f$/);
     expect(text).toContain('[1] softmax/webgpu/f32: no adapter');
     expect(text).toContain('2 implementation(s), 1 available here');
@@ -78,13 +109,21 @@ describe('formatList', () => {
 describe('logitfuzz list (the real zoo, pure-JS implementations only)', () => {
   it('writes list@1 JSON for comma-separated and repeated globs, in registry order', async () => {
     const io = memoryIo();
-    const code = await runCli(['list', '--json', '--impl', 'softmax/naive/*,logsumexp/bhh/f64', '--impl=log_softmax/bhh/f16'], io);
+    const code = await runCli(
+      ['list', '--json', '--impl', 'softmax/naive/*,logsumexp/bhh/f64', '--impl=log_softmax/bhh/f16'],
+      io,
+    );
     expect(io.stderr.text).toBe('');
     expect(code).toBe(0);
-    const doc = JSON.parse(io.stdout.text) as { schema: string; implementations: { name: string; available: boolean; backend: string }[] };
+    const doc = JSON.parse(io.stdout.text) as {
+      schema: string;
+      implementations: { name: string; available: boolean; backend: string }[];
+    };
     expect(doc.schema).toBe('logitfuzz/list@1');
     const names = doc.implementations.map((i) => i.name);
-    expect(names).toEqual(findImplementations(['softmax/naive/*', 'logsumexp/bhh/f64', 'log_softmax/bhh/f16']).map((i) => i.name));
+    expect(names).toEqual(
+      findImplementations(['softmax/naive/*', 'logsumexp/bhh/f64', 'log_softmax/bhh/f16']).map((i) => i.name),
+    );
     expect(names).toContain('softmax/naive/f16');
     expect(names).toContain('logsumexp/bhh/f64');
     expect(names).not.toContain('log_softmax/naive/f64'); // 'softmax/*' is anchored
@@ -95,6 +134,8 @@ describe('logitfuzz list (the real zoo, pure-JS implementations only)', () => {
   it('exits 2 when no implementation matches', async () => {
     const io = memoryIo();
     expect(await runCli(['list', '--impl', 'nosuch/*'], io)).toBe(2);
-    expect(io.stderr.text).toMatch(/^logitfuzz list: no implementation matches --impl nosuch\/\*; run 'logitfuzz list' to see the names/);
+    expect(io.stderr.text).toMatch(
+      /^logitfuzz list: no implementation matches --impl nosuch\/\*; run 'logitfuzz list' to see the names/,
+    );
   });
 });

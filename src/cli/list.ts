@@ -7,7 +7,10 @@ import { write } from './io.js';
 import { formatTable } from './formatTable.js';
 
 const FLAGS = {
-  json: { type: 'boolean', help: 'write {"schema":"logitfuzz/list@1","implementations":[...]} instead of a table' },
+  json: {
+    type: 'boolean',
+    help: 'write {"schema":"logitfuzz/list@1","implementations":[...]} instead of a table',
+  },
   impl: {
     type: 'string',
     value: 'GLOB',
@@ -55,12 +58,24 @@ export async function probeImplementations(
     try {
       a = await withTimeout(probe(impl), timeoutMs);
     } catch (e) {
-      a = { available: false, reason: e instanceof TimeoutError ? e.message : `probe failed: ${(e as Error).message ?? String(e)}` };
+      a = {
+        available: false,
+        reason: e instanceof TimeoutError ? e.message : `probe failed: ${(e as Error).message ?? String(e)}`,
+      };
     }
     const { name, op, format, backend, formula, expected } = impl;
     rows.push(
       a.available
-        ? { name, op, format, backend, formula, expected, available: true, ...(a.detail ? { detail: a.detail } : {}) }
+        ? {
+            name,
+            op,
+            format,
+            backend,
+            formula,
+            expected,
+            available: true,
+            ...(a.detail ? { detail: a.detail } : {}),
+          }
         : { name, op, format, backend, formula, expected, available: false, reason: a.reason },
     );
   }
@@ -103,7 +118,7 @@ export function formatList(rows: readonly ListedImplementation[]): string {
 
 export const listCommand: Command = {
   name: 'list',
-  summary: "list the built-in implementations and whether each runs here",
+  summary: 'list the built-in implementations and whether each runs here',
   help: formatHelp({
     name: 'list',
     synopsis: '[--json] [--impl GLOB] [--timeout MS]',
@@ -121,7 +136,9 @@ export const listCommand: Command = {
     const globs = flags.impl.flatMap((g) => g.split(',')).filter((g) => g !== '');
     const impls = globs.length ? registry.findImplementations(globs) : registry.allImplementations();
     if (globs.length && impls.length === 0) {
-      throw new UsageError(`no implementation matches --impl ${globs.join(',')}; run 'logitfuzz list' to see the names`);
+      throw new UsageError(
+        `no implementation matches --impl ${globs.join(',')}; run 'logitfuzz list' to see the names`,
+      );
     }
     let rows: ListedImplementation[];
     try {
@@ -135,7 +152,10 @@ export const listCommand: Command = {
       await releaseGpu();
     }
     if (flags.json) {
-      await write(io.stdout, JSON.stringify({ schema: 'logitfuzz/list@1', implementations: rows }, null, 2) + '\n');
+      await write(
+        io.stdout,
+        JSON.stringify({ schema: 'logitfuzz/list@1', implementations: rows }, null, 2) + '\n',
+      );
     } else {
       await write(io.stdout, formatList(rows));
     }

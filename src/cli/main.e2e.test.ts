@@ -9,7 +9,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
 function bin(args: string[], input = '') {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', cwd: ROOT, env: { ...process.env, LOGITFUZZ_DEBUG: '' } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    input,
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: { ...process.env, LOGITFUZZ_DEBUG: '' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -34,7 +39,11 @@ describe('the logitfuzz bin (dist/src/cli/main.js)', () => {
   });
 
   it('exits 2 with one line and no stack trace on bad input and bad usage', () => {
-    for (const [args, input] of [[['oracle', '--format', 'f32'], '[0.1]\n'], [['oracle', '--bogus'], ''], [['frobnicate'], '']] as const) {
+    for (const [args, input] of [
+      [['oracle', '--format', 'f32'], '[0.1]\n'],
+      [['oracle', '--bogus'], ''],
+      [['frobnicate'], ''],
+    ] as const) {
       const r = bin([...args], input);
       expect(r.code).toBe(2);
       expect(r.err.trimEnd().split('\n')).toHaveLength(1);
@@ -46,7 +55,8 @@ describe('the logitfuzz bin (dist/src/cli/main.js)', () => {
     const N = 200_000;
     const child = spawn(process.execPath, [BIN, 'oracle'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     async function* input() {
-      for (let c = 0; c < N / 1000; c++) yield Array.from({ length: 1000 }, (_, k) => `[${(c + k) % 5}]\n`).join('');
+      for (let c = 0; c < N / 1000; c++)
+        yield Array.from({ length: 1000 }, (_, k) => `[${(c + k) % 5}]\n`).join('');
     }
     Readable.from(input()).pipe(child.stdin);
     let lines = 0;
@@ -56,7 +66,7 @@ describe('the logitfuzz bin (dist/src/cli/main.js)', () => {
     child.stdout.on('data', (chunk: string) => {
       const parts = (rest + chunk).split('\n');
       rest = parts.pop() ?? '';
-      for (const p of parts) (p === '{"y":[1]}' ? lines++ : other++);
+      for (const p of parts) p === '{"y":[1]}' ? lines++ : other++;
     });
     let err = '';
     child.stderr.on('data', (d) => (err += String(d)));

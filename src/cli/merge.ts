@@ -1,4 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync, createReadStream, createWriteStream } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+  createReadStream,
+  createWriteStream,
+} from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { CampaignError } from '../campaign/campaign.js';
@@ -46,7 +53,10 @@ export const mergeCommand: Command = {
     examples: ['logitfuzz merge reports/all reports/s1 reports/s2'],
   }),
   async run(argv, io) {
-    const { positionals } = parseArgs(argv, FLAGS, { command: 'merge', positionals: { min: 2, max: 10_000, name: 'OUT DIR...' } });
+    const { positionals } = parseArgs(argv, FLAGS, {
+      command: 'merge',
+      positionals: { min: 2, max: 10_000, name: 'OUT DIR...' },
+    });
     const [out, ...dirs] = positionals;
     const records = dirs.map(readRecord);
     let merged: RunRecord;
@@ -73,7 +83,11 @@ export const mergeCommand: Command = {
       }
     }
     await new Promise<void>((resolve) => cases.end(resolve));
-    await write(io.stdout, formatSummary(merged) + `\nwrote ${join(out, 'results.json')}, ${join(out, 'index.html')} and ${join(out, 'cases.jsonl')}\n`);
+    await write(
+      io.stdout,
+      formatSummary(merged) +
+        `\nwrote ${join(out, 'results.json')}, ${join(out, 'index.html')} and ${join(out, 'cases.jsonl')}\n`,
+    );
     return 0;
   },
 };

@@ -39,26 +39,46 @@ describe('logitfuzz oracle', () => {
   });
 
   it('answers scalar ops with a single value and vector ops with arrays', async () => {
-    const input = ['[0, 0]', '{"op":"cross_entropy","x":[0,0],"label":1}', '{"op":"softmax","x":[0,0]}', '[]'].join('\n');
+    const input = [
+      '[0, 0]',
+      '{"op":"cross_entropy","x":[0,0],"label":1}',
+      '{"op":"softmax","x":[0,0]}',
+      '[]',
+    ].join('\n');
     const r = await oracleCli(input, ['--op', 'logsumexp']);
     expect(r.code).toBe(0);
     // ln 2: Math.LN2 is specified as the binary64 value nearest ln 2
-    expect(r.out).toBe([`{"y":${Math.LN2}}`, `{"y":${Math.LN2}}`, '{"y":[0.5,0.5]}', '{"y":"-inf"}', ''].join('\n'));
+    expect(r.out).toBe(
+      [`{"y":${Math.LN2}}`, `{"y":${Math.LN2}}`, '{"y":[0.5,0.5]}', '{"y":"-inf"}', ''].join('\n'),
+    );
   });
 
   it('writes -0, nan and inf as strings and reads them in the input', async () => {
-    const input = ['{"op":"log_softmax","x":[0,-1000]}', '["nan", 1]', '["inf", 0, "-inf"]', '["-0", 0]'].join('\n');
+    const input = [
+      '{"op":"log_softmax","x":[0,-1000]}',
+      '["nan", 1]',
+      '["inf", 0, "-inf"]',
+      '["-0", 0]',
+    ].join('\n');
     const r = await oracleCli(input);
     expect(r.code).toBe(0);
     // log_softmax([0, -1000])[0] = -log1p(e^-1000): nonzero, rounds to zero, keeps its sign (DESIGN.md)
-    expect(r.out.split('\n').slice(0, 4)).toEqual(['{"y":["-0",-1000]}', '{"y":["nan","nan"]}', '{"y":[1,0,0]}', '{"y":[0.5,0.5]}']);
+    expect(r.out.split('\n').slice(0, 4)).toEqual([
+      '{"y":["-0",-1000]}',
+      '{"y":["nan","nan"]}',
+      '{"y":[1,0,0]}',
+      '{"y":[0.5,0.5]}',
+    ]);
   });
 
   it("lets a line's fields override the flags", async () => {
     const x = [0, 1];
     const r = await oracleCli('[0, 1]\n{"format":"f32","x":[0,1]}\n', ['--format', 'f64']);
     expect(r.code).toBe(0);
-    const [a, b] = r.out.trimEnd().split('\n').map((l) => JSON.parse(l) as { y: number[] });
+    const [a, b] = r.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { y: number[] });
     expect(a.y).toEqual([softmaxRef(x, 0), softmaxRef(x, 1)]);
     expect(b.y).toEqual([softmaxRef(x, 0, F32), softmaxRef(x, 1, F32)]);
     expect(b.y[0]).not.toBe(a.y[0]);
@@ -82,21 +102,76 @@ describe('logitfuzz oracle', () => {
       ['null', 'null', [], /line 1: expected an array of logits .*found null$/],
       ['x not an array', '{"x": 5}', [], /line 1: "x" must be an array of logits, found the number 5$/],
       ['missing x', '{"op":"softmax"}', [], /line 1: missing field "x"/],
-      ['a string element', '[1, "x"]', [], /line 1: x\[1\]: expected a number or one of "inf", "-inf", "nan", "-0", found the string "x"$/],
+      [
+        'a string element',
+        '[1, "x"]',
+        [],
+        /line 1: x\[1\]: expected a number or one of "inf", "-inf", "nan", "-0", found the string "x"$/,
+      ],
       ['a null element', '[null]', [], /line 1: x\[0\]: .*found null$/],
       ['a nested array', '[[1]]', [], /line 1: x\[0\]: .*found an array$/],
-      ['an unrepresentable logit', '[0, 0.1]', ['--format', 'f32'], /line 1: x\[1\] = 0\.1 is not representable in f32 \(nearest f32 value: 0\.10000000149011612\)/],
-      ['an unrepresentable f16 logit in a line', '{"format":"f16","x":[65505]}', [], /line 1: x\[0\] = 65505 is not representable in f16/],
+      [
+        'an unrepresentable logit',
+        '[0, 0.1]',
+        ['--format', 'f32'],
+        /line 1: x\[1\] = 0\.1 is not representable in f32 \(nearest f32 value: 0\.10000000149011612\)/,
+      ],
+      [
+        'an unrepresentable f16 logit in a line',
+        '{"format":"f16","x":[65505]}',
+        [],
+        /line 1: x\[0\] = 65505 is not representable in f16/,
+      ],
       ['a number beyond binary64', '[1e400]', [], /line 1: x\[0\] is too large for binary64 .*write "inf"/],
       ['a missing label', '[1, 2]', ['--op', 'cross_entropy'], /line 1: op cross_entropy needs a label/],
-      ['a null label', '{"op":"cross_entropy_grad","x":[1,2],"label":null}', [], /line 1: op cross_entropy_grad needs a label/],
-      ['a label out of range', '{"op":"cross_entropy","x":[1,2],"label":2}', [], /line 1: label 2 is out of range for 2 logits \(0\.\.1\)$/],
-      ['a negative label', '{"op":"cross_entropy","x":[1,2],"label":-1}', [], /line 1: label -1 is out of range/],
-      ['a label with an empty x', '{"op":"cross_entropy","x":[],"label":0}', [], /line 1: label 0 is out of range: x is empty$/],
-      ['a fractional label', '{"op":"cross_entropy","x":[1,2],"label":0.5}', [], /line 1: "label" must be an integer, found the number 0\.5$/],
-      ['a string label', '{"op":"cross_entropy","x":[1,2],"label":"1"}', [], /line 1: "label" must be an integer, found the string "1"$/],
-      ['an unknown op', '{"op":"softplus","x":[1]}', [], /line 1: unknown op 'softplus': expected one of softmax, log_softmax, logsumexp, cross_entropy, cross_entropy_grad$/],
-      ['an unknown format', '{"format":"f8","x":[1]}', [], /line 1: unknown format 'f8': expected one of f64, f32, f16, bf16$/],
+      [
+        'a null label',
+        '{"op":"cross_entropy_grad","x":[1,2],"label":null}',
+        [],
+        /line 1: op cross_entropy_grad needs a label/,
+      ],
+      [
+        'a label out of range',
+        '{"op":"cross_entropy","x":[1,2],"label":2}',
+        [],
+        /line 1: label 2 is out of range for 2 logits \(0\.\.1\)$/,
+      ],
+      [
+        'a negative label',
+        '{"op":"cross_entropy","x":[1,2],"label":-1}',
+        [],
+        /line 1: label -1 is out of range/,
+      ],
+      [
+        'a label with an empty x',
+        '{"op":"cross_entropy","x":[],"label":0}',
+        [],
+        /line 1: label 0 is out of range: x is empty$/,
+      ],
+      [
+        'a fractional label',
+        '{"op":"cross_entropy","x":[1,2],"label":0.5}',
+        [],
+        /line 1: "label" must be an integer, found the number 0\.5$/,
+      ],
+      [
+        'a string label',
+        '{"op":"cross_entropy","x":[1,2],"label":"1"}',
+        [],
+        /line 1: "label" must be an integer, found the string "1"$/,
+      ],
+      [
+        'an unknown op',
+        '{"op":"softplus","x":[1]}',
+        [],
+        /line 1: unknown op 'softplus': expected one of softmax, log_softmax, logsumexp, cross_entropy, cross_entropy_grad$/,
+      ],
+      [
+        'an unknown format',
+        '{"format":"f8","x":[1]}',
+        [],
+        /line 1: unknown format 'f8': expected one of f64, f32, f16, bf16$/,
+      ],
       ['a non-string op', '{"op":3,"x":[1]}', [], /line 1: unknown op \(the number 3\)/],
       ['an unknown field', '{"fromat":"f32","x":[1]}', [], /line 1: unknown field "fromat"/],
     ];

@@ -13,8 +13,20 @@ import { write } from './io.js';
 import { parseOracleRequest, RequestError } from './oracleRequest.js';
 
 const FLAGS = {
-  op: { type: 'string', value: 'OP', choices: OPS, default: 'softmax', help: 'op for lines that do not name one' },
-  format: { type: 'string', value: 'F', choices: FORMAT_NAMES, default: 'f64', help: 'format for lines that do not name one' },
+  op: {
+    type: 'string',
+    value: 'OP',
+    choices: OPS,
+    default: 'softmax',
+    help: 'op for lines that do not name one',
+  },
+  format: {
+    type: 'string',
+    value: 'F',
+    choices: FORMAT_NAMES,
+    default: 'f64',
+    help: 'format for lines that do not name one',
+  },
 } as const satisfies FlagSpecs;
 
 /** What a streamed run did. */
@@ -67,7 +79,8 @@ export async function streamOracle(
         } else out = JSON.stringify({ y });
       } catch (e) {
         // the oracle checks its inputs too; whatever it rejects is still this line's fault
-        if (e instanceof RequestError || e instanceof OracleInputError) throw new InputError(`line ${lineNo}: ${e.message}`);
+        if (e instanceof RequestError || e instanceof OracleInputError)
+          throw new InputError(`line ${lineNo}: ${e.message}`);
         // an internal error: still say which line triggered it, keeping the original as the cause
         throw new Error(`line ${lineNo}: ${(e as Error).message}`, { cause: e });
       }

@@ -20,7 +20,10 @@ describe('logitfuzz oracle, undetermined elements', () => {
     const io = memoryIo('[0, 0]\n[42, 42]\n\n[42, 42, 42]\n');
     const code = await runCli(['oracle'], io);
     expect(code).toBe(0);
-    expect(io.stdout.text).toBe('{"y":[0.5,0.5]}\n{"y":[0.5,0.5],"undetermined":[1]}\n' + `{"y":[${1 / 3},${1 / 3},${1 / 3}],"undetermined":[1]}\n`);
+    expect(io.stdout.text).toBe(
+      '{"y":[0.5,0.5]}\n{"y":[0.5,0.5],"undetermined":[1]}\n' +
+        `{"y":[${1 / 3},${1 / 3},${1 / 3}],"undetermined":[1]}\n`,
+    );
     expect(io.stderr.text.trimEnd().split('\n')).toHaveLength(1);
     expect(io.stderr.text).toMatch(/^logitfuzz oracle: warning: 2 line\(s\) .*not decided \(lines 2, 4\)/);
   });

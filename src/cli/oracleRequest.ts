@@ -38,7 +38,10 @@ const FIELDS = ['op', 'format', 'x', 'label', 'id'];
  * `JSON.parse` turns it into Infinity silently, and a huge finite logit is a different test
  * case from an infinite one, which is written "inf".
  */
-export function parseOracleRequest(value: unknown, defaults: { readonly op: Op; readonly format: FormatName }): OracleRequest {
+export function parseOracleRequest(
+  value: unknown,
+  defaults: { readonly op: Op; readonly format: FormatName },
+): OracleRequest {
   let op = defaults.op;
   let format = defaults.format;
   let xs: unknown;
@@ -47,10 +50,14 @@ export function parseOracleRequest(value: unknown, defaults: { readonly op: Op; 
   else if (value !== null && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
     for (const key of Object.keys(obj)) {
-      if (!FIELDS.includes(key)) throw new RequestError(`unknown field ${JSON.stringify(key)}; a line's fields are "op", "format", "x", "label"`);
+      if (!FIELDS.includes(key))
+        throw new RequestError(
+          `unknown field ${JSON.stringify(key)}; a line's fields are "op", "format", "x", "label"`,
+        );
     }
     if (obj.op !== undefined) {
-      if (typeof obj.op !== 'string' || !isOp(obj.op)) throw new RequestError(`unknown op ${describe(obj.op)}: expected one of ${OPS.join(', ')}`);
+      if (typeof obj.op !== 'string' || !isOp(obj.op))
+        throw new RequestError(`unknown op ${describe(obj.op)}: expected one of ${OPS.join(', ')}`);
       op = obj.op;
     }
     if (obj.format !== undefined) {
@@ -64,7 +71,9 @@ export function parseOracleRequest(value: unknown, defaults: { readonly op: Op; 
     xs = obj.x;
     label = obj.label;
   } else {
-    throw new RequestError(`expected an array of logits or an object {"op","format","x","label"}, found ${describeJson(value)}`);
+    throw new RequestError(
+      `expected an array of logits or an object {"op","format","x","label"}, found ${describeJson(value)}`,
+    );
   }
 
   if (!Array.isArray(xs)) throw new RequestError(`"x" must be an array of logits, found ${describeJson(xs)}`);
@@ -76,27 +85,39 @@ export function parseOracleRequest(value: unknown, defaults: { readonly op: Op; 
     try {
       d = decodeNumber(v);
     } catch (e) {
-      if (e instanceof JsonNumberError) throw new RequestError(`x[${i}]: expected a number or one of "inf", "-inf", "nan", "-0", found ${e.found}`);
+      if (e instanceof JsonNumberError)
+        throw new RequestError(
+          `x[${i}]: expected a number or one of "inf", "-inf", "nan", "-0", found ${e.found}`,
+        );
       throw e;
     }
     if (typeof v === 'number' && !Number.isFinite(v)) {
-      throw new RequestError(`x[${i}] is too large for binary64 (it parsed as ${v}); write "inf" or "-inf" for an infinite logit`);
+      throw new RequestError(
+        `x[${i}] is too large for binary64 (it parsed as ${v}); write "inf" or "-inf" for an infinite logit`,
+      );
     }
     const r = roundNumber(fmt, d);
     if (!Object.is(r, d) && d === d) {
-      throw new RequestError(`x[${i}] = ${String(d)} is not representable in ${format} (nearest ${format} value: ${String(r)}); give logits that are values of the format`);
+      throw new RequestError(
+        `x[${i}] = ${String(d)} is not representable in ${format} (nearest ${format} value: ${String(r)}); give logits that are values of the format`,
+      );
     }
     x[i] = d;
   }
 
   if (!needsLabel(op)) return { op, format, x };
   if (label === undefined || label === null) {
-    throw new RequestError(`op ${op} needs a label: give the line as {"x": [...], "label": K} with K in 0..n-1`);
+    throw new RequestError(
+      `op ${op} needs a label: give the line as {"x": [...], "label": K} with K in 0..n-1`,
+    );
   }
-  if (typeof label !== 'number' || !Number.isInteger(label)) throw new RequestError(`"label" must be an integer, found ${describeJson(label)}`);
+  if (typeof label !== 'number' || !Number.isInteger(label))
+    throw new RequestError(`"label" must be an integer, found ${describeJson(label)}`);
   if (label < 0 || label >= x.length) {
     throw new RequestError(
-      x.length === 0 ? `label ${label} is out of range: x is empty` : `label ${label} is out of range for ${x.length} logits (0..${x.length - 1})`,
+      x.length === 0
+        ? `label ${label} is out of range: x is empty`
+        : `label ${label} is out of range for ${x.length} logits (0..${x.length - 1})`,
     );
   }
   return { op, format, x, label };

@@ -16,7 +16,12 @@ describe('writeReports', () => {
   it('writes the requested reports (creating folders) and appends the Markdown summary to $GITHUB_STEP_SUMMARY', async () => {
     const summary = join(dir, 'step.md');
     writeFileSync(summary, '# earlier step\n');
-    const files = { index: join(dir, 'out', 'index.html'), html: join(dir, 'a', 'r.html'), junit: join(dir, 'b', 'j.xml'), markdown: join(dir, 'c', 's.md') };
+    const files = {
+      index: join(dir, 'out', 'index.html'),
+      html: join(dir, 'a', 'r.html'),
+      junit: join(dir, 'b', 'j.xml'),
+      markdown: join(dir, 'c', 's.md'),
+    };
     const written = await writeReports(memoryIo('', { GITHUB_STEP_SUMMARY: summary }), r, files);
     expect(written).toEqual([files.index, files.html, files.junit, files.markdown]);
     expect(readFileSync(files.index, 'utf8')).toBe(readFileSync(files.html, 'utf8'));

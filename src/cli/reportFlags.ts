@@ -9,9 +9,21 @@ import { write, type Io } from './io.js';
 
 /** The report flags of `run` and `vet` (DESIGN.md, "CLI (stable)"). */
 export const REPORT_FLAGS = {
-  html: { type: 'string', value: 'FILE', help: 'write the HTML report (one self-contained file; opens offline)' },
-  junit: { type: 'string', value: 'FILE', help: 'write JUnit XML: one testcase per implementation and finding kind; failures exactly where a verdict is not as expected' },
-  markdown: { type: 'string', value: 'FILE', help: 'write a one-screen Markdown summary (it is also appended to $GITHUB_STEP_SUMMARY when that is set)' },
+  html: {
+    type: 'string',
+    value: 'FILE',
+    help: 'write the HTML report (one self-contained file; opens offline)',
+  },
+  junit: {
+    type: 'string',
+    value: 'FILE',
+    help: 'write JUnit XML: one testcase per implementation and finding kind; failures exactly where a verdict is not as expected',
+  },
+  markdown: {
+    type: 'string',
+    value: 'FILE',
+    help: 'write a one-screen Markdown summary (it is also appended to $GITHUB_STEP_SUMMARY when that is set)',
+  },
 } as const;
 
 export interface ReportFiles {
@@ -61,7 +73,10 @@ export async function writeReports(io: Io, record: RunRecord, files: ReportFiles
       try {
         appendFileSync(summaryFile, `${markdown}\n`);
       } catch (e) {
-        await write(io.stderr, `logitfuzz: warning: cannot append to $GITHUB_STEP_SUMMARY (${summaryFile}): ${oneLine((e as Error).message)}\n`);
+        await write(
+          io.stderr,
+          `logitfuzz: warning: cannot append to $GITHUB_STEP_SUMMARY (${summaryFile}): ${oneLine((e as Error).message)}\n`,
+        );
       }
     }
   }

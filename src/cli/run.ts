@@ -6,7 +6,16 @@ import type { ImplSpec } from '../campaign/implSpec.js';
 import { randomSeed } from '../campaign/seed.js';
 import type { RunRecord } from '../report/schema.js';
 import { parseArgs } from './args.js';
-import { baseEnvironment, CAMPAIGN_FLAGS, defaultWorkers, FORMAT_FLAG, gitCommit, OP_FLAG, parseShard, shellQuote } from './campaignFlags.js';
+import {
+  baseEnvironment,
+  CAMPAIGN_FLAGS,
+  defaultWorkers,
+  FORMAT_FLAG,
+  gitCommit,
+  OP_FLAG,
+  parseShard,
+  shellQuote,
+} from './campaignFlags.js';
 import type { Command } from './command.js';
 import { InputError, UsageError } from './errors.js';
 import { formatHelp } from './help.js';
@@ -17,23 +26,67 @@ import { REPORT_FLAGS, writeReports } from './reportFlags.js';
 import { logitfuzzVersion } from './version.js';
 
 const FLAGS = {
-  impl: { type: 'string', multiple: true, value: 'GLOB', help: "implementations to fuzz: comma-separated globs whose '*' also matches '/' (default: the whole zoo)" },
+  impl: {
+    type: 'string',
+    multiple: true,
+    value: 'GLOB',
+    help: "implementations to fuzz: comma-separated globs whose '*' also matches '/' (default: the whole zoo)",
+  },
   op: OP_FLAG,
   format: FORMAT_FLAG,
   ...CAMPAIGN_FLAGS,
   runs: { ...CAMPAIGN_FLAGS.runs, default: 25 },
-  shard: { type: 'string', value: 'I/N', help: 'run only shard I of N (cases partitioned deterministically; join with merge)' },
-  out: { type: 'string', default: 'reports/latest', value: 'DIR', help: 'output folder: results.json, cases.jsonl and index.html (the HTML report)' },
-  search: { type: 'integer', min: 0, default: 0, value: 'N', help: 'after the cases, N error-maximising search steps per implementation, climbing from its worst cases' },
-  baseline: { type: 'string', value: 'FILE', help: 'regression gate: replay the counterexamples stored in this results.json first, then compare (exit 1 on a regression)' },
-  tolerance: { type: 'number', min: 0, default: 0, value: 'ULPS', help: 'with --baseline: max-error growth allowed before it is a regression' },
-  'allow-missing': { type: 'boolean', help: 'with --baseline: an implementation missing from this run is not a regression' },
-  resume: { type: 'boolean', help: 'continue an interrupted run in --out with the same options (no case lost or repeated)' },
+  shard: {
+    type: 'string',
+    value: 'I/N',
+    help: 'run only shard I of N (cases partitioned deterministically; join with merge)',
+  },
+  out: {
+    type: 'string',
+    default: 'reports/latest',
+    value: 'DIR',
+    help: 'output folder: results.json, cases.jsonl and index.html (the HTML report)',
+  },
+  search: {
+    type: 'integer',
+    min: 0,
+    default: 0,
+    value: 'N',
+    help: 'after the cases, N error-maximising search steps per implementation, climbing from its worst cases',
+  },
+  baseline: {
+    type: 'string',
+    value: 'FILE',
+    help: 'regression gate: replay the counterexamples stored in this results.json first, then compare (exit 1 on a regression)',
+  },
+  tolerance: {
+    type: 'number',
+    min: 0,
+    default: 0,
+    value: 'ULPS',
+    help: 'with --baseline: max-error growth allowed before it is a regression',
+  },
+  'allow-missing': {
+    type: 'boolean',
+    help: 'with --baseline: an implementation missing from this run is not a regression',
+  },
+  resume: {
+    type: 'boolean',
+    help: 'continue an interrupted run in --out with the same options (no case lost or repeated)',
+  },
   ...REPORT_FLAGS,
 } as const;
 
 export function replayFor(impl: string, x: number[], label: number | undefined): string {
-  const parts = ['npx', 'logitfuzz', 'replay', '--impl', shellQuote(impl), '--x', shellQuote(JSON.stringify(encodeVector(x)))];
+  const parts = [
+    'npx',
+    'logitfuzz',
+    'replay',
+    '--impl',
+    shellQuote(impl),
+    '--x',
+    shellQuote(JSON.stringify(encodeVector(x))),
+  ];
   if (label !== undefined) parts.push('--label', String(label));
   return parts.join(' ');
 }
@@ -43,28 +96,45 @@ export const runCommand: Command = {
   summary: 'fuzz the built-in zoo; write results.json and cases.jsonl',
   help: formatHelp({
     name: 'run',
-    synopsis: '[--impl GLOB] [--op OP] [--format F] [--runs N | --time-limit S] [--seed N] [--shard I/N] [--out DIR] [--resume] [--html FILE] [--junit FILE] [--markdown FILE]',
+    synopsis:
+      '[--impl GLOB] [--op OP] [--format F] [--runs N | --time-limit S] [--seed N] [--shard I/N] [--out DIR] [--resume] [--html FILE] [--junit FILE] [--markdown FILE]',
     description: [
       'Fuzzes the built-in implementations with extreme logits, judges every output against the correctly rounded oracle, shrinks each finding to a minimal counterexample, prints a summary and writes DIR/results.json (schema logitfuzz/run@1) and DIR/cases.jsonl (one line per case, written as cases finish).',
       'Exit code 1 when an implementation’s verdict differs from what it is expected to do (the naive formulas are expected to fail).',
     ],
     flags: FLAGS,
-    examples: ['logitfuzz run', "logitfuzz run --impl 'softmax/*/f16' --runs 200 --seed 7", 'logitfuzz run --shard 1/2 --seed 7 --out reports/s1'],
+    examples: [
+      'logitfuzz run',
+      "logitfuzz run --impl 'softmax/*/f16' --runs 200 --seed 7",
+      'logitfuzz run --shard 1/2 --seed 7 --out reports/s1',
+    ],
   }),
   async run(argv, io) {
     const { flags } = parseArgs(argv, FLAGS, { command: 'run' });
-    if (flags['time-limit'] !== undefined && argv.some((a) => a === '--runs' || a.startsWith('--runs='))) throw new UsageError('give --runs or --time-limit, not both');
-    if (flags['min-length'] > flags['max-length']) throw new UsageError(`--min-length ${flags['min-length']} is above --max-length ${flags['max-length']}`);
+    if (flags['time-limit'] !== undefined && argv.some((a) => a === '--runs' || a.startsWith('--runs=')))
+      throw new UsageError('give --runs or --time-limit, not both');
+    if (flags['min-length'] > flags['max-length'])
+      throw new UsageError(
+        `--min-length ${flags['min-length']} is above --max-length ${flags['max-length']}`,
+      );
     const shard = parseShard(flags.shard);
     const registry = await import('../impls/registry.js');
     const globs = flags.impl.flatMap((g) => g.split(',')).filter((g) => g !== '');
     let impls = globs.length ? registry.findImplementations(globs) : registry.allImplementations();
     if (flags.op) impls = impls.filter((i) => i.op === flags.op);
     if (flags.format) impls = impls.filter((i) => i.format === flags.format);
-    if (impls.length === 0) throw new UsageError(`no implementation matches the selection; run 'logitfuzz list' to see the names`);
+    if (impls.length === 0)
+      throw new UsageError(`no implementation matches the selection; run 'logitfuzz list' to see the names`);
     const seed = flags.seed ?? randomSeed();
     const outDir = resolve(flags.out);
-    const meta: ImplMeta[] = impls.map((i) => ({ name: i.name, op: i.op, format: i.format, backend: i.backend, formula: i.formula, expected: i.expected }));
+    const meta: ImplMeta[] = impls.map((i) => ({
+      name: i.name,
+      op: i.op,
+      format: i.format,
+      backend: i.backend,
+      formula: i.formula,
+      expected: i.expected,
+    }));
     const specs: ImplSpec[] = impls.map((i) => ({ kind: 'builtin', name: i.name }));
     const judge = { specials: flags.specials, budget: flags.budget, checkDeterminism: true } as const;
     const base = flags.baseline ? loadBaseline(flags.baseline) : undefined;
@@ -95,13 +165,32 @@ export const runCommand: Command = {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'results.json'), JSON.stringify(record, null, 1) + '\n');
     await write(io.stdout, formatSummary(record));
-    const reports = await writeReports(io, record, { index: join(flags.out, 'index.html'), html: flags.html, junit: flags.junit, markdown: flags.markdown });
-    await write(io.stdout, `\nwrote ${join(flags.out, 'results.json')}, ${join(flags.out, 'cases.jsonl')}${reports.length ? `, ${reports.join(', ')}` : ''} (seed ${seed})\n`);
+    const reports = await writeReports(io, record, {
+      index: join(flags.out, 'index.html'),
+      html: flags.html,
+      junit: flags.junit,
+      markdown: flags.markdown,
+    });
+    await write(
+      io.stdout,
+      `\nwrote ${join(flags.out, 'results.json')}, ${join(flags.out, 'cases.jsonl')}${reports.length ? `, ${reports.join(', ')}` : ''} (seed ${seed})\n`,
+    );
     let regressed = false;
-    if (base) regressed = !(await gate(io, base, record, replays, { tolerance: flags.tolerance, allowMissing: flags['allow-missing'] })).ok;
-    const unexpected = record.implementations.filter((i) => i.verdict !== 'unavailable' && i.verdict !== i.expected);
+    if (base)
+      regressed = !(
+        await gate(io, base, record, replays, {
+          tolerance: flags.tolerance,
+          allowMissing: flags['allow-missing'],
+        })
+      ).ok;
+    const unexpected = record.implementations.filter(
+      (i) => i.verdict !== 'unavailable' && i.verdict !== i.expected,
+    );
     if (unexpected.length) {
-      await write(io.stdout, `verdicts differing from expected: ${unexpected.map((i) => `${i.name} (${i.verdict}, expected ${i.expected})`).join(', ')}\n`);
+      await write(
+        io.stdout,
+        `verdicts differing from expected: ${unexpected.map((i) => `${i.name} (${i.verdict}, expected ${i.expected})`).join(', ')}\n`,
+      );
       return 1;
     }
     return regressed ? 1 : 0;
@@ -114,7 +203,8 @@ export const runCommand: Command = {
  */
 export function progressLine(p: Progress, width: number): string {
   const secs = p.elapsedMs / 1000;
-  const eta = p.total && p.done > 0 ? ` · ETA ${Math.max(0, (secs / p.done) * (p.total - p.done)).toFixed(0)} s` : '';
+  const eta =
+    p.total && p.done > 0 ? ` · ETA ${Math.max(0, (secs / p.done) * (p.total - p.done)).toFixed(0)} s` : '';
   const worst = Object.entries(p.worst)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, 3)
@@ -128,7 +218,10 @@ export function progressLine(p: Progress, width: number): string {
 export async function campaign(io: Io, options: Parameters<typeof runCampaign>[0]): Promise<RunRecord> {
   // animated only on a terminal, never under CI (NO_COLOR needs nothing: the line has no colour)
   const tty = (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.CI;
-  await write(io.stderr, `logitfuzz: seed ${options.seed}, ${options.meta.length} implementation(s), ${options.workers} worker(s)\n`);
+  await write(
+    io.stderr,
+    `logitfuzz: seed ${options.seed}, ${options.meta.length} implementation(s), ${options.workers} worker(s)\n`,
+  );
   let last = 0;
   try {
     return await runCampaign({

@@ -6,7 +6,12 @@ import { runCli } from './runCli.js';
 import { memoryIo } from './_testutil/memoryIo.js';
 import { readFileSync } from 'node:fs';
 
-const fake = (name: string, run: Command['run']): Command => ({ name, summary: `${name} summary`, help: `help of ${name}\n`, run });
+const fake = (name: string, run: Command['run']): Command => ({
+  name,
+  summary: `${name} summary`,
+  help: `help of ${name}\n`,
+  run,
+});
 
 const commands: readonly Command[] = [
   fake('ok', async (argv, io) => {
@@ -49,7 +54,11 @@ describe('runCli', () => {
   });
 
   it("prints a command's help for `help CMD`, `CMD --help` and `CMD -h`, without running it", async () => {
-    for (const argv of [['help', 'boom'], ['boom', '--help'], ['boom', 'x', '-h']]) {
+    for (const argv of [
+      ['help', 'boom'],
+      ['boom', '--help'],
+      ['boom', 'x', '-h'],
+    ]) {
       expect(await cli(argv)).toEqual({ code: 0, out: 'help of boom\n', err: '' });
     }
     // after --, --help is an argument
@@ -57,7 +66,9 @@ describe('runCli', () => {
   });
 
   it('prints the version from package.json', async () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     expect(await cli(['--version'])).toEqual({ code: 0, out: `${pkg.version}\n`, err: '' });
   });
 
@@ -74,7 +85,11 @@ describe('runCli', () => {
 
   it('turns usage and input errors into one line and exit 2', async () => {
     const u = await cli(['usage']);
-    expect(u).toEqual({ code: 2, out: '', err: "logitfuzz usage: bad value for --x (see 'logitfuzz usage --help')\n" });
+    expect(u).toEqual({
+      code: 2,
+      out: '',
+      err: "logitfuzz usage: bad value for --x (see 'logitfuzz usage --help')\n",
+    });
     const i = await cli(['input']);
     expect(i).toEqual({ code: 2, out: '', err: 'logitfuzz input: line 3: broken over two lines\n' });
   });

@@ -24,7 +24,9 @@ function globalHelp(commands: readonly Command[]): string {
 }
 
 function unknownCommand(name: string, commands: readonly Command[]): UsageError {
-  return new UsageError(`unknown command '${name}'; the commands are ${commands.map((c) => c.name).join(', ')} (see 'logitfuzz --help')`);
+  return new UsageError(
+    `unknown command '${name}'; the commands are ${commands.map((c) => c.name).join(', ')} (see 'logitfuzz --help')`,
+  );
 }
 
 /** True when argv asks for help: `--help` or `-h` before any `--`. */
@@ -50,14 +52,20 @@ function wantsHelp(argv: readonly string[]): boolean {
  *
  * `commands` is injectable so tests can register a command that throws.
  */
-export async function runCli(argv: readonly string[], io: Io, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: Io,
+  commands: readonly Command[] = COMMANDS,
+): Promise<number> {
   const find = commands === COMMANDS ? findCommand : (n: string) => commands.find((c) => c.name === n);
   let prefix = 'logitfuzz';
   let command: Command | undefined;
   try {
     const [first, ...rest] = argv;
     if (first === undefined) {
-      throw new UsageError(`no command given; the commands are ${commands.map((c) => c.name).join(', ')} (see 'logitfuzz --help')`);
+      throw new UsageError(
+        `no command given; the commands are ${commands.map((c) => c.name).join(', ')} (see 'logitfuzz --help')`,
+      );
     }
     if (first === '--help' || first === '-h' || (first === 'help' && rest.length === 0)) {
       await write(io.stdout, globalHelp(commands));
@@ -73,7 +81,10 @@ export async function runCli(argv: readonly string[], io: Io, commands: readonly
       await write(io.stdout, c.help);
       return 0;
     }
-    if (first.startsWith('-')) throw new UsageError(`unknown flag ${first} before the command; the global flags are --help and --version`);
+    if (first.startsWith('-'))
+      throw new UsageError(
+        `unknown flag ${first} before the command; the global flags are --help and --version`,
+      );
     command = find(first);
     if (!command) throw unknownCommand(first, commands);
     prefix = `logitfuzz ${command.name}`;
@@ -90,7 +101,8 @@ export async function runCli(argv: readonly string[], io: Io, commands: readonly
     } else {
       const message = err instanceof Error ? err.message : String(err);
       line = `${prefix}: internal error: ${oneLine(message)} (set LOGITFUZZ_DEBUG=1 to see the stack)`;
-      if (io.env.LOGITFUZZ_DEBUG && io.env.LOGITFUZZ_DEBUG !== '0') line = `${prefix}: internal error:\n${stackOf(err)}`;
+      if (io.env.LOGITFUZZ_DEBUG && io.env.LOGITFUZZ_DEBUG !== '0')
+        line = `${prefix}: internal error:\n${stackOf(err)}`;
     }
     try {
       await write(io.stderr, line + '\n');

@@ -21,9 +21,24 @@ import { logitfuzzVersion } from './version.js';
 import { toVetRecord } from './vet.js';
 
 const FLAGS = {
-  json: { type: 'string', value: 'FILE', help: 'write the verdict as JSON (schema logitfuzz/vet@1, as vet writes it)' },
-  budget: { type: 'number', min: 0, value: 'ULPS', help: 'per-element budget in ULPs instead of the derived budgets' },
-  specials: { type: 'string', choices: ['strict', 'report', 'skip'], default: 'report', value: 'P', help: 'whether deviations on NaN/±Inf inputs fail the verdict' },
+  json: {
+    type: 'string',
+    value: 'FILE',
+    help: 'write the verdict as JSON (schema logitfuzz/vet@1, as vet writes it)',
+  },
+  budget: {
+    type: 'number',
+    min: 0,
+    value: 'ULPS',
+    help: 'per-element budget in ULPs instead of the derived budgets',
+  },
+  specials: {
+    type: 'string',
+    choices: ['strict', 'report', 'skip'],
+    default: 'report',
+    value: 'P',
+    help: 'whether deviations on NaN/±Inf inputs fail the verdict',
+  },
 } as const;
 
 function readCases(file: string): { cases: CaseInput[]; op: Op; format: FormatName } {
@@ -34,9 +49,16 @@ function readCases(file: string): { cases: CaseInput[]; op: Op; format: FormatNa
   let format: FormatName | undefined;
   rows.forEach((r, i) => {
     const where = `${file} case ${i + 1}`;
-    if (typeof r.op !== 'string' || !isOp(r.op)) throw new TableError(`${where}: "op" must be one of softmax, log_softmax, logsumexp, cross_entropy, cross_entropy_grad`);
-    if (typeof r.format !== 'string' || !isFormatName(r.format)) throw new TableError(`${where}: "format" must be f64, f32, f16 or bf16`);
-    if (op !== undefined && (r.op !== op || r.format !== format)) throw new TableError(`${where}: every case must have the same op and format (score one implementation at a time)`);
+    if (typeof r.op !== 'string' || !isOp(r.op))
+      throw new TableError(
+        `${where}: "op" must be one of softmax, log_softmax, logsumexp, cross_entropy, cross_entropy_grad`,
+      );
+    if (typeof r.format !== 'string' || !isFormatName(r.format))
+      throw new TableError(`${where}: "format" must be f64, f32, f16 or bf16`);
+    if (op !== undefined && (r.op !== op || r.format !== format))
+      throw new TableError(
+        `${where}: every case must have the same op and format (score one implementation at a time)`,
+      );
     const rop: Op = r.op;
     const rformat: FormatName = r.format;
     op = rop;
@@ -45,17 +67,34 @@ function readCases(file: string): { cases: CaseInput[]; op: Op; format: FormatNa
     try {
       x = decodeVector(r.x);
     } catch (e) {
-      throw new TableError(`${where}: "x" ${e instanceof JsonNumberError ? e.message : 'must be an array of numbers'}`);
+      throw new TableError(
+        `${where}: "x" ${e instanceof JsonNumberError ? e.message : 'must be an array of numbers'}`,
+      );
     }
     // JSON.parse reads 1e999 as Infinity: a finite logit too large for binary64, not "inf" (as the oracle command rules)
     const huge = (r.x as unknown[]).findIndex((v) => typeof v === 'number' && !Number.isFinite(v));
-    if (huge >= 0) throw new TableError(`${where}: logit ${huge} is too large for binary64; write "inf" or "-inf" for an infinite logit`);
+    if (huge >= 0)
+      throw new TableError(
+        `${where}: logit ${huge} is too large for binary64; write "inf" or "-inf" for an infinite logit`,
+      );
     const fmt = formatSpec(rformat);
     const bad = Array.from(x).findIndex((v) => !isRepresentable(fmt, v));
-    if (bad >= 0) throw new TableError(`${where}: logit ${bad} (${x[bad]}) is not representable in ${rformat}`);
+    if (bad >= 0)
+      throw new TableError(`${where}: logit ${bad} (${x[bad]}) is not representable in ${rformat}`);
     const label = r.label;
-    if (needsLabel(rop) && (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= x.length)) throw new TableError(`${where}: ${rop} needs "label", an integer in [0, ${x.length})`);
-    cases.push({ id: i, op: rop, format: rformat, region: 'scored', x, label: needsLabel(rop) ? (label as number) : undefined });
+    if (
+      needsLabel(rop) &&
+      (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= x.length)
+    )
+      throw new TableError(`${where}: ${rop} needs "label", an integer in [0, ${x.length})`);
+    cases.push({
+      id: i,
+      op: rop,
+      format: rformat,
+      region: 'scored',
+      x,
+      label: needsLabel(rop) ? (label as number) : undefined,
+    });
   });
   return { cases, op: op!, format: format! };
 }
@@ -71,10 +110,15 @@ export const scoreCommand: Command = {
       'Exit code 1 when the implementation fails.',
     ],
     flags: FLAGS,
-    examples: ['logitfuzz cases export --seed 3 > cases.jsonl && python3 mine.py < cases.jsonl > out.jsonl && logitfuzz score cases.jsonl out.jsonl'],
+    examples: [
+      'logitfuzz cases export --seed 3 > cases.jsonl && python3 mine.py < cases.jsonl > out.jsonl && logitfuzz score cases.jsonl out.jsonl',
+    ],
   }),
   async run(argv, io) {
-    const { flags, positionals } = parseArgs(argv, FLAGS, { command: 'score', positionals: { min: 2, max: 2, name: 'CASES OUTPUTS' } });
+    const { flags, positionals } = parseArgs(argv, FLAGS, {
+      command: 'score',
+      positionals: { min: 2, max: 2, name: 'CASES OUTPUTS' },
+    });
     const [casesFile, outputsFile] = positionals.map((p) => resolve(p));
     let parsed: ReturnType<typeof readCases>;
     try {
@@ -85,10 +129,26 @@ export const scoreCommand: Command = {
       throw e;
     }
     const { cases, op, format } = parsed;
-    const spec: ImplSpec = { kind: 'table', name: `${op}/scored/${format}`, casesFile, outputsFile, op, format };
+    const spec: ImplSpec = {
+      kind: 'table',
+      name: `${op}/scored/${format}`,
+      casesFile,
+      outputsFile,
+      op,
+      format,
+    };
     const record = await campaign(io, {
       specs: [spec],
-      meta: [{ name: spec.name, op, format, backend: 'user', formula: `outputs in ${positionals[1]}`, expected: 'pass' }],
+      meta: [
+        {
+          name: spec.name,
+          op,
+          format,
+          backend: 'user',
+          formula: `outputs in ${positionals[1]}`,
+          expected: 'pass',
+        },
+      ],
       seed: 0,
       runs: null,
       timeLimitS: null,

@@ -13,7 +13,9 @@ export function formatSummary(r: RunRecord): string {
       .map(([k, n]) => `${k}:${n}`)
       .join(' '),
   ]);
-  let out = formatTable(['implementation', 'verdict', 'expected', 'cases', 'max ulps', 'findings (cases)'], rows) + '\n';
+  let out =
+    formatTable(['implementation', 'verdict', 'expected', 'cases', 'max ulps', 'findings (cases)'], rows) +
+    '\n';
   const unavailable = r.implementations.filter((i) => i.verdict === 'unavailable');
   for (const i of unavailable) out += `\n${i.name}: unavailable — ${i.unavailableReason}`;
   if (unavailable.length) out += '\n';

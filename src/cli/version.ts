@@ -16,13 +16,17 @@ export function logitfuzzVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
       if (pkg.name === 'logitfuzz' && typeof pkg.version === 'string') return (cached = pkg.version);
     } catch {
       // no package.json here (or not readable): keep walking up
     }
     const parent = dirname(dir);
-    if (parent === dir) throw new Error("logitfuzz's package.json not found above " + fileURLToPath(import.meta.url));
+    if (parent === dir)
+      throw new Error("logitfuzz's package.json not found above " + fileURLToPath(import.meta.url));
     dir = parent;
   }
 }

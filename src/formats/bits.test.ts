@@ -29,7 +29,8 @@ function inverseMinSubnormal(fmt: FormatSpec): number {
 }
 
 const NAN_PATTERN = (fmt: FormatSpec): bigint =>
-  (((1n << BigInt(fmt.exponentBits)) - 1n) << BigInt(fmt.fractionBits)) | (1n << BigInt(fmt.fractionBits - 1));
+  (((1n << BigInt(fmt.exponentBits)) - 1n) << BigInt(fmt.fractionBits)) |
+  (1n << BigInt(fmt.fractionBits - 1));
 
 describe.each([F16, BF16])('$name: all 65536 bit patterns', (fmt: FormatSpec) => {
   const expAllOnes = (1n << BigInt(fmt.exponentBits)) - 1n;
@@ -48,16 +49,22 @@ describe.each([F16, BF16])('$name: all 65536 bit patterns', (fmt: FormatSpec) =>
           if (!Number.isNaN(v)) throw new Error(`${fmt.name} 0x${i.toString(16)}: NaN pattern gave ${v}`);
           continue;
         }
-        if (v !== (sign ? -Infinity : Infinity)) throw new Error(`${fmt.name} 0x${i.toString(16)}: expected ±Inf, got ${v}`);
+        if (v !== (sign ? -Infinity : Infinity))
+          throw new Error(`${fmt.name} 0x${i.toString(16)}: expected ±Inf, got ${v}`);
       } else {
         // value · 2^(bias+p−2) is an integer (the magnitude in minSubnormals); the product is exact
         const mag = BigInt(Math.abs(v) * scale);
         const want = magnitudeInMinSubnormals(fmt, exp, frac);
-        if (mag !== want) throw new Error(`${fmt.name} 0x${i.toString(16)}: ${v} is ${mag} minSubnormals, fields say ${want}`);
+        if (mag !== want)
+          throw new Error(
+            `${fmt.name} 0x${i.toString(16)}: ${v} is ${mag} minSubnormals, fields say ${want}`,
+          );
         const negative = v < 0 || Object.is(v, -0);
-        if (negative !== (sign === 1)) throw new Error(`${fmt.name} 0x${i.toString(16)}: wrong sign for ${v}`);
+        if (negative !== (sign === 1))
+          throw new Error(`${fmt.name} 0x${i.toString(16)}: wrong sign for ${v}`);
       }
-      if (toBits(fmt, v) !== b) throw new Error(`${fmt.name} 0x${i.toString(16)}: toBits(${v}) = 0x${toBits(fmt, v).toString(16)}`);
+      if (toBits(fmt, v) !== b)
+        throw new Error(`${fmt.name} 0x${i.toString(16)}: toBits(${v}) = 0x${toBits(fmt, v).toString(16)}`);
       checked++;
     }
     // 2 signs × (2^fractionBits − 1) NaN payloads

@@ -30,7 +30,8 @@ export function toBits(fmt: FormatSpec, x: number): bigint {
   const a = Math.abs(x);
   let body: bigint;
   if (a === Infinity) body = expMask << fb;
-  else if (a < fmt.minNormal) body = BigInt(a / fmt.minSubnormal); // exact: a is a multiple of minSubnormal
+  else if (a < fmt.minNormal)
+    body = BigInt(a / fmt.minSubnormal); // exact: a is a multiple of minSubnormal
   else {
     let e = Math.floor(Math.log2(a));
     if (pow2(e) > a) e -= 1;
@@ -47,7 +48,8 @@ export function toBits(fmt: FormatSpec, x: number): bigint {
  */
 export function fromBits(fmt: FormatSpec, bits: bigint | number): number {
   const b = BigInt(bits);
-  if (b < 0n || b >> BigInt(fmt.bits) !== 0n) throw new RangeError(`fromBits: ${b} is not a ${fmt.bits}-bit pattern`);
+  if (b < 0n || b >> BigInt(fmt.bits) !== 0n)
+    throw new RangeError(`fromBits: ${b} is not a ${fmt.bits}-bit pattern`);
   if (fmt.name === 'f64') {
     view.setBigUint64(0, b);
     return view.getFloat64(0);
@@ -57,7 +59,7 @@ export function fromBits(fmt: FormatSpec, bits: bigint | number): number {
     return view.getFloat32(0);
   }
   if (fmt.name === 'bf16') {
-    view.setUint32(0, Number(b) << 16 >>> 0);
+    view.setUint32(0, (Number(b) << 16) >>> 0);
     return view.getFloat32(0);
   }
   const n = Number(b);

@@ -26,7 +26,10 @@ export interface ExpThresholds {
  */
 export function deriveExpThresholds(fmt: FormatSpec): ExpThresholds {
   const two = new D60(2);
-  const limit = two.pow(fmt.emax).times(two.minus(two.pow(-fmt.precision))).ln();
+  const limit = two
+    .pow(fmt.emax)
+    .times(two.minus(two.pow(-fmt.precision)))
+    .ln();
   let over = roundDecimal(fmt, limit);
   if (exactDecimal(over).gt(limit)) over = nextDown(fmt, over);
   const floor = two.ln().times(fmt.emin - fmt.precision);

@@ -29,30 +29,36 @@ test('known exact expansions', () => {
 test('MPFR reads exactDecimal(x) back as exactly x (rounding up and down both give x)', () => {
   fc.assert(
     // −0 prints as "0" (decimal.js's toString drops the sign of zero; the sign is checked above)
-    fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => x + 0), (x) => {
-      const s = exactDecimal(x).toString();
-      // a decimal equals a binary64 value iff its directed roundings to binary64 coincide with it
-      expect(mpfrRoundString(mpfr, F64, s, RNDU)).toBe(x);
-      expect(mpfrRoundString(mpfr, F64, s, RNDD)).toBe(x);
-      return true;
-    }),
+    fc.property(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => x + 0),
+      (x) => {
+        const s = exactDecimal(x).toString();
+        // a decimal equals a binary64 value iff its directed roundings to binary64 coincide with it
+        expect(mpfrRoundString(mpfr, F64, s, RNDU)).toBe(x);
+        expect(mpfrRoundString(mpfr, F64, s, RNDD)).toBe(x);
+        return true;
+      },
+    ),
     { seed: 0xe4ac7, numRuns: 2000 },
   );
 });
 
 test('decompose gives sign·M·2^E with an integer M below 2^53', () => {
   fc.assert(
-    fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => x !== 0), (x) => {
-      const { sign, mantissa, exponent } = decompose(x);
-      expect(mantissa > 0n && mantissa < 1n << 53n).toBe(true);
-      expect(exponent >= -1074 && exponent <= 971).toBe(true);
-      // M·2^E = |x|, checked in exact rational arithmetic: M·2^(E+1074) = |x|·2^1074
-      const m2 = mantissa << BigInt(exponent + 1074);
-      const direct = new D(exactDecimal(Math.abs(x))).times(new D(2).pow(1074));
-      expect(direct.toFixed()).toBe(m2.toString());
-      expect(sign).toBe(x < 0 ? -1 : 1);
-      return true;
-    }),
+    fc.property(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => x !== 0),
+      (x) => {
+        const { sign, mantissa, exponent } = decompose(x);
+        expect(mantissa > 0n && mantissa < 1n << 53n).toBe(true);
+        expect(exponent >= -1074 && exponent <= 971).toBe(true);
+        // M·2^E = |x|, checked in exact rational arithmetic: M·2^(E+1074) = |x|·2^1074
+        const m2 = mantissa << BigInt(exponent + 1074);
+        const direct = new D(exactDecimal(Math.abs(x))).times(new D(2).pow(1074));
+        expect(direct.toFixed()).toBe(m2.toString());
+        expect(sign).toBe(x < 0 ? -1 : 1);
+        return true;
+      },
+    ),
     { seed: 0xdec0, numRuns: 500 },
   );
 });

@@ -5,7 +5,12 @@ import { Decimal } from 'decimal.js';
  * a string (decimal.js keeps every digit given), and the exponent limits are decimal.js's
  * widest, so 2^−1074 and 2^1024 are both in range.
  */
-export const ExactDecimal = Decimal.clone({ precision: 100, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15 });
+export const ExactDecimal = Decimal.clone({
+  precision: 100,
+  rounding: Decimal.ROUND_HALF_EVEN,
+  minE: -9e15,
+  maxE: 9e15,
+});
 
 const view = new DataView(new ArrayBuffer(8));
 

@@ -23,7 +23,9 @@ describe('encodeNumber', () => {
 
   it('writes the shortest round-tripping text in JSON', () => {
     // 2^-1074 prints as 5e-324 and 0.1 + 0.2 needs 17 digits: that is JSON.stringify's text
-    expect(JSON.stringify(encodeVector([2 ** -1074, 0.1 + 0.2, 1e21, -0]))).toBe('[5e-324,0.30000000000000004,1e+21,"-0"]');
+    expect(JSON.stringify(encodeVector([2 ** -1074, 0.1 + 0.2, 1e21, -0]))).toBe(
+      '[5e-324,0.30000000000000004,1e+21,"-0"]',
+    );
   });
 });
 

@@ -9,7 +9,8 @@ test('pow2(n) has the bit pattern of 2^n over the whole binary64 range', () => {
   for (let n = -1074; n <= 1023; n++) {
     f[0] = pow2(n);
     const want = n >= -1022 ? BigInt(n + 1023) << 52n : 1n << BigInt(n + 1074);
-    if (u[0] !== want) throw new Error(`pow2(${n}) has bits 0x${u[0].toString(16)}, expected 0x${want.toString(16)}`);
+    if (u[0] !== want)
+      throw new Error(`pow2(${n}) has bits 0x${u[0].toString(16)}, expected 0x${want.toString(16)}`);
   }
 });
 

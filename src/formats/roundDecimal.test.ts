@@ -30,7 +30,9 @@ function decimalStringArb(fmt: FormatSpec): fc.Arbitrary<string> {
     .tuple(
       fc.boolean(),
       fc.integer({ min: 1, max: 9 }),
-      fc.integer({ min: 29, max: 59 }).chain((n) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n })),
+      fc
+        .integer({ min: 29, max: 59 })
+        .chain((n) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n })),
       fc.integer({ min: lo, max: hi }),
     )
     .map(([neg, lead, rest, e]) => `${neg ? '-' : ''}${lead}.${rest.join('')}e${e}`);
@@ -61,7 +63,8 @@ function text(d: Decimal): string {
 function check(fmt: FormatSpec, s: string, tie: TieBreak, rnd: MpfrRounding): void {
   const got = roundDecimal(fmt, new ExactDecimal(s), tie);
   const want = mpfrRoundString(mpfr, fmt, s, rnd);
-  if (!Object.is(got, want)) throw new Error(`${fmt.name}: roundDecimal(${s}, ${tie}) = ${got}, MPFR says ${want}`);
+  if (!Object.is(got, want))
+    throw new Error(`${fmt.name}: roundDecimal(${s}, ${tie}) = ${got}, MPFR says ${want}`);
 }
 
 describe.each([F64, F32, F16, BF16])('$name: roundDecimal agrees with MPFR', (fmt: FormatSpec) => {
@@ -92,12 +95,18 @@ describe.each([F64, F32, F16, BF16])('$name: roundDecimal agrees with MPFR', (fm
     // For k > 53 a nudge is invisible to binary64, so a decimal → binary64 → format path would
     // see the exact tie; only a single direct rounding sees the side.
     fc.assert(
-      fc.property(formatValueArb(fmt), fc.integer({ min: 20, max: 200 }), fc.boolean(), fc.boolean(), (v, k, neg, up) => {
-        const mid = midpointAbove(fmt, v);
-        const nudged = mid.times(new D(1).plus(new D(2).pow(-k).times(up ? 1 : -1)));
-        check(fmt, text(neg ? nudged.neg() : nudged), 'even', RNDN);
-        return true;
-      }),
+      fc.property(
+        formatValueArb(fmt),
+        fc.integer({ min: 20, max: 200 }),
+        fc.boolean(),
+        fc.boolean(),
+        (v, k, neg, up) => {
+          const mid = midpointAbove(fmt, v);
+          const nudged = mid.times(new D(1).plus(new D(2).pow(-k).times(up ? 1 : -1)));
+          check(fmt, text(neg ? nudged.neg() : nudged), 'even', RNDN);
+          return true;
+        },
+      ),
       { seed: 0x2d9e + fmt.precision, numRuns: 1000 },
     );
   });
@@ -154,7 +163,9 @@ test('special values and exponents far outside every format', () => {
 
 test('every binary64 value rounds to itself in f64', () => {
   fc.assert(
-    fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) => Object.is(roundDecimal(F64, exactDecimal(x)), x)),
+    fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), (x) =>
+      Object.is(roundDecimal(F64, exactDecimal(x)), x),
+    ),
     { seed: 0x64, numRuns: 2000 },
   );
 });

@@ -20,7 +20,7 @@ const f64 = new Float64Array(u64.buffer);
 function stepDouble(x: number, dir: 1 | -1): number {
   if (x === 0) return dir * 5e-324;
   f64[0] = x;
-  u64[0] += (x > 0) === (dir > 0) ? 1n : -1n;
+  u64[0] += x > 0 === dir > 0 ? 1n : -1n;
   return f64[0];
 }
 
@@ -33,45 +33,64 @@ function same(a: number, b: number): boolean {
 function agreementArbitraries(fmt: FormatSpec): [string, fc.Arbitrary<number>][] {
   // the overflow boundary maxFinite + ulp(maxFinite)/2 = (2^(p+1) − 1)·2^(emax − p); for f64
   // it is not a double, so the neighbourhood of maxFinite stands in
-  const edge = fmt.precision === 53 ? fmt.maxFinite : Number((1n << BigInt(fmt.precision + 1)) - 1n) * twoTo(fmt.emax - fmt.precision);
+  const edge =
+    fmt.precision === 53
+      ? fmt.maxFinite
+      : Number((1n << BigInt(fmt.precision + 1)) - 1n) * twoTo(fmt.emax - fmt.precision);
   const window = twoTo(fmt.emax - fmt.precision); // half an ulp of maxFinite on each side
   const edgeArb = fc
-    .tuple(fc.boolean(), fc.double({ min: edge - window, max: fmt.precision === 53 ? fmt.maxFinite : edge + window, noNaN: true }))
+    .tuple(
+      fc.boolean(),
+      fc.double({
+        min: edge - window,
+        max: fmt.precision === 53 ? fmt.maxFinite : edge + window,
+        noNaN: true,
+      }),
+    )
     .map(([neg, x]) => (neg ? -x : x));
   return [
     ['any double', fc.double({ noNaN: true })],
     ['within ±2·maxFinite', fc.double({ min: -2 * fmt.maxFinite, max: 2 * fmt.maxFinite, noNaN: true })],
     ['subnormal range', fc.double({ min: -2 * fmt.minNormal, max: 2 * fmt.minNormal, noNaN: true })],
-    ['below half the smallest subnormal', fc.double({ min: -fmt.minSubnormal, max: fmt.minSubnormal, noNaN: true })],
+    [
+      'below half the smallest subnormal',
+      fc.double({ min: -fmt.minSubnormal, max: fmt.minSubnormal, noNaN: true }),
+    ],
     ['near overflow', edgeArb],
     ['near 1', fc.double({ min: 0.5, max: 4, noNaN: true })],
   ];
 }
 
-describe.each([F64, F32, F16, BF16])('$name: roundNumber(x) = roundDecimal(exactDecimal(x))', (fmt: FormatSpec) => {
-  test.each(agreementArbitraries(fmt))('%s', (_label, arb) => {
-    fc.assert(
-      fc.property(arb, (x) => {
-        const direct = roundNumber(fmt, x);
-        const exact = Number.isFinite(x) ? roundDecimal(fmt, exactDecimal(x)) : x;
-        if (!same(direct, exact)) throw new Error(`${fmt.name}: roundNumber(${x}) = ${direct}, exact rounding gives ${exact}`);
-        // the result is a value of the format, and rounding is idempotent
-        expect(isRepresentable(fmt, direct)).toBe(true);
-        expect(same(roundNumber(fmt, direct), direct)).toBe(true);
-        return true;
-      }),
-      { seed: 0x7a11 + fmt.bits + fmt.precision, numRuns: 1500 },
-    );
-  });
+describe.each([F64, F32, F16, BF16])(
+  '$name: roundNumber(x) = roundDecimal(exactDecimal(x))',
+  (fmt: FormatSpec) => {
+    test.each(agreementArbitraries(fmt))('%s', (_label, arb) => {
+      fc.assert(
+        fc.property(arb, (x) => {
+          const direct = roundNumber(fmt, x);
+          const exact = Number.isFinite(x) ? roundDecimal(fmt, exactDecimal(x)) : x;
+          if (!same(direct, exact))
+            throw new Error(`${fmt.name}: roundNumber(${x}) = ${direct}, exact rounding gives ${exact}`);
+          // the result is a value of the format, and rounding is idempotent
+          expect(isRepresentable(fmt, direct)).toBe(true);
+          expect(same(roundNumber(fmt, direct), direct)).toBe(true);
+          return true;
+        }),
+        { seed: 0x7a11 + fmt.bits + fmt.precision, numRuns: 1500 },
+      );
+    });
 
-  test('special values pass through; signs of zero are kept', () => {
-    expect(roundNumber(fmt, NaN)).toBeNaN();
-    expect(roundNumber(fmt, Infinity)).toBe(Infinity);
-    expect(roundNumber(fmt, -Infinity)).toBe(-Infinity);
-    expect(same(roundNumber(fmt, -0), -0)).toBe(true);
-    expect(same(roundNumber(fmt, -Number.MIN_VALUE), fmt.precision === 53 ? -Number.MIN_VALUE : -0)).toBe(true);
-  });
-});
+    test('special values pass through; signs of zero are kept', () => {
+      expect(roundNumber(fmt, NaN)).toBeNaN();
+      expect(roundNumber(fmt, Infinity)).toBe(Infinity);
+      expect(roundNumber(fmt, -Infinity)).toBe(-Infinity);
+      expect(same(roundNumber(fmt, -0), -0)).toBe(true);
+      expect(same(roundNumber(fmt, -Number.MIN_VALUE), fmt.precision === 53 ? -Number.MIN_VALUE : -0)).toBe(
+        true,
+      );
+    });
+  },
+);
 
 /**
  * Constructed ties: a format value v = m·2^q (integer significand m, quantum exponent q) and its
@@ -82,14 +101,26 @@ function midpointArb(fmt: FormatSpec): fc.Arbitrary<{ m: number; q: number; neg:
   const p = fmt.precision;
   const qMin = fmt.emin - p + 1;
   const qMax = fmt.emax - p + 1;
-  const normal = fc.record({ m: fc.integer({ min: 2 ** (p - 1), max: 2 ** p - 1 }), q: fc.integer({ min: qMin, max: qMax }), neg: fc.boolean() });
+  const normal = fc.record({
+    m: fc.integer({ min: 2 ** (p - 1), max: 2 ** p - 1 }),
+    q: fc.integer({ min: qMin, max: qMax }),
+    neg: fc.boolean(),
+  });
   // subnormal significands exist only at the smallest quantum
-  const subnormal = fc.record({ m: fc.integer({ min: 0, max: 2 ** (p - 1) - 1 }), q: fc.constant(qMin), neg: fc.boolean() });
+  const subnormal = fc.record({
+    m: fc.integer({ min: 0, max: 2 ** (p - 1) - 1 }),
+    q: fc.constant(qMin),
+    neg: fc.boolean(),
+  });
   // the top of the range and the subnormal/normal boundary, where the neighbour changes binade
   // or overflows (subnormal significands again only at the smallest quantum)
   const edges = fc.oneof(
     fc.record({ m: fc.constantFrom(0, 1, 2 ** (p - 1) - 1), q: fc.constant(qMin), neg: fc.boolean() }),
-    fc.record({ m: fc.constantFrom(2 ** (p - 1), 2 ** p - 2, 2 ** p - 1), q: fc.constantFrom(qMin, qMax), neg: fc.boolean() }),
+    fc.record({
+      m: fc.constantFrom(2 ** (p - 1), 2 ** p - 2, 2 ** p - 1),
+      q: fc.constantFrom(qMin, qMax),
+      neg: fc.boolean(),
+    }),
   );
   return fc.oneof(normal, subnormal, edges);
 }
@@ -114,9 +145,11 @@ describe.each([F32, F16, BF16])('$name: exact midpoints', (fmt: FormatSpec) => {
           [stepDouble(mid, s as 1 | -1), upper],
         ] as const) {
           const got = roundNumber(fmt, x);
-          if (!same(got, want)) throw new Error(`${fmt.name}: roundNumber(${x}) = ${got}, expected ${want} (m=${m}, q=${q})`);
+          if (!same(got, want))
+            throw new Error(`${fmt.name}: roundNumber(${x}) = ${got}, expected ${want} (m=${m}, q=${q})`);
           const viaDecimal = roundDecimal(fmt, exactDecimal(x));
-          if (!same(viaDecimal, want)) throw new Error(`${fmt.name}: roundDecimal(${x}) = ${viaDecimal}, expected ${want}`);
+          if (!same(viaDecimal, want))
+            throw new Error(`${fmt.name}: roundDecimal(${x}) = ${viaDecimal}, expected ${want}`);
         }
         return true;
       }),
@@ -161,27 +194,30 @@ describe('double rounding traps', () => {
     expect(roundNumber(F16, Math.fround(xh))).toBe(1);
   });
 
-  test.each([F16, BF16])('$name: near every midpoint, the direct rounding differs from the one via f32', (fmt: FormatSpec) => {
-    fc.assert(
-      fc.property(midpointArb(fmt), ({ m, q, neg }) => {
-        const s = neg ? -1 : 1;
-        const mid = s * (2 * m + 1) * twoTo(q - 1);
-        // move away from the even neighbour by far less than half an f32 ulp (2^-24 relative,
-        // or 2^-150 in f32's subnormal range), so f32 lands back on the midpoint
-        const towardsOdd = m % 2 === 0 ? s : -s;
-        const x = mid + towardsOdd * Math.abs(mid) * 2 ** -40;
-        expect(x).not.toBe(mid);
-        expect(Math.fround(x)).toBe(mid);
-        const odd = m % 2 === 0 ? s * valueOf(fmt, m + 1, q) : s * valueOf(fmt, m, q);
-        const even = m % 2 === 0 ? s * valueOf(fmt, m, q) : s * valueOf(fmt, m + 1, q);
-        expect(same(roundNumber(fmt, x), odd)).toBe(true);
-        expect(same(roundDecimal(fmt, exactDecimal(x)), odd)).toBe(true);
-        expect(same(roundNumber(fmt, Math.fround(x)), even)).toBe(true);
-        return true;
-      }),
-      { seed: 0xdb1 + fmt.precision, numRuns: 2000 },
-    );
-  });
+  test.each([F16, BF16])(
+    '$name: near every midpoint, the direct rounding differs from the one via f32',
+    (fmt: FormatSpec) => {
+      fc.assert(
+        fc.property(midpointArb(fmt), ({ m, q, neg }) => {
+          const s = neg ? -1 : 1;
+          const mid = s * (2 * m + 1) * twoTo(q - 1);
+          // move away from the even neighbour by far less than half an f32 ulp (2^-24 relative,
+          // or 2^-150 in f32's subnormal range), so f32 lands back on the midpoint
+          const towardsOdd = m % 2 === 0 ? s : -s;
+          const x = mid + towardsOdd * Math.abs(mid) * 2 ** -40;
+          expect(x).not.toBe(mid);
+          expect(Math.fround(x)).toBe(mid);
+          const odd = m % 2 === 0 ? s * valueOf(fmt, m + 1, q) : s * valueOf(fmt, m, q);
+          const even = m % 2 === 0 ? s * valueOf(fmt, m, q) : s * valueOf(fmt, m + 1, q);
+          expect(same(roundNumber(fmt, x), odd)).toBe(true);
+          expect(same(roundDecimal(fmt, exactDecimal(x)), odd)).toBe(true);
+          expect(same(roundNumber(fmt, Math.fround(x)), even)).toBe(true);
+          return true;
+        }),
+        { seed: 0xdb1 + fmt.precision, numRuns: 2000 },
+      );
+    },
+  );
 
   test('f32: a decimal just above an f32 midpoint rounds up directly but ties down via binary64', () => {
     // Precision enough to hold an f32 midpoint (at most ~110 significant digits) times 1 + 2^-60.

@@ -25,7 +25,8 @@ describe.each([F16, BF16])('$name: all values in order', (fmt: FormatSpec) => {
     expect(values.length).toBe(2 * perSign + 1);
     expect(zeroAt).toBe(perSign);
     for (let i = 1; i < values.length; i++) {
-      if (!(values[i - 1] < values[i])) throw new Error(`not strictly ordered at ${i}: ${values[i - 1]}, ${values[i]}`);
+      if (!(values[i - 1] < values[i]))
+        throw new Error(`not strictly ordered at ${i}: ${values[i - 1]}, ${values[i]}`);
     }
     expect(values[0]).toBe(-Infinity);
     expect(values[values.length - 1]).toBe(Infinity);
@@ -36,19 +37,26 @@ describe.each([F16, BF16])('$name: all values in order', (fmt: FormatSpec) => {
       const v = values[i];
       const k = ordinal(fmt, v);
       if (k !== BigInt(i - zeroAt)) throw new Error(`ordinal(${v}) = ${k}, expected ${i - zeroAt}`);
-      if (!Object.is(fromOrdinal(fmt, k), v)) throw new Error(`fromOrdinal(${k}) = ${fromOrdinal(fmt, k)}, expected ${v}`);
+      if (!Object.is(fromOrdinal(fmt, k), v))
+        throw new Error(`fromOrdinal(${k}) = ${fromOrdinal(fmt, k)}, expected ${v}`);
       if (i + 1 < values.length) {
         const w = values[i + 1];
-        if (ulpDistance(fmt, v, w) !== 1 || ulpDistance(fmt, w, v) !== 1) throw new Error(`distance ${v} ⇄ ${w} is not 1`);
+        if (ulpDistance(fmt, v, w) !== 1 || ulpDistance(fmt, w, v) !== 1)
+          throw new Error(`distance ${v} ⇄ ${w} is not 1`);
         if (!Object.is(nextUp(fmt, v), w)) throw new Error(`nextUp(${v}) = ${nextUp(fmt, v)}, expected ${w}`);
-        if (!Object.is(nextDown(fmt, w), v)) throw new Error(`nextDown(${w}) = ${nextDown(fmt, w)}, expected ${v}`);
+        if (!Object.is(nextDown(fmt, w), v))
+          throw new Error(`nextDown(${w}) = ${nextDown(fmt, w)}, expected ${v}`);
       }
     }
   });
 
   test('ulpDistance of any two values is the difference of their positions', () => {
     fc.assert(
-      fc.property(fc.nat(values.length - 1), fc.nat(values.length - 1), (i, j) => ulpDistance(fmt, values[i], values[j]) === Math.abs(i - j)),
+      fc.property(
+        fc.nat(values.length - 1),
+        fc.nat(values.length - 1),
+        (i, j) => ulpDistance(fmt, values[i], values[j]) === Math.abs(i - j),
+      ),
       { seed: 16, numRuns: 5000 },
     );
   });
@@ -58,7 +66,8 @@ describe.each([F16, BF16])('$name: all values in order', (fmt: FormatSpec) => {
       // from 0 up to the value below maxFinite (whose next value is +Inf, not a grid step)
       const v = values[i];
       const gap = values[i + 1] - v; // exact: both are binary64 values within a factor 2 of each other, or subnormal
-      if (ulpOf(fmt, v) !== gap || ulpOf(fmt, -v) !== gap) throw new Error(`ulpOf(${v}) = ${ulpOf(fmt, v)}, gap ${gap}`);
+      if (ulpOf(fmt, v) !== gap || ulpOf(fmt, -v) !== gap)
+        throw new Error(`ulpOf(${v}) = ${ulpOf(fmt, v)}, gap ${gap}`);
     }
   });
 

@@ -19,6 +19,8 @@ import { lengthsFor, resolveConstraints } from './_internals/resolveConstraints.
  */
 export function benignLogits(constraints: RegionConstraints = {}): Arbitrary<LogitCase> {
   const r = resolveConstraints(constraints);
-  const shape = layout(fc.constant(null), benignValue(r.fmt), 0, lengthsFor(r, 0)).map(({ fills }): Shape => ({ x: [...fills] }));
+  const shape = layout(fc.constant(null), benignValue(r.fmt), 0, lengthsFor(r, 0)).map(
+    ({ fills }): Shape => ({ x: [...fills] }),
+  );
   return finishCase('benign', r, shape);
 }

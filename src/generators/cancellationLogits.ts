@@ -35,10 +35,12 @@ export function cancellationLogits(constraints: RegionConstraints = {}): Arbitra
   const anchor = fc.oneof(fc.constant(0), benignValue(fmt), uniformIn(fmt, -o, o));
   // a per-row floor g0 sets the scale of s (≈ e^{−g0}); the others sit up to 8 further below
   const floor = uniformIn(fmt, gLo, gHi, gLo);
-  const shape = layout(fc.tuple(anchor, floor), fraction, 1, lengthsFor(r, 2)).map(({ params: [v, g0], fills, slots }): Shape => {
-    const x = fills.map((f) => roundInto(fmt, v - g0 - 8 * f, -fmt.maxFinite, v));
-    if (slots.length) x[slots[0]] = v;
-    return { x, focus: slots[0] };
-  });
+  const shape = layout(fc.tuple(anchor, floor), fraction, 1, lengthsFor(r, 2)).map(
+    ({ params: [v, g0], fills, slots }): Shape => {
+      const x = fills.map((f) => roundInto(fmt, v - g0 - 8 * f, -fmt.maxFinite, v));
+      if (slots.length) x[slots[0]] = v;
+      return { x, focus: slots[0] };
+    },
+  );
   return finishCase('cancellation', r, shape, 'focus');
 }

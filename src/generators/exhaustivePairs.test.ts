@@ -16,7 +16,8 @@ describe.each([F16, BF16])('exhaustivePairs($name)', (fmt: FormatSpec) => {
     let prev = -Infinity;
     let count = 0;
     for (const c of fam) {
-      if (c.x.length !== 2 || 'label' in c || !Number.isFinite(c.x[1])) throw new Error(`bad case ${JSON.stringify(c)}`);
+      if (c.x.length !== 2 || 'label' in c || !Number.isFinite(c.x[1]))
+        throw new Error(`bad case ${JSON.stringify(c)}`);
       if (c.region !== 'exhaustive-pairs') throw new Error(`region ${c.region}`);
       if (!Object.is(c.x[0], 0)) throw new Error(`first logit ${c.x[0]}`);
       const t = c.x[1];

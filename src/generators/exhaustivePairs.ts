@@ -37,9 +37,15 @@ export interface ExhaustiveFamily extends Iterable<LogitCase> {
  * Throws a RangeError naming `format` for any other format (f32 would be 2^32 cases) and
  * `op` for an unknown op.
  */
-export function exhaustivePairs(format: ExhaustiveFormat, options: ExhaustivePairsOptions = {}): ExhaustiveFamily {
+export function exhaustivePairs(
+  format: ExhaustiveFormat,
+  options: ExhaustivePairsOptions = {},
+): ExhaustiveFamily {
   if (format !== 'f16' && format !== 'bf16') {
-    throw configError('format', `exhaustivePairs sweeps only f16 and bf16 (2^16 patterns), got '${String(format)}'`);
+    throw configError(
+      'format',
+      `exhaustivePairs sweeps only f16 and bf16 (2^16 patterns), got '${String(format)}'`,
+    );
   }
   const op = resolveConstraints({ format, op: options.op }).op;
   const fmt = formatSpec(format);

@@ -40,17 +40,23 @@ export function hugeLogits(constraints: RegionConstraints = {}): Arbitrary<Logit
   );
   const len = lengthsFor(r, 1);
   const all = layout(fc.constant(null), huge, 0, len).map(({ fills }): Shape => ({ x: [...fills] }));
-  const mixed = layout(huge, fc.oneof(huge, benignValue(fmt)), 1, len).map(({ params, fills, slots }): Shape => {
-    const x = [...fills];
-    if (slots.length) x[slots[0]] = params;
-    return { x };
-  });
+  const mixed = layout(huge, fc.oneof(huge, benignValue(fmt)), 1, len).map(
+    ({ params, fills, slots }): Shape => {
+      const x = [...fills];
+      if (slots.length) x[slots[0]] = params;
+      return { x };
+    },
+  );
   const extremes = layout(fc.constant(null), fc.constantFrom(max, -max), 0, lengthsFor(r, 2)).map(
     ({ fills }): Shape => ({ x: [...fills] }),
   );
   return finishCase(
     'huge',
     r,
-    fc.oneof({ arbitrary: all, weight: 2 }, { arbitrary: mixed, weight: 2 }, { arbitrary: extremes, weight: 1 }),
+    fc.oneof(
+      { arbitrary: all, weight: 2 },
+      { arbitrary: mixed, weight: 2 },
+      { arbitrary: extremes, weight: 1 },
+    ),
   );
 }

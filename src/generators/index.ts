@@ -3,7 +3,12 @@ export type { LogitCase, ExhaustiveFamilyName } from './LogitCase.js';
 export type { RegionConstraints } from './RegionConstraints.js';
 export { regionArbitrary } from './regionArbitrary.js';
 export { logits, defaultRegions, type LogitsConstraints } from './logits.js';
-export { exhaustivePairs, type ExhaustiveFamily, type ExhaustiveFormat, type ExhaustivePairsOptions } from './exhaustivePairs.js';
+export {
+  exhaustivePairs,
+  type ExhaustiveFamily,
+  type ExhaustiveFormat,
+  type ExhaustivePairsOptions,
+} from './exhaustivePairs.js';
 export { maskValues, MASK_VALUE } from './maskValues.js';
 export { longLengths, WORKGROUP_SIZES } from './longLengths.js';
 export { nearOverflowLogits } from './nearOverflowLogits.js';

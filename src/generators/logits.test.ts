@@ -17,7 +17,8 @@ describe('logits: the weighted mix', () => {
     const cases = sample(logits({ format: 'f32', op: 'cross_entropy' }), 1500);
     const seen = new Set(cases.map((c) => c.region));
     expect([...seen].sort()).toEqual(REGION_NAMES.filter((n) => n !== 'specials' && n !== 'long').sort());
-    for (const c of cases) checkCase(c, F32, { minLength: 1, maxLength: 64, labelled: true, nonFinite: 'none' });
+    for (const c of cases)
+      checkCase(c, F32, { minLength: 1, maxLength: 64, labelled: true, nonFinite: 'none' });
   });
 
   test('specials: true adds the specials region and −Inf masks; long joins once maxLength allows it', () => {
@@ -42,7 +43,10 @@ describe('logits: the weighted mix', () => {
   test('regions and weights select the mix', () => {
     const only = sample(logits({ regions: ['masked', 'huge'] }), 300);
     expect(new Set(only.map((c) => c.region))).toEqual(new Set(['masked', 'huge']));
-    const weighted = sample(logits({ weights: Object.fromEntries(REGION_NAMES.map((n) => [n, n === 'benign' ? 1 : 0])) }), 100);
+    const weighted = sample(
+      logits({ weights: Object.fromEntries(REGION_NAMES.map((n) => [n, n === 'benign' ? 1 : 0])) }),
+      100,
+    );
     expect(weighted.every((c) => c.region === 'benign')).toBe(true);
     const skewed = sample(logits({ regions: ['benign', 'bits'], weights: { benign: 9, bits: 1 } }), 1000);
     const benign = skewed.filter((c) => c.region === 'benign').length;
@@ -60,14 +64,22 @@ describe('logits: the weighted mix', () => {
       expect(b).toEqual(a);
       expect(c).not.toEqual(a);
       // and a freshly built arbitrary gives the same again
-      expect(fc.sample(logits({ format: fmt.name, op: 'cross_entropy_grad', specials: true, maxLength: 300 }), { seed: 7, numRuns: 150 })).toEqual(a);
+      expect(
+        fc.sample(logits({ format: fmt.name, op: 'cross_entropy_grad', specials: true, maxLength: 300 }), {
+          seed: 7,
+          numRuns: 150,
+        }),
+      ).toEqual(a);
     }
   });
 });
 
 describe('long', () => {
   test('lengths at and around powers of two and workgroup sizes, within bounds', () => {
-    const cases = sample(regionArbitrary('long', { format: 'f16', op: 'cross_entropy', maxLength: 5000, longMaxLength: 4096 }), 200);
+    const cases = sample(
+      regionArbitrary('long', { format: 'f16', op: 'cross_entropy', maxLength: 5000, longMaxLength: 4096 }),
+      200,
+    );
     const lengths = new Set<number>();
     for (const c of cases) {
       checkCase(c, F16, { minLength: 63, maxLength: 4096, labelled: true, nonFinite: 'none' });
@@ -82,7 +94,13 @@ describe('long', () => {
 
   test('10^5 and its neighbours when maxLength allows; patterns hold', () => {
     const cases = sample(
-      regionArbitrary('long', { format: 'bf16', op: 'cross_entropy', minLength: 99_999, maxLength: 100_001, longMaxLength: 200_000 }),
+      regionArbitrary('long', {
+        format: 'bf16',
+        op: 'cross_entropy',
+        minLength: 99_999,
+        maxLength: 100_001,
+        longMaxLength: 200_000,
+      }),
       12,
     );
     const fmt = FORMATS.bf16;
@@ -125,13 +143,19 @@ describe('shrinking', () => {
   // failing element that is not the planted one leaves a local minimum of two elements
   test('near-overflow: a row with a logit above the threshold shrinks to at most two, the culprit one ULP above', () => {
     const t = expThresholds('f32').overflow;
-    const c = counterexample(regionArbitrary('near-overflow', { format: 'f32' }), (c) => !c.x.some((v) => v > t));
+    const c = counterexample(
+      regionArbitrary('near-overflow', { format: 'f32' }),
+      (c) => !c.x.some((v) => v > t),
+    );
     expect(c.x.length).toBeLessThanOrEqual(2);
     expect(c.x.filter((v) => v > t)).toEqual([nextUp(F32, t)]);
   });
 
   test('dominant: a failure needing 3 logits shrinks to 3, the dominant first', () => {
-    const c = counterexample(regionArbitrary('dominant', { format: 'f64', op: 'cross_entropy' }), (c) => c.x.length < 3);
+    const c = counterexample(
+      regionArbitrary('dominant', { format: 'f64', op: 'cross_entropy' }),
+      (c) => c.x.length < 3,
+    );
     expect(c.x.length).toBe(3);
     expect(argmax(c.x)).toBe(0);
     expect(c.x[0]).toBe(0);
@@ -140,12 +164,18 @@ describe('shrinking', () => {
 
   test('masked: shrinks to a single masked entry', () => {
     const m = maskValues('f32', false);
-    const c = counterexample(regionArbitrary('masked', { format: 'f32' }), (c) => !c.x.some((v) => m.includes(v)));
+    const c = counterexample(
+      regionArbitrary('masked', { format: 'f32' }),
+      (c) => !c.x.some((v) => m.includes(v)),
+    );
     expect(c.x).toEqual([m[0]]);
   });
 
   test('bits: a huge logit shrinks to at most two elements, the culprit just above the bound', () => {
-    const c = counterexample(regionArbitrary('bits', { format: 'f64' }), (c) => !c.x.some((v) => Math.abs(v) > 1e300));
+    const c = counterexample(
+      regionArbitrary('bits', { format: 'f64' }),
+      (c) => !c.x.some((v) => Math.abs(v) > 1e300),
+    );
     expect(c.x.length).toBeLessThanOrEqual(2);
     const culprit = c.x.filter((v) => Math.abs(v) > 1e300);
     expect(culprit.length).toBe(1);
@@ -153,7 +183,10 @@ describe('shrinking', () => {
   });
 
   test('long: shrinks to the shortest length, all zeros', () => {
-    const c = counterexample(regionArbitrary('long', { format: 'f32', maxLength: 4096 }), (c) => c.x.length < 63);
+    const c = counterexample(
+      regionArbitrary('long', { format: 'f32', maxLength: 4096 }),
+      (c) => c.x.length < 63,
+    );
     expect(c.x.length).toBe(63);
     expect(c.x.every((v) => Object.is(v, 0))).toBe(true);
   });
@@ -168,7 +201,11 @@ describe('bad constraints throw early, naming the field', () => {
     ['bad longMaxLength', () => logits({ longMaxLength: Number.NaN }), /^longMaxLength: /],
     ['unknown format', () => logits({ format: 'f8' as 'f16' }), /^format: /],
     ['unknown op', () => logits({ op: 'softmin' as 'softmax' }), /^op: /],
-    ['minLength 0 with a label', () => regionArbitrary('benign', { op: 'cross_entropy', minLength: 0 }), /^minLength: /],
+    [
+      'minLength 0 with a label',
+      () => regionArbitrary('benign', { op: 'cross_entropy', minLength: 0 }),
+      /^minLength: /,
+    ],
     ['non-boolean specials', () => logits({ specials: 'yes' as unknown as boolean }), /^specials: /],
     ['unknown region', () => regionArbitrary('nope' as RegionName, {}), /^region: /],
     ['unknown region in the mix', () => logits({ regions: ['benign', 'nope' as RegionName] }), /^regions: /],
@@ -178,11 +215,23 @@ describe('bad constraints throw early, naming the field', () => {
     ['fractional weight', () => logits({ weights: { huge: 0.5 } }), /^weights\.huge: /],
     ['weight of an unknown region', () => logits({ weights: { nope: 1 } as never }), /^weights\.nope: /],
     ['all weights zero', () => logits({ regions: ['benign'], weights: { benign: 0 } }), /^weights: /],
-    ['specials region without specials', () => regionArbitrary('specials', { specials: false }), /^specials: /],
+    [
+      'specials region without specials',
+      () => regionArbitrary('specials', { specials: false }),
+      /^specials: /,
+    ],
     ['specials in the mix without specials', () => logits({ regions: ['specials'] }), /^specials: /],
     ['long with maxLength 64', () => regionArbitrary('long', { maxLength: 64 }), /^maxLength: /],
-    ['long with a small longMaxLength', () => logits({ regions: ['long'], maxLength: 1000, longMaxLength: 100 }), /^longMaxLength: /],
-    ['long out of reach of minLength', () => regionArbitrary('long', { minLength: 5000, maxLength: 6000 }), /^longMaxLength: /],
+    [
+      'long with a small longMaxLength',
+      () => logits({ regions: ['long'], maxLength: 1000, longMaxLength: 100 }),
+      /^longMaxLength: /,
+    ],
+    [
+      'long out of reach of minLength',
+      () => regionArbitrary('long', { minLength: 5000, maxLength: 6000 }),
+      /^longMaxLength: /,
+    ],
     ['exhaustive f32', () => exhaustivePairs('f32' as 'f16'), /^format: /],
     ['exhaustive unknown op', () => exhaustivePairs('f16', { op: 'max' as 'softmax' }), /^op: /],
   ];

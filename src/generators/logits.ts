@@ -26,7 +26,9 @@ export interface LogitsConstraints extends RegionConstraints {
 /** The regions `logits` mixes when none are given, under these constraints. */
 export function defaultRegions(constraints: RegionConstraints = {}): RegionName[] {
   const r = resolveConstraints(constraints);
-  return REGION_NAMES.filter((n) => (n === 'specials' ? r.specials : n === 'long' ? longUnavailable(r) === undefined : true));
+  return REGION_NAMES.filter((n) =>
+    n === 'specials' ? r.specials : n === 'long' ? longUnavailable(r) === undefined : true,
+  );
 }
 
 /**
@@ -49,7 +51,10 @@ export function logits(constraints: LogitsConstraints = {}): Arbitrary<LogitCase
     const seen = new Set<string>();
     for (const name of constraints.regions as readonly unknown[]) {
       if (typeof name !== 'string' || !isRegionName(name)) {
-        throw configError('regions', `unknown region '${String(name)}': expected one of ${REGION_NAMES.join(', ')}`);
+        throw configError(
+          'regions',
+          `unknown region '${String(name)}': expected one of ${REGION_NAMES.join(', ')}`,
+        );
       }
       if (seen.has(name)) throw configError('regions', `region '${name}' is listed twice`);
       seen.add(name);
@@ -57,7 +62,8 @@ export function logits(constraints: LogitsConstraints = {}): Arbitrary<LogitCase
     regions = constraints.regions;
   }
   const weights = constraints.weights ?? {};
-  if (weights === null || typeof weights !== 'object') throw configError('weights', 'must be an object of region weights');
+  if (weights === null || typeof weights !== 'object')
+    throw configError('weights', 'must be an object of region weights');
   for (const [name, w] of Object.entries(weights)) {
     if (!isRegionName(name)) throw configError(`weights.${name}`, `unknown region '${name}'`);
     if (typeof w !== 'number' || !Number.isSafeInteger(w) || w < 0) {

@@ -8,7 +8,13 @@ import { maskValues } from './maskValues.js';
 import { dominantMinGap } from './_internals/gaps.js';
 import { finishCase, type Shape } from './_internals/finishCase.js';
 import { mulberry32 } from './_internals/mulberry32.js';
-import { LONG_MIN_LENGTH, longCap, longUnavailable, resolveConstraints, type Resolved } from './_internals/resolveConstraints.js';
+import {
+  LONG_MIN_LENGTH,
+  longCap,
+  longUnavailable,
+  resolveConstraints,
+  type Resolved,
+} from './_internals/resolveConstraints.js';
 
 /** What fills a long row (see `longLogits`). */
 const PATTERNS = ['equal', 'benign', 'dominant', 'masked'] as const;

@@ -32,25 +32,30 @@ export function maskedLogits(constraints: RegionConstraints = {}): Arbitrary<Log
   const masks = maskValues(fmt.name, r.specials);
   const mask = fc.constantFrom(...masks);
   const benign = benignValue(fmt);
-  const partial = layout(mask, fc.tuple(benign, fc.boolean()), 2, lengthsFor(r, 2)).map(({ params: m, fills, slots }): Shape => {
-    const x = fills.map(([v, masked]) => (masked ? m : v));
-    if (slots.length > 0) x[slots[0]] = m;
-    if (slots.length > 1) x[slots[1]] = fills[slots[1]][0];
-    return { x };
-  });
-  const causal = layout(fc.tuple(mask, fc.nat()), benign, 0, lengthsFor(r, 1)).map(({ params: [m, cut], fills }): Shape => {
-    const prefix = fills.length ? cut % fills.length : 0;
-    return { x: fills.map((v, i) => (i < prefix ? v : m)) };
-  });
-  const full = layout(
-    fc.tuple(mask, fc.boolean()),
-    mask,
-    0,
-    lengthsFor(r, 1),
-  ).map(({ params: [m, mixed], fills }): Shape => ({ x: fills.map((f) => (mixed ? f : m)) }));
+  const partial = layout(mask, fc.tuple(benign, fc.boolean()), 2, lengthsFor(r, 2)).map(
+    ({ params: m, fills, slots }): Shape => {
+      const x = fills.map(([v, masked]) => (masked ? m : v));
+      if (slots.length > 0) x[slots[0]] = m;
+      if (slots.length > 1) x[slots[1]] = fills[slots[1]][0];
+      return { x };
+    },
+  );
+  const causal = layout(fc.tuple(mask, fc.nat()), benign, 0, lengthsFor(r, 1)).map(
+    ({ params: [m, cut], fills }): Shape => {
+      const prefix = fills.length ? cut % fills.length : 0;
+      return { x: fills.map((v, i) => (i < prefix ? v : m)) };
+    },
+  );
+  const full = layout(fc.tuple(mask, fc.boolean()), mask, 0, lengthsFor(r, 1)).map(
+    ({ params: [m, mixed], fills }): Shape => ({ x: fills.map((f) => (mixed ? f : m)) }),
+  );
   return finishCase(
     'masked',
     r,
-    fc.oneof({ arbitrary: partial, weight: 2 }, { arbitrary: causal, weight: 2 }, { arbitrary: full, weight: 1 }),
+    fc.oneof(
+      { arbitrary: partial, weight: 2 },
+      { arbitrary: causal, weight: 2 },
+      { arbitrary: full, weight: 1 },
+    ),
   );
 }

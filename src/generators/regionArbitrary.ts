@@ -42,7 +42,10 @@ const BUILDERS: Readonly<Record<RegionName, (c: RegionConstraints) => Arbitrary<
  */
 export function regionArbitrary(name: RegionName, constraints: RegionConstraints = {}): Arbitrary<LogitCase> {
   if (typeof name !== 'string' || !isRegionName(name)) {
-    throw configError('region', `unknown region '${String(name)}': expected one of ${REGION_NAMES.join(', ')}`);
+    throw configError(
+      'region',
+      `unknown region '${String(name)}': expected one of ${REGION_NAMES.join(', ')}`,
+    );
   }
   return BUILDERS[name](constraints);
 }

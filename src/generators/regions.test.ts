@@ -18,27 +18,46 @@ const ORDINARY = REGION_NAMES.filter((n) => n !== 'long');
 const N = 120;
 
 describe.each(FORMAT_LIST)('$name: every region keeps the invariants', (fmt) => {
-  test.each(ORDINARY)('%s: representable, finite, length and label in range (softmax and cross_entropy)', (region) => {
-    const specials = region === 'specials';
-    for (const op of ['softmax', 'cross_entropy'] as const) {
-      for (const [minLength, maxLength] of [
-        [1, 64],
-        [5, 7],
-      ]) {
-        const cases = sample(regionArbitrary(region, { format: fmt.name, op, minLength, maxLength, specials }), N);
-        for (const c of cases) {
-          expect(c.region).toBe(region);
-          checkCase(c, fmt, { minLength, maxLength, labelled: op === 'cross_entropy', nonFinite: specials ? 'any' : 'none' });
+  test.each(ORDINARY)(
+    '%s: representable, finite, length and label in range (softmax and cross_entropy)',
+    (region) => {
+      const specials = region === 'specials';
+      for (const op of ['softmax', 'cross_entropy'] as const) {
+        for (const [minLength, maxLength] of [
+          [1, 64],
+          [5, 7],
+        ]) {
+          const cases = sample(
+            regionArbitrary(region, { format: fmt.name, op, minLength, maxLength, specials }),
+            N,
+          );
+          for (const c of cases) {
+            expect(c.region).toBe(region);
+            checkCase(c, fmt, {
+              minLength,
+              maxLength,
+              labelled: op === 'cross_entropy',
+              nonFinite: specials ? 'any' : 'none',
+            });
+          }
         }
       }
-    }
-  });
+    },
+  );
 
   test('maxLength 1: regions built around two logits degrade to one', () => {
     for (const region of ORDINARY) {
       const specials = region === 'specials';
-      for (const c of sample(regionArbitrary(region, { format: fmt.name, op: 'cross_entropy_grad', maxLength: 1, specials }), 30)) {
-        checkCase(c, fmt, { minLength: 1, maxLength: 1, labelled: true, nonFinite: specials ? 'any' : 'none' });
+      for (const c of sample(
+        regionArbitrary(region, { format: fmt.name, op: 'cross_entropy_grad', maxLength: 1, specials }),
+        30,
+      )) {
+        checkCase(c, fmt, {
+          minLength: 1,
+          maxLength: 1,
+          labelled: true,
+          nonFinite: specials ? 'any' : 'none',
+        });
       }
     }
   });
@@ -56,7 +75,12 @@ describe.each(FORMAT_LIST)('$name: every region keeps the invariants', (fmt) => 
   });
 });
 
-function cases(region: (typeof REGION_NAMES)[number], format: FormatName, n = 300, extra: object = {}): LogitCase[] {
+function cases(
+  region: (typeof REGION_NAMES)[number],
+  format: FormatName,
+  n = 300,
+  extra: object = {},
+): LogitCase[] {
   return sample(regionArbitrary(region, { format, op: 'cross_entropy', ...extra }), n);
 }
 const maxOf = (x: readonly number[]) => x.reduce((a, b) => Math.max(a, b), -Infinity);
@@ -65,34 +89,38 @@ const minOf = (x: readonly number[]) => x.reduce((a, b) => Math.min(a, b), Infin
 describe.each(FORMAT_LIST)('$name: each region hits its target', (fmt) => {
   const th = expThresholds(fmt.name);
 
-  test.each(['overflow', 'underflow'] as const)('near-%s: a logit or the spread within the window of the threshold', (which) => {
-    const t = th[which];
-    // near = within NEAR_ULPS positions or NEAR_DISTANCE in value (4 ULPs is 2 in bf16 at 88.5)
-    const window = Math.max(NEAR_DISTANCE, NEAR_ULPS * ulpOf(fmt, t));
-    // the spread's smallest logit is rounded once more (anchor + offset): allow one ulp there
-    const slack = window + ulpOf(fmt, 2 * t);
-    const fails = (v: number) => (which === 'overflow' ? v > t : v < t); // e^v overflows / underflows
-    let byUlps = 0;
-    let failing = 0;
-    let safe = 0;
-    let bySpread = 0;
-    for (const c of cases(`near-${which}`, fmt.name)) {
-      const x = c.x;
-      const spread = which === 'overflow' ? maxOf(x) - minOf(x) : minOf(x) - maxOf(x);
-      const near = x.filter((v) => Math.abs(v - t) <= window);
-      const hitSpread = x.length >= 2 && Math.abs(spread - t) <= slack;
-      if (near.length === 0 && !hitSpread) throw new Error(`no logit or spread near ${t}: ${JSON.stringify(x)}`);
-      if (x.some((v) => ulpDistance(fmt, v, t) <= NEAR_ULPS)) byUlps++;
-      if (near.some(fails)) failing++;
-      if (near.some((v) => !fails(v))) safe++;
-      // a spread at the threshold between small logits (max benign, not 0)
-      if (hitSpread && maxOf(x) !== 0 && Math.abs(maxOf(x)) <= 10) bySpread++;
-    }
-    expect(byUlps).toBeGreaterThan(60);
-    expect(failing).toBeGreaterThan(60);
-    expect(safe).toBeGreaterThan(60);
-    expect(bySpread).toBeGreaterThan(15);
-  });
+  test.each(['overflow', 'underflow'] as const)(
+    'near-%s: a logit or the spread within the window of the threshold',
+    (which) => {
+      const t = th[which];
+      // near = within NEAR_ULPS positions or NEAR_DISTANCE in value (4 ULPs is 2 in bf16 at 88.5)
+      const window = Math.max(NEAR_DISTANCE, NEAR_ULPS * ulpOf(fmt, t));
+      // the spread's smallest logit is rounded once more (anchor + offset): allow one ulp there
+      const slack = window + ulpOf(fmt, 2 * t);
+      const fails = (v: number) => (which === 'overflow' ? v > t : v < t); // e^v overflows / underflows
+      let byUlps = 0;
+      let failing = 0;
+      let safe = 0;
+      let bySpread = 0;
+      for (const c of cases(`near-${which}`, fmt.name)) {
+        const x = c.x;
+        const spread = which === 'overflow' ? maxOf(x) - minOf(x) : minOf(x) - maxOf(x);
+        const near = x.filter((v) => Math.abs(v - t) <= window);
+        const hitSpread = x.length >= 2 && Math.abs(spread - t) <= slack;
+        if (near.length === 0 && !hitSpread)
+          throw new Error(`no logit or spread near ${t}: ${JSON.stringify(x)}`);
+        if (x.some((v) => ulpDistance(fmt, v, t) <= NEAR_ULPS)) byUlps++;
+        if (near.some(fails)) failing++;
+        if (near.some((v) => !fails(v))) safe++;
+        // a spread at the threshold between small logits (max benign, not 0)
+        if (hitSpread && maxOf(x) !== 0 && Math.abs(maxOf(x)) <= 10) bySpread++;
+      }
+      expect(byUlps).toBeGreaterThan(60);
+      expect(failing).toBeGreaterThan(60);
+      expect(safe).toBeGreaterThan(60);
+      expect(bySpread).toBeGreaterThan(15);
+    },
+  );
 
   test('huge: magnitudes above the overflow threshold, all-huge rows, ±maxFinite rows', () => {
     const max = fmt.maxFinite;
@@ -139,7 +167,8 @@ describe.each(FORMAT_LIST)('$name: each region hits its target', (fmt) => {
       const rest = x.filter((_, i) => i !== k);
       const gap = x[k] - maxOf(rest);
       // v − g is rounded into the format: allow an ulp of the smaller logit
-      if (!(gap >= gMin - ulpOf(fmt, maxOf(rest)))) throw new Error(`gap ${gap} < ${gMin}: ${JSON.stringify(x)}`);
+      if (!(gap >= gMin - ulpOf(fmt, maxOf(rest))))
+        throw new Error(`gap ${gap} < ${gMin}: ${JSON.stringify(x)}`);
       if (k === 0) first++;
       else if (k === x.length - 1) last++;
       else middle++;
@@ -207,7 +236,8 @@ describe.each(FORMAT_LIST)('$name: each region hits its target', (fmt) => {
       const ls = -Math.log1p(s);
       // each gap is at least gLo less the rounding of x_k − g (half an ulp of the smaller logit)
       const bound = -Math.log1p((x.length - 1) * Math.exp(-gLo + ulpOf(fmt, Math.abs(x[k]) + 2 * gLo)));
-      if (!(s > 0 && ls < 0 && ls >= bound)) throw new Error(`x_k − LSE = ${ls} (bound ${bound}): ${JSON.stringify(x)}`);
+      if (!(s > 0 && ls < 0 && ls >= bound))
+        throw new Error(`x_k − LSE = ${ls} (bound ${bound}): ${JSON.stringify(x)}`);
       if (ls > -1e-3) tiny++;
     }
     expect(tiny).toBeGreaterThan(50);
@@ -251,7 +281,8 @@ describe.each(FORMAT_LIST)('$name: each region hits its target', (fmt) => {
     let negZero = 0;
     let posZero = 0;
     for (const { x } of cases('subnormal', fmt.name)) {
-      if (!x.some((v) => Math.abs(v) <= fmt.minNormal)) throw new Error(`nothing subnormal: ${JSON.stringify(x)}`);
+      if (!x.some((v) => Math.abs(v) <= fmt.minNormal))
+        throw new Error(`nothing subnormal: ${JSON.stringify(x)}`);
       if (x.some((v) => v !== 0 && Math.abs(v) < fmt.minNormal)) sub++;
       if (x.some((v) => Object.is(v, -0))) negZero++;
       if (x.some((v) => Object.is(v, 0))) posZero++;
@@ -286,10 +317,12 @@ describe.each(FORMAT_LIST)('$name: each region hits its target', (fmt) => {
     expect(has((v) => v < 0)).toBeGreaterThan(xs.length / 3);
     expect(has((v) => v > 0)).toBeGreaterThan(xs.length / 3);
     // NaN and ±Inf belong to the specials region only, even when specials are allowed
-    const withSpecials = sample(regionArbitrary('bits', { format: fmt.name, specials: true }), 300).flatMap((c) => c.x);
+    const withSpecials = sample(regionArbitrary('bits', { format: fmt.name, specials: true }), 300).flatMap(
+      (c) => c.x,
+    );
     expect(withSpecials.every((v) => Number.isFinite(v))).toBe(true);
     // every exponent field is reached: 2^exponentBits − 1 binades (the subnormal field included)
-    const fields = new Set(xs.map((v) => Number((toBits(fmt, Math.abs(v)) >> BigInt(fmt.fractionBits)))));
+    const fields = new Set(xs.map((v) => Number(toBits(fmt, Math.abs(v)) >> BigInt(fmt.fractionBits))));
     if (fmt.exponentBits <= 8) expect(fields.size).toBeGreaterThan((2 ** fmt.exponentBits - 1) * 0.9);
   });
 

@@ -25,16 +25,23 @@ import { configError, lengthsFor, resolveConstraints } from './_internals/resolv
  */
 export function specialsLogits(constraints: RegionConstraints = {}): Arbitrary<LogitCase> {
   const r = resolveConstraints(constraints);
-  if (!r.specials) throw configError('specials', "region 'specials' needs specials: true (the special values policy must include NaN and ±Inf)");
+  if (!r.specials)
+    throw configError(
+      'specials',
+      "region 'specials' needs specials: true (the special values policy must include NaN and ±Inf)",
+    );
   const special = fc.constantFrom(-Infinity, Infinity, NaN);
   const len = lengthsFor(r, 1);
-  const mixed = layout(special, fc.oneof({ arbitrary: benignValue(r.fmt), weight: 3 }, { arbitrary: special, weight: 1 }), 1, len).map(
-    ({ params, fills, slots }): Shape => {
-      const x = [...fills];
-      if (slots.length) x[slots[0]] = params;
-      return { x };
-    },
-  );
+  const mixed = layout(
+    special,
+    fc.oneof({ arbitrary: benignValue(r.fmt), weight: 3 }, { arbitrary: special, weight: 1 }),
+    1,
+    len,
+  ).map(({ params, fills, slots }): Shape => {
+    const x = [...fills];
+    if (slots.length) x[slots[0]] = params;
+    return { x };
+  });
   const all = layout(fc.constant(null), special, 0, len).map(({ fills }): Shape => ({ x: [...fills] }));
   return finishCase('specials', r, fc.oneof({ arbitrary: mixed, weight: 3 }, { arbitrary: all, weight: 1 }));
 }

@@ -35,7 +35,10 @@ export function spreadLogits(constraints: RegionConstraints = {}): Arbitrary<Log
   const anchor = fc.oneof(
     { arbitrary: fc.constant(0), weight: 1 },
     { arbitrary: benignValue(fmt), weight: 2 },
-    { arbitrary: uniformIn(fmt, -expThresholds(fmt.name).overflow, expThresholds(fmt.name).overflow), weight: 1 },
+    {
+      arbitrary: uniformIn(fmt, -expThresholds(fmt.name).overflow, expThresholds(fmt.name).overflow),
+      weight: 1,
+    },
   );
   const far = uniformIn(fmt, 1.25 * u, 4 * u, 1.25 * u);
   const gap = fc.oneof(
@@ -43,11 +46,13 @@ export function spreadLogits(constraints: RegionConstraints = {}): Arbitrary<Log
     { arbitrary: uniformIn(fmt, u, 4 * u, u), weight: 1 },
     { arbitrary: uniformIn(fmt, 0, sub), weight: 1 },
   );
-  const shape = layout(fc.tuple(anchor, far), gap, 2, lengthsFor(r, 2)).map(({ params: [a, g], fills, slots }): Shape => {
-    const x = fills.map((d) => roundInto(fmt, a - d, -max, a));
-    if (slots.length > 0) x[slots[0]] = a;
-    if (slots.length > 1) x[slots[1]] = roundInto(fmt, a - g, -max, a);
-    return { x };
-  });
+  const shape = layout(fc.tuple(anchor, far), gap, 2, lengthsFor(r, 2)).map(
+    ({ params: [a, g], fills, slots }): Shape => {
+      const x = fills.map((d) => roundInto(fmt, a - d, -max, a));
+      if (slots.length > 0) x[slots[0]] = a;
+      if (slots.length > 1) x[slots[1]] = roundInto(fmt, a - g, -max, a);
+      return { x };
+    },
+  );
   return finishCase('spread', r, shape);
 }

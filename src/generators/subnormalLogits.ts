@@ -28,18 +28,34 @@ export function subnormalLogits(constraints: RegionConstraints = {}): Arbitrary<
   const tiny = fc.oneof(
     { arbitrary: byOrdinal(fmt, -ms, ms), weight: 3 },
     {
-      arbitrary: fc.constantFrom(0, -0, fmt.minSubnormal, -fmt.minSubnormal, ms, -ms, fmt.minNormal, -fmt.minNormal),
+      arbitrary: fc.constantFrom(
+        0,
+        -0,
+        fmt.minSubnormal,
+        -fmt.minSubnormal,
+        ms,
+        -ms,
+        fmt.minNormal,
+        -fmt.minNormal,
+      ),
       weight: 2,
     },
   );
   const len = lengthsFor(r, 1);
   const pure = layout(fc.constant(null), tiny, 0, len).map(({ fills }): Shape => ({ x: [...fills] }));
-  const mixed = layout(tiny, fc.oneof({ arbitrary: tiny, weight: 2 }, { arbitrary: benignValue(fmt), weight: 1 }), 1, len).map(
-    ({ params, fills, slots }): Shape => {
-      const x = [...fills];
-      if (slots.length) x[slots[0]] = params;
-      return { x };
-    },
+  const mixed = layout(
+    tiny,
+    fc.oneof({ arbitrary: tiny, weight: 2 }, { arbitrary: benignValue(fmt), weight: 1 }),
+    1,
+    len,
+  ).map(({ params, fills, slots }): Shape => {
+    const x = [...fills];
+    if (slots.length) x[slots[0]] = params;
+    return { x };
+  });
+  return finishCase(
+    'subnormal',
+    r,
+    fc.oneof({ arbitrary: pure, weight: 3 }, { arbitrary: mixed, weight: 1 }),
   );
-  return finishCase('subnormal', r, fc.oneof({ arbitrary: pure, weight: 3 }, { arbitrary: mixed, weight: 1 }));
 }

@@ -16,7 +16,12 @@ import type { Implementation } from './types.js';
  * next call starts it again. Answers are matched by id; a line that is not JSON, or an answer
  * with another id, is a protocol error reported as the call's failure.
  */
-export function execImplementation(name: string, command: string, op: Op, format: FormatName): Implementation {
+export function execImplementation(
+  name: string,
+  command: string,
+  op: Op,
+  format: FormatName,
+): Implementation {
   let child: ChildProcessWithoutNullStreams | undefined;
   let stderrTail = '';
   let nextId = 1;
@@ -51,7 +56,11 @@ export function execImplementation(name: string, command: string, op: Op, format
     c.on('exit', (code, signal) => {
       if (child === c) child = undefined;
       const tail = stderrTail.trim().split('\n').slice(-3).join(' | ');
-      failAll(new Error(`the program exited (${signal ? `signal ${signal}` : `code ${code}`})${tail ? `: ${tail}` : ''}`));
+      failAll(
+        new Error(
+          `the program exited (${signal ? `signal ${signal}` : `code ${code}`})${tail ? `: ${tail}` : ''}`,
+        ),
+      );
     });
     c.on('error', (e) => failAll(new Error(`cannot start '${command}': ${e.message}`)));
   };
@@ -84,7 +93,13 @@ export function execImplementation(name: string, command: string, op: Op, format
       for (let r = 0; r < rows.length; r++) {
         const y = await call(rows[r], labels?.[r]);
         const n = isScalarOp(op) ? 1 : rows[r].length;
-        const decoded = Array.isArray(y) ? y.map((v) => decodeOrShape(v)) : y === undefined ? y : isScalarOp(op) ? decodeOrShape(y) : y;
+        const decoded = Array.isArray(y)
+          ? y.map((v) => decodeOrShape(v))
+          : y === undefined
+            ? y
+            : isScalarOp(op)
+              ? decodeOrShape(y)
+              : y;
         out.push(toRow(decoded, op, n));
       }
       return out;

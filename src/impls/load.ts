@@ -43,14 +43,19 @@ async function importTypeScript(abs: string): Promise<Record<string, unknown>> {
   try {
     ts = (await import('typescript')).default;
   } catch {
-    throw new LoadError(`${abs} is TypeScript, and the 'typescript' package is not installed: npm i -D typescript, or compile the module to .js first`);
+    throw new LoadError(
+      `${abs} is TypeScript, and the 'typescript' package is not installed: npm i -D typescript, or compile the module to .js first`,
+    );
   }
   const out = ts.transpileModule(readFileSync(abs, 'utf8'), {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     fileName: abs,
   });
   // Written beside the source so that its relative imports resolve as they would for the .ts.
-  const tmp = join(dirname(abs), `.${basename(abs, extname(abs))}.logitfuzz-${process.pid}-${Date.now()}.mjs`);
+  const tmp = join(
+    dirname(abs),
+    `.${basename(abs, extname(abs))}.logitfuzz-${process.pid}-${Date.now()}.mjs`,
+  );
   writeFileSync(tmp, out.outputText);
   try {
     return (await import(pathToFileURL(tmp).href)) as Record<string, unknown>;
@@ -68,10 +73,14 @@ async function importTypeScript(abs: string): Promise<Record<string, unknown>> {
  */
 export async function loadUserFunction(path: string, op: Op, exportName?: string): Promise<UserSoftmax> {
   const abs = resolve(path);
-  if (!existsSync(abs)) throw new LoadError(`module not found: ${path} (give a path to a .js, .mjs or .ts file)`);
+  if (!existsSync(abs))
+    throw new LoadError(`module not found: ${path} (give a path to a .js, .mjs or .ts file)`);
   let mod: Record<string, unknown>;
   try {
-    mod = extname(abs) === '.ts' || extname(abs) === '.mts' ? await importTypeScript(abs) : ((await import(pathToFileURL(abs).href)) as Record<string, unknown>);
+    mod =
+      extname(abs) === '.ts' || extname(abs) === '.mts'
+        ? await importTypeScript(abs)
+        : ((await import(pathToFileURL(abs).href)) as Record<string, unknown>);
   } catch (e) {
     if (e instanceof LoadError) throw e;
     const err = e as Error;
@@ -82,11 +91,15 @@ export async function loadUserFunction(path: string, op: Op, exportName?: string
   for (const n of names) {
     const f = mod[n];
     if (typeof f === 'function') return f as UserSoftmax;
-    if (exportName && f !== undefined) throw new LoadError(`export '${n}' of ${path} is a ${typeof f}, not a function`);
+    if (exportName && f !== undefined)
+      throw new LoadError(`export '${n}' of ${path} is a ${typeof f}, not a function`);
   }
   const have = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
   throw new LoadError(
-    `module ${path} has no export ${names.map((n) => `'${n}'`).join(' or ')}` + (have.length ? `; its function exports are ${have.join(', ')} (use --export NAME)` : '; it exports no function'),
+    `module ${path} has no export ${names.map((n) => `'${n}'`).join(' or ')}` +
+      (have.length
+        ? `; its function exports are ${have.join(', ')} (use --export NAME)`
+        : '; it exports no function'),
   );
 }
 
@@ -96,15 +109,22 @@ export async function loadUserFunction(path: string, op: Op, exportName?: string
  */
 export function toRow(value: unknown, op: Op, outLen: number): Float64Array {
   if (isScalarOp(op) && typeof value === 'number') return Float64Array.of(value);
-  if (value === null || typeof value !== 'object' || typeof (value as { length?: unknown }).length !== 'number') {
-    throw new ShapeError(`returned ${value === null ? 'null' : typeof value}, expected ${isScalarOp(op) ? 'a number' : `an array of ${outLen} numbers`}`);
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    typeof (value as { length?: unknown }).length !== 'number'
+  ) {
+    throw new ShapeError(
+      `returned ${value === null ? 'null' : typeof value}, expected ${isScalarOp(op) ? 'a number' : `an array of ${outLen} numbers`}`,
+    );
   }
   const arr = value as ArrayLike<unknown>;
   if (arr.length !== outLen) throw new ShapeError(`returned ${arr.length} values, expected ${outLen}`);
   const row = new Float64Array(outLen);
   for (let i = 0; i < outLen; i++) {
     const v = arr[i];
-    if (typeof v !== 'number') throw new ShapeError(`element ${i} is ${v === null ? 'null' : typeof v}, not a number`);
+    if (typeof v !== 'number')
+      throw new ShapeError(`element ${i} is ${v === null ? 'null' : typeof v}, not a number`);
     row[i] = v;
   }
   return row;
@@ -115,7 +135,13 @@ export function toRow(value: unknown, op: Op, outLen: number): Float64Array {
  * The function receives a Float32Array when the format is f32 (DESIGN.md), a Float64Array
  * otherwise, always a fresh copy, so mutation is detected by the caller comparing its own copy.
  */
-export function userImplementation(name: string, fn: UserSoftmax, op: Op, format: FormatName, formula = 'user-supplied'): Implementation {
+export function userImplementation(
+  name: string,
+  fn: UserSoftmax,
+  op: Op,
+  format: FormatName,
+  formula = 'user-supplied',
+): Implementation {
   const labelled = needsLabel(op);
   return {
     name,

@@ -44,7 +44,9 @@ describe('allImplementations', () => {
   });
 
   test('the JS zoo, then the WebGPU kernels, then the third-party adapters, all of each', () => {
-    const parts = [jsImplementations(), webgpuImplementations(), thirdPartyImplementations()].map((l) => l.map((i) => i.name));
+    const parts = [jsImplementations(), webgpuImplementations(), thirdPartyImplementations()].map((l) =>
+      l.map((i) => i.name),
+    );
     expect(parts.every((p) => p.length > 0)).toBe(true);
     expect(names).toEqual(parts.flat());
     expect(names).toContain('softmax/bhh/f64');
@@ -53,7 +55,13 @@ describe('allImplementations', () => {
 });
 
 describe('findImplementations', () => {
-  const zoo = ['softmax/naive/f64', 'softmax/bhh/f16', 'log_softmax/bhh/f64', 'logsumexp/max-shifted/f32', 'softmax/tfjs-cpu/f32'].map((n) => fake(n));
+  const zoo = [
+    'softmax/naive/f64',
+    'softmax/bhh/f16',
+    'log_softmax/bhh/f64',
+    'logsumexp/max-shifted/f32',
+    'softmax/tfjs-cpu/f32',
+  ].map((n) => fake(n));
   const find = (...globs: string[]) => findImplementations(globs, zoo).map((i) => i.name);
 
   test('`*` matches any characters, / included; the rest is literal and anchored', () => {
@@ -68,7 +76,11 @@ describe('findImplementations', () => {
   });
 
   test('several globs: the union, in registry order, each once', () => {
-    expect(find('*/f32', 'softmax/naive/*', '*tfjs*')).toEqual(['softmax/naive/f64', 'logsumexp/max-shifted/f32', 'softmax/tfjs-cpu/f32']);
+    expect(find('*/f32', 'softmax/naive/*', '*tfjs*')).toEqual([
+      'softmax/naive/f64',
+      'logsumexp/max-shifted/f32',
+      'softmax/tfjs-cpu/f32',
+    ]);
     expect(find()).toEqual([]);
   });
 
@@ -98,8 +110,13 @@ describe('availability', () => {
   });
 
   test('Unavailable becomes the reason, with its fix', async () => {
-    const impl = fake('c', { setup: () => Promise.reject(new Unavailable('no WebGPU adapter', 'install the webgpu package')) });
-    expect(await availability(impl)).toEqual({ available: false, reason: 'no WebGPU adapter (fix: install the webgpu package)' });
+    const impl = fake('c', {
+      setup: () => Promise.reject(new Unavailable('no WebGPU adapter', 'install the webgpu package')),
+    });
+    expect(await availability(impl)).toEqual({
+      available: false,
+      reason: 'no WebGPU adapter (fix: install the webgpu package)',
+    });
   });
 
   test('any other error is a defect and propagates', async () => {

@@ -39,7 +39,10 @@ function globToRegExp(glob: string): RegExp {
  * comma-separated `--impl` values. No globs → no implementations. `from` (default: the whole
  * registry) is the list to filter, e.g. one already built.
  */
-export function findImplementations(globs: readonly string[], from: readonly Implementation[] = allImplementations()): Implementation[] {
+export function findImplementations(
+  globs: readonly string[],
+  from: readonly Implementation[] = allImplementations(),
+): Implementation[] {
   const res = globs.map(globToRegExp);
   return from.filter((impl) => res.some((re) => re.test(impl.name)));
 }
@@ -54,7 +57,8 @@ export async function availability(impl: Implementation): Promise<Availability> 
   try {
     await impl.setup?.();
   } catch (e) {
-    if (e instanceof Unavailable || (e instanceof Error && e.name === 'Unavailable')) return { available: false, reason: e.message };
+    if (e instanceof Unavailable || (e instanceof Error && e.name === 'Unavailable'))
+      return { available: false, reason: e.message };
     throw e;
   }
   await impl.dispose?.();

@@ -35,7 +35,8 @@ export function readJsonLines(file: string): Record<string, unknown>[] {
     } catch {
       throw new TableError(`${file} line ${i + 1} is not JSON`);
     }
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TableError(`${file} line ${i + 1} is not a JSON object`);
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+      throw new TableError(`${file} line ${i + 1} is not a JSON object`);
     out.push(v as Record<string, unknown>);
   });
   return out;
@@ -47,7 +48,13 @@ export function readJsonLines(file: string): Record<string, unknown>[] {
  * implementation that looks each input up. An input the table does not hold (a shrinking probe,
  * or a case with no output line) fails the call, which is reported as a `crash` of that case.
  */
-export function tableImplementation(name: string, casesFile: string, outputsFile: string, op: Op, format: FormatName): Implementation {
+export function tableImplementation(
+  name: string,
+  casesFile: string,
+  outputsFile: string,
+  op: Op,
+  format: FormatName,
+): Implementation {
   let table: Map<string, unknown> | undefined;
   const load = () => {
     const byId = new Map<number, unknown>();
@@ -55,7 +62,10 @@ export function tableImplementation(name: string, casesFile: string, outputsFile
     table = new Map();
     for (const c of readJsonLines(casesFile)) {
       if (typeof c.id !== 'number' || !byId.has(c.id)) continue;
-      table.set(inputKey(decodeVector(c.x), typeof c.label === 'number' ? c.label : undefined), byId.get(c.id));
+      table.set(
+        inputKey(decodeVector(c.x), typeof c.label === 'number' ? c.label : undefined),
+        byId.get(c.id),
+      );
     }
   };
   return {
@@ -77,7 +87,11 @@ export function tableImplementation(name: string, casesFile: string, outputsFile
         const n = isScalarOp(op) ? 1 : x.length;
         let decoded: unknown;
         try {
-          decoded = Array.isArray(y) ? y.map((v) => decodeNumber(v)) : isScalarOp(op) && y !== undefined ? decodeNumber(y) : y;
+          decoded = Array.isArray(y)
+            ? y.map((v) => decodeNumber(v))
+            : isScalarOp(op) && y !== undefined
+              ? decodeNumber(y)
+              : y;
         } catch (e) {
           throw new ShapeError((e as Error).message);
         }

@@ -40,4 +40,6 @@ export class Unavailable extends Error {
 }
 
 /** Where an implementation stands on this machine. */
-export type Availability = { readonly available: true; readonly detail?: string } | { readonly available: false; readonly reason: string };
+export type Availability =
+  | { readonly available: true; readonly detail?: string }
+  | { readonly available: false; readonly reason: string };

@@ -137,7 +137,12 @@ export interface AlgorithmBounds {
  * Special cases: x must be finite and non-empty (budgets.ts reduces ±Inf and NaN by the policy);
  * n = 1 is exact. `label` is required for the cross-entropy ops.
  */
-export function algorithmBounds(op: Op, format: FormatName, x: ArrayLike<number>, label?: number): AlgorithmBounds {
+export function algorithmBounds(
+  op: Op,
+  format: FormatName,
+  x: ArrayLike<number>,
+  label?: number,
+): AlgorithmBounds {
   const fmt = formatSpec(format);
   const n = x.length;
   if (n === 0) throw new RangeError('algorithmBounds: empty input (budgets.ts handles it by the policy)');
@@ -203,7 +208,22 @@ export function algorithmBounds(op: Op, format: FormatName, x: ArrayLike<number>
   const bigLambda = n === 1 ? 0 : up(lambda + LOG1P_ULPS * up(up(2 * u * up(LHigh + lambda)) + sigma));
 
   const parts: BoundParts = {
-    n, max: a, maxIndex: k, maxCount: m, sLow, sHigh, W, B, gammaAll, theta, gammaS, deltaS, lambda, bigLambda, LLow, LHigh,
+    n,
+    max: a,
+    maxIndex: k,
+    maxCount: m,
+    sLow,
+    sHigh,
+    W,
+    B,
+    gammaAll,
+    theta,
+    gammaS,
+    deltaS,
+    lambda,
+    bigLambda,
+    LLow,
+    LHigh,
   };
   const outLen = op === 'logsumexp' || op === 'cross_entropy' ? 1 : n;
   if (n === 1) return { elements: new Array<ErrorBound | null>(outLen).fill(null), vacuous: null, parts };
@@ -240,11 +260,13 @@ export function algorithmBounds(op: Op, format: FormatName, x: ArrayLike<number>
 
   switch (op) {
     case 'softmax': {
-      if (softmaxVacuous) return { elements: new Array<ErrorBound | null>(n).fill(null), vacuous: softmaxVacuous, parts };
+      if (softmaxVacuous)
+        return { elements: new Array<ErrorBound | null>(n).fill(null), vacuous: softmaxVacuous, parts };
       return { elements: Array.from({ length: n }, (_, i) => softmaxAt(i)), vacuous: null, parts };
     }
     case 'log_softmax': {
-      if (logVacuous) return { elements: new Array<ErrorBound | null>(n).fill(null), vacuous: logVacuous, parts };
+      if (logVacuous)
+        return { elements: new Array<ErrorBound | null>(n).fill(null), vacuous: logVacuous, parts };
       return { elements: Array.from({ length: n }, (_, i) => shiftedLog(i)), vacuous: null, parts };
     }
     case 'cross_entropy': {
@@ -258,10 +280,15 @@ export function algorithmBounds(op: Op, format: FormatName, x: ArrayLike<number>
       const hi = up(a + LHigh);
       const magnitudeLow = lo > 0 ? lo : hi < 0 ? -hi : 0;
       const magnitudeHigh = Math.max(Math.abs(lo), Math.abs(hi));
-      return { elements: [{ relative: u, absolute: logA, magnitudeLow, magnitudeHigh }], vacuous: null, parts };
+      return {
+        elements: [{ relative: u, absolute: logA, magnitudeLow, magnitudeHigh }],
+        vacuous: null,
+        parts,
+      };
     }
     case 'cross_entropy_grad': {
-      if (softmaxVacuous) return { elements: new Array<ErrorBound | null>(n).fill(null), vacuous: softmaxVacuous, parts };
+      if (softmaxVacuous)
+        return { elements: new Array<ErrorBound | null>(n).fill(null), vacuous: softmaxVacuous, parts };
       const elements: ErrorBound[] = Array.from({ length: n }, (_, i) => softmaxAt(i));
       const sl = elements[l];
       const restLow = sumDown(others(eLo, l));
@@ -278,8 +305,16 @@ export function algorithmBounds(op: Op, format: FormatName, x: ArrayLike<number>
 }
 
 /** A one-line reason naming the numbers, e.g. "sum stagnates: n·u = 1.02 ≥ 1 in f16". */
-function vacuousReason(fmt: FormatSpec, n: number, what: string, g: number, name: string, value: number): string {
+function vacuousReason(
+  fmt: FormatSpec,
+  n: number,
+  what: string,
+  g: number,
+  name: string,
+  value: number,
+): string {
   const nu = n * fmt.unitRoundoff;
-  if (!Number.isFinite(g)) return `sum stagnates: n·u = ${nu.toPrecision(3)} ≥ 1 in ${fmt.name} (${what}: no a-priori bound)`;
+  if (!Number.isFinite(g))
+    return `sum stagnates: n·u = ${nu.toPrecision(3)} ≥ 1 in ${fmt.name} (${what}: no a-priori bound)`;
   return `no a-priori bound: ${name} = ${value.toPrecision(3)} ≥ 1 for the ${what} in ${fmt.name} (n·u = ${nu.toPrecision(4)})`;
 }

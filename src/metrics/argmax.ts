@@ -20,7 +20,11 @@ export interface ArgmaxCheck {
  * Special cases: the check does not apply (ok, indices −1) to fewer than two elements, to an
  * input with a NaN or +Inf logit or without a finite one, or to an output holding NaN.
  */
-export function argmaxCheck(x: ArrayLike<number>, output: ArrayLike<number>, reference?: ArrayLike<number>): ArgmaxCheck {
+export function argmaxCheck(
+  x: ArrayLike<number>,
+  output: ArrayLike<number>,
+  reference?: ArrayLike<number>,
+): ArgmaxCheck {
   const skip: ArgmaxCheck = { ok: true, outputIndex: -1, logitIndex: -1 };
   const n = x.length;
   if (n < 2 || output.length !== n) return skip;

@@ -98,7 +98,8 @@ export function relativeUlpsAt(fmt: FormatSpec, epsilon: number, magnitudeHigh: 
   const full = relativeUlps(fmt, epsilon);
   if (!Number.isFinite(magnitudeHigh) || magnitudeHigh * (1 - epsilon) >= T) return full;
   // the whole window below T: 2εy/σ steps, formed in units of σ (y/σ is an exact scaling)
-  if (up(magnitudeHigh * up(1 + epsilon)) <= T) return Math.min(full, up(2 * up(epsilon * (magnitudeHigh / fmt.minSubnormal))));
+  if (up(magnitudeHigh * up(1 + epsilon)) <= T)
+    return Math.min(full, up(2 * up(epsilon * (magnitudeHigh / fmt.minSubnormal))));
   const lo = down(magnitudeHigh * down(1 - epsilon));
   return Math.min(full, gridSteps(fmt, Math.max(0, lo), up(2 * up(epsilon * magnitudeHigh))));
 }
@@ -118,7 +119,12 @@ export function relativeUlpsAt(fmt: FormatSpec, epsilon: number, magnitudeHigh: 
  * what it really costs: a window of width A around a result much smaller than A spans the
  * format's densest region.
  */
-export function absoluteUlps(fmt: FormatSpec, absolute: number, magnitudeLow: number, epsilon: number): number {
+export function absoluteUlps(
+  fmt: FormatSpec,
+  absolute: number,
+  magnitudeLow: number,
+  epsilon: number,
+): number {
   if (!(absolute > 0)) return 0;
   const A = absolute;
   const upper = gridSteps(fmt, magnitudeLow, A);
@@ -154,7 +160,13 @@ export function absoluteUlps(fmt: FormatSpec, absolute: number, magnitudeLow: nu
 export function boundToUlps(fmt: FormatSpec, bound: ErrorBound): number {
   const cap = ulpCap(fmt);
   const { magnitudeLow, magnitudeHigh } = bound;
-  if (!(bound.relative < 1) || !Number.isFinite(bound.absolute) || !(bound.absolute >= 0) || !(magnitudeLow >= 0)) return cap;
+  if (
+    !(bound.relative < 1) ||
+    !Number.isFinite(bound.absolute) ||
+    !(bound.absolute >= 0) ||
+    !(magnitudeLow >= 0)
+  )
+    return cap;
   // r = RN(y) is within max(u|y|, σ/2) of y: the interval must contain it (see above)
   const eps = Math.max(bound.relative, fmt.unitRoundoff);
   // (σ/2 of f64 is not a binary64 value: σ itself stands in for it)

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EXP_THRESHOLDS, formatSpec, fromOrdinal, ordinal, pow2, roundNumber, ulpDistance, type FormatName } from '../formats/index.js';
+import {
+  EXP_THRESHOLDS,
+  formatSpec,
+  fromOrdinal,
+  ordinal,
+  pow2,
+  roundNumber,
+  ulpDistance,
+  type FormatName,
+} from '../formats/index.js';
 import { oracle, type Op } from '../oracle/index.js';
 import { algorithmBounds, expTermBound, underflowClamp } from './algorithmBounds.js';
 import { boundToUlps, gridSteps, relativeUlps, ulpCap } from './boundToUlps.js';
@@ -101,24 +110,48 @@ describe('boundToUlps', () => {
   it('gives the cap, never Infinity, for a vacuous bound', () => {
     const F = formatSpec('f16');
     expect(boundToUlps(F, { relative: 1, absolute: 0, magnitudeLow: 1, magnitudeHigh: 1 })).toBe(1023);
-    expect(boundToUlps(F, { relative: 0.1, absolute: Infinity, magnitudeLow: 1, magnitudeHigh: 1 })).toBe(1023);
+    expect(boundToUlps(F, { relative: 0.1, absolute: Infinity, magnitudeLow: 1, magnitudeHigh: 1 })).toBe(
+      1023,
+    );
   });
 
   it('adds an absolute floor of a few steps for subnormal results', () => {
     // f16: |ŷ − y| ≤ u|y| + 2.5σ at y = 3σ: [y − 2.5σ − tiny, y + 2.5σ + tiny] holds 5 steps
     const h = formatSpec('f16');
-    expect(boundToUlps(h, { relative: h.unitRoundoff, absolute: 2.5 * h.minSubnormal, magnitudeLow: 3 * h.minSubnormal, magnitudeHigh: 3 * h.minSubnormal })).toBe(5);
+    expect(
+      boundToUlps(h, {
+        relative: h.unitRoundoff,
+        absolute: 2.5 * h.minSubnormal,
+        magnitudeLow: 3 * h.minSubnormal,
+        magnitudeHigh: 3 * h.minSubnormal,
+      }),
+    ).toBe(5);
     // f64: 2.5σ is not a binary64 value; 3σ gives 6 steps (plus slack)
     const F = formatSpec('f64');
-    const b = boundToUlps(F, { relative: F.unitRoundoff, absolute: 3 * F.minSubnormal, magnitudeLow: 3 * F.minSubnormal, magnitudeHigh: 3 * F.minSubnormal });
+    const b = boundToUlps(F, {
+      relative: F.unitRoundoff,
+      absolute: 3 * F.minSubnormal,
+      magnitudeLow: 3 * F.minSubnormal,
+      magnitudeHigh: 3 * F.minSubnormal,
+    });
     expect(b).toBeGreaterThanOrEqual(6);
     expect(b).toBeLessThanOrEqual(8); // binary64's own subnormal steps in the bound arithmetic
   });
 
   it('adds one step when the result may round to Inf', () => {
     const F = formatSpec('f16');
-    const near = boundToUlps(F, { relative: F.unitRoundoff, absolute: 0, magnitudeLow: 65000, magnitudeHigh: 65500 });
-    const far = boundToUlps(F, { relative: F.unitRoundoff, absolute: 0, magnitudeLow: 1000, magnitudeHigh: 1000 });
+    const near = boundToUlps(F, {
+      relative: F.unitRoundoff,
+      absolute: 0,
+      magnitudeLow: 65000,
+      magnitudeHigh: 65500,
+    });
+    const far = boundToUlps(F, {
+      relative: F.unitRoundoff,
+      absolute: 0,
+      magnitudeLow: 1000,
+      magnitudeHigh: 1000,
+    });
     expect(near).toBe(far + 1);
   });
 });
@@ -187,7 +220,9 @@ describe('special-value budgets', () => {
 
   it('+Inf logits are budgeted as the limit, −Inf ones as exact zeros', () => {
     // softmax([Inf, 0, Inf]) = [1/2, 0, 1/2]: as softmax([0, −Inf, 0])
-    expect(Array.from(budget('softmax', 'f64', [Infinity, 0, Infinity]))).toEqual(Array.from(budget('softmax', 'f64', [0, -Infinity, 0])));
+    expect(Array.from(budget('softmax', 'f64', [Infinity, 0, Infinity]))).toEqual(
+      Array.from(budget('softmax', 'f64', [0, -Infinity, 0])),
+    );
     expect(budget('softmax', 'f64', [0, -Infinity, 0])[1]).toBe(0);
     expect(Array.from(budget('softmax', 'f64', [0, -Infinity, 0]))).toEqual([
       budget('softmax', 'f64', [0, 0])[0],
@@ -212,7 +247,8 @@ function inputs(f: FormatName, rnd: () => number): number[][] {
   const masked = f === 'f16' ? -60000 : -1e9;
   const lengths = [1, 2, 3, 7, 40];
   const out: number[][] = [];
-  const uni = (n: number, lo: number, hi: number) => Array.from({ length: n }, () => R(lo + (hi - lo) * rnd()));
+  const uni = (n: number, lo: number, hi: number) =>
+    Array.from({ length: n }, () => R(lo + (hi - lo) * rnd()));
   for (const n of lengths) {
     out.push(uni(n, -1, 1));
     out.push(uni(n, -10, 10));
@@ -235,7 +271,13 @@ function inputs(f: FormatName, rnd: () => number): number[][] {
   return out.map((x) => x.map((v) => (Number.isNaN(v) ? 0 : v)).filter((v) => v !== Infinity));
 }
 
-function checkWithinBudget(op: Op, f: FormatName, x: number[], label: number | undefined, order: SumOrder): void {
+function checkWithinBudget(
+  op: Op,
+  f: FormatName,
+  x: number[],
+  label: number | undefined,
+  order: SumOrder,
+): void {
   const F = formatSpec(f);
   const r = oracle(op, f, x, label).values;
   const sim = simulateRecommended(op, f, x, label, order);
@@ -243,7 +285,9 @@ function checkWithinBudget(op: Op, f: FormatName, x: number[], label: number | u
   for (let i = 0; i < r.length; i++) {
     const d = ulpDistance(F, sim[i], r[i]);
     if (!(d <= b[i])) {
-      throw new Error(`${op} ${f} order=${order} x=[${x.join(', ')}] label=${label}: element ${i} = ${sim[i]}, reference ${r[i]}: ${d} ulps > budget ${b[i]}`);
+      throw new Error(
+        `${op} ${f} order=${order} x=[${x.join(', ')}] label=${label}: element ${i} = ${sim[i]}, reference ${r[i]}: ${d} ulps > budget ${b[i]}`,
+      );
     }
   }
   const j = judge({ op, format: f, x, label, actual: sim, reference: r });
@@ -259,7 +303,8 @@ describe('the budget covers the recommended algorithm, simulated exactly in each
       let t = 0;
       for (const x of inputs(f, rnd)) {
         for (const op of OPS) {
-          const label = op === 'cross_entropy' || op === 'cross_entropy_grad' ? Math.floor(rnd() * x.length) : undefined;
+          const label =
+            op === 'cross_entropy' || op === 'cross_entropy_grad' ? Math.floor(rnd() * x.length) : undefined;
           if (label !== undefined && x[label] === -Infinity && x.every((v) => v === -Infinity)) continue;
           checkWithinBudget(op, f, x, label, ORDERS[t++ % 3]);
         }
@@ -269,12 +314,17 @@ describe('the budget covers the recommended algorithm, simulated exactly in each
 
   it('f16 as n·u approaches 1 (n = 2047) and bf16 (n = 255): within the budget, which is then the cap', () => {
     const rnd = prng(2048);
-    for (const [f, n] of [['f16', 2047], ['bf16', 255]] as const) {
+    for (const [f, n] of [
+      ['f16', 2047],
+      ['bf16', 255],
+    ] as const) {
       const F = formatSpec(f);
       const x = Array.from({ length: n }, () => roundNumber(F, (rnd() * 2 - 1) * 4));
       checkWithinBudget('softmax', f, x, undefined, 'forward');
       // adversarial for stagnation: terms just above half the spacing of a large partial sum
-      const y = Array.from({ length: n }, (_, i) => (i === 0 ? 0 : roundNumber(F, Math.log(0.26 + 0.01 * rnd()))));
+      const y = Array.from({ length: n }, (_, i) =>
+        i === 0 ? 0 : roundNumber(F, Math.log(0.26 + 0.01 * rnd())),
+      );
       checkWithinBudget('softmax', f, y, undefined, 'forward');
       checkWithinBudget('log_softmax', f, y, undefined, 'reverse');
       expect(budgetBreakdown('softmax', f, y).vacuous).not.toBeNull();

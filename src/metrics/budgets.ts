@@ -64,7 +64,8 @@ export function budget(
   reference?: ArrayLike<number>,
 ): Float64Array {
   if (overrideUlps !== undefined) {
-    if (!(overrideUlps >= 0)) throw new RangeError(`--budget must be a number of ULPs ≥ 0, got ${overrideUlps}`);
+    if (!(overrideUlps >= 0))
+      throw new RangeError(`--budget must be a number of ULPs ≥ 0, got ${overrideUlps}`);
     checkLabel(op, x.length, label);
     return new Float64Array(outputLength(op, x.length)).fill(overrideUlps);
   }

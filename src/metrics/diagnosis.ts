@@ -30,8 +30,10 @@ export interface DiagnosisContext {
 /** Why a NaN or ±Inf output is an `overflow`: the logit or spread past the threshold. */
 export function overflowCause(c: DiagnosisContext): string {
   const r = c.regimes;
-  if (r.overflowBy === 'logit') return `exp overflows: max logit ${brief(r.max)} > ${brief(r.overflowThreshold)}`;
-  if (r.overflowBy === 'spread') return `exp overflows: spread max − min = ${brief(r.spread)} > ${brief(r.overflowThreshold)}`;
+  if (r.overflowBy === 'logit')
+    return `exp overflows: max logit ${brief(r.max)} > ${brief(r.overflowThreshold)}`;
+  if (r.overflowBy === 'spread')
+    return `exp overflows: spread max − min = ${brief(r.spread)} > ${brief(r.overflowThreshold)}`;
   if (r.underflowBy !== null) return `${underflowCause(c)}, and a division by the vanished sum gives Inf`;
   return `an intermediate overflowed with no logit or spread above ${brief(r.overflowThreshold)} (max ${brief(r.max)}, min ${brief(r.min)})`;
 }
@@ -39,7 +41,8 @@ export function overflowCause(c: DiagnosisContext): string {
 /** Why a NaN output is an `underflow`: the logit or min − max below the threshold. */
 export function underflowCause(c: DiagnosisContext): string {
   const r = c.regimes;
-  if (r.underflowBy === 'logit') return `exp underflows: min logit ${brief(r.min)} < ${brief(r.underflowThreshold)}`;
+  if (r.underflowBy === 'logit')
+    return `exp underflows: min logit ${brief(r.min)} < ${brief(r.underflowThreshold)}`;
   return `e^(x_i − max) underflows: min − max = ${brief(-r.spread)} < ${brief(r.underflowThreshold)}`;
 }
 
@@ -52,15 +55,25 @@ export function ulpMechanism(c: DiagnosisContext, index: number, expected: numbe
   if (nu >= 0.25) return `long sum: n·u = ${brief(nu)} in ${c.fmt.name}`;
   const r = c.regimes;
   const big = Math.max(Math.abs(r.max), Math.abs(r.min));
-  if ((c.op === 'logsumexp' || c.op === 'cross_entropy' || c.op === 'log_softmax') && Number.isFinite(big) && Math.abs(expected) < big * 2 ** -10) {
+  if (
+    (c.op === 'logsumexp' || c.op === 'cross_entropy' || c.op === 'log_softmax') &&
+    Number.isFinite(big) &&
+    Math.abs(expected) < big * 2 ** -10
+  ) {
     return `cancellation: result ${brief(expected)} is small next to logits up to ${brief(big)} (e.g. x_i − LSE, LSE − x_k)`;
   }
   if (c.op === 'cross_entropy_grad' && Math.abs(expected) < 0.5 && index >= 0 && expected < 0) {
     return `softmax − 1 cancels at the label: expected ${brief(expected)}`;
   }
-  if ((c.op === 'softmax' || c.op === 'cross_entropy_grad') && index >= 0 && index < n && Number.isFinite(r.max)) {
+  if (
+    (c.op === 'softmax' || c.op === 'cross_entropy_grad') &&
+    index >= 0 &&
+    index < n &&
+    Number.isFinite(r.max)
+  ) {
     const d = c.x[index] - r.max;
-    if (d < -64) return `x_i − max = ${brief(d)}: error grows with |x_i − max| in unshifted or division-free formulas`;
+    if (d < -64)
+      return `x_i − max = ${brief(d)}: error grows with |x_i − max| in unshifted or division-free formulas`;
   }
   return '';
 }

@@ -40,8 +40,13 @@ describe('caseErrors', () => {
     const s = caseErrors('softmax', 'f64', x, swapped, r);
     expect(s.argmaxOk).toBe(false);
     expect(s.maxBits).toBeCloseTo(Math.log2(1 + s.maxUlps), 12);
-    expect(caseErrors('logsumexp', 'f64', x, [0], oracle('logsumexp', 'f64', x).values)).toMatchObject({ argmaxOk: null, sumDeviation: NaN });
+    expect(caseErrors('logsumexp', 'f64', x, [0], oracle('logsumexp', 'f64', x).values)).toMatchObject({
+      argmaxOk: null,
+      sumDeviation: NaN,
+    });
     // [0.5, 0.5 + 2^-30] sums to 1 + 2^-30 exactly
-    expect(caseErrors('softmax', 'f64', [0, 0], [0.5, 0.5 + 2 ** -30], [0.5, 0.5]).sumDeviation).toBe(2 ** -30);
+    expect(caseErrors('softmax', 'f64', [0, 0], [0.5, 0.5 + 2 ** -30], [0.5, 0.5]).sumDeviation).toBe(
+      2 ** -30,
+    );
   });
 });

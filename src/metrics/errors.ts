@@ -52,10 +52,15 @@ export function relativeError(a: number, r: number): number {
  *
  * Throws a RangeError when the lengths differ (a `shape` finding, decided by the caller).
  */
-export function elementErrors(format: FormatName, actual: ArrayLike<number>, reference: ArrayLike<number>): ElementErrors {
+export function elementErrors(
+  format: FormatName,
+  actual: ArrayLike<number>,
+  reference: ArrayLike<number>,
+): ElementErrors {
   const fmt = formatSpec(format);
   const n = actual.length;
-  if (reference.length !== n) throw new RangeError(`elementErrors: ${n} outputs against ${reference.length} reference values`);
+  if (reference.length !== n)
+    throw new RangeError(`elementErrors: ${n} outputs against ${reference.length} reference values`);
   const ulps = new Float64Array(n);
   const bits = new Float64Array(n);
   const relative = new Float64Array(n);
@@ -73,7 +78,13 @@ export function elementErrors(format: FormatName, actual: ArrayLike<number>, ref
  * The case summary {maxUlps, maxBits, maxRelative, sumDeviation, argmaxOk} of one output row.
  * Maxima of an empty row are 0.
  */
-export function caseErrors(op: Op, format: FormatName, x: ArrayLike<number>, actual: ArrayLike<number>, reference: ArrayLike<number>): CaseErrors {
+export function caseErrors(
+  op: Op,
+  format: FormatName,
+  x: ArrayLike<number>,
+  actual: ArrayLike<number>,
+  reference: ArrayLike<number>,
+): CaseErrors {
   const fmt = formatSpec(format);
   const e = elementErrors(format, actual, reference);
   let maxUlps = 0;
@@ -86,7 +97,8 @@ export function caseErrors(op: Op, format: FormatName, x: ArrayLike<number>, act
   }
   const rounded = Float64Array.from(actual, (v) => roundNumber(fmt, v));
   let sumDeviation = NaN;
-  if (op === 'softmax' && rounded.every(Number.isFinite)) sumDeviation = Math.abs(dyadicToNumber(sumMinusOne(rounded)));
+  if (op === 'softmax' && rounded.every(Number.isFinite))
+    sumDeviation = Math.abs(dyadicToNumber(sumMinusOne(rounded)));
   const argmaxOk = op === 'softmax' || op === 'log_softmax' ? argmaxCheck(x, rounded, reference).ok : null;
   return { maxUlps, maxBits, maxRelative, sumDeviation, argmaxOk };
 }

@@ -1,8 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { EXP_THRESHOLDS, formatSpec, fromOrdinal, nextDown, ordinal, type FormatName } from '../formats/index.js';
+import {
+  EXP_THRESHOLDS,
+  formatSpec,
+  fromOrdinal,
+  nextDown,
+  ordinal,
+  type FormatName,
+} from '../formats/index.js';
 import { oracle, type Op } from '../oracle/index.js';
 import { budget } from './budgets.js';
-import { crashFinding, failsVerdict, FINDING_KINDS, judge, mutationFinding, shapeFinding, timeoutFinding, type FindingKind, type JudgeArgs } from './findings.js';
+import {
+  crashFinding,
+  failsVerdict,
+  FINDING_KINDS,
+  judge,
+  mutationFinding,
+  shapeFinding,
+  timeoutFinding,
+  type FindingKind,
+  type JudgeArgs,
+} from './findings.js';
 
 /** The textbook formula exp(x_i)/Σ exp(x_j) in binary64: overflows past 709.78, underflows below −745.13. */
 function naiveSoftmax(x: readonly number[]): Float64Array {
@@ -11,7 +28,14 @@ function naiveSoftmax(x: readonly number[]): Float64Array {
   return Float64Array.from(e, (v) => v / s);
 }
 
-function run(op: Op, format: FormatName, x: readonly number[], actual: unknown, extra: Partial<JudgeArgs> = {}, label?: number) {
+function run(
+  op: Op,
+  format: FormatName,
+  x: readonly number[],
+  actual: unknown,
+  extra: Partial<JudgeArgs> = {},
+  label?: number,
+) {
   const reference = oracle(op, format, x, label).values;
   return judge({ op, format, x, label, actual, reference, ...extra });
 }
@@ -20,15 +44,37 @@ const kinds = (j: ReturnType<typeof judge>) => j.findings.map((f) => `${f.kind}@
 
 describe('FindingKind', () => {
   it('lists every kind of DESIGN.md once', () => {
-    const all: FindingKind[] = ['crash', 'timeout', 'shape', 'mutation', 'special', 'nan-swallowed', 'overflow', 'underflow', 'spurious-nan', 'ulp', 'sum', 'argmax', 'nondeterministic'];
+    const all: FindingKind[] = [
+      'crash',
+      'timeout',
+      'shape',
+      'mutation',
+      'special',
+      'nan-swallowed',
+      'overflow',
+      'underflow',
+      'spurious-nan',
+      'ulp',
+      'sum',
+      'argmax',
+      'nondeterministic',
+    ];
     expect([...FINDING_KINDS].sort()).toEqual([...all].sort());
   });
 });
 
 describe('case-level findings', () => {
   it('crash and timeout are built by the caller', () => {
-    expect(crashFinding(new TypeError('x is\nnot iterable'))).toMatchObject({ kind: 'crash', index: -1, diagnosis: 'threw TypeError: x is not iterable' });
-    expect(timeoutFinding(10000)).toMatchObject({ kind: 'timeout', index: -1, diagnosis: 'no answer within 10000 ms' });
+    expect(crashFinding(new TypeError('x is\nnot iterable'))).toMatchObject({
+      kind: 'crash',
+      index: -1,
+      diagnosis: 'threw TypeError: x is not iterable',
+    });
+    expect(timeoutFinding(10000)).toMatchObject({
+      kind: 'timeout',
+      index: -1,
+      diagnosis: 'no answer within 10000 ms',
+    });
     expect(shapeFinding('expected 3 values, got 2').kind).toBe('shape');
     expect(mutationFinding(1, 2, 3).diagnosis).toBe('input changed: logit 1 was 2, is 3 after the call');
   });
@@ -53,7 +99,9 @@ describe('case-level findings', () => {
     expect(kinds(run('softmax', 'f64', x, y, { inputAfter: [0, 1] }))).toEqual([]);
     const j = run('softmax', 'f64', x, y, { inputAfter: [-0, 0] });
     expect(kinds(j)).toEqual(['mutation@-1']);
-    expect(j.findings[0].diagnosis).toBe('input changed: logit 0 was 0, is -0 after the call (2 logits changed)');
+    expect(j.findings[0].diagnosis).toBe(
+      'input changed: logit 0 was 0, is -0 after the call (2 logits changed)',
+    );
   });
 
   it('nondeterministic: a second call differs (±0 and NaN compare equal)', () => {
@@ -83,7 +131,10 @@ describe('the element table, first match wins', () => {
     bad[1] = 1e-300;
     expect(kinds(run('softmax', 'f64', [1, -Infinity, 2], bad))).toEqual(['special@1']);
     // all −Inf: NaN by policy (pytorch#25110)
-    expect(kinds(run('softmax', 'f64', [-Infinity, -Infinity], [0.5, 0.5]))).toEqual(['special@0', 'special@1']);
+    expect(kinds(run('softmax', 'f64', [-Infinity, -Infinity], [0.5, 0.5]))).toEqual([
+      'special@0',
+      'special@1',
+    ]);
     expect(failsVerdict('special', 'report')).toBe(false);
     expect(failsVerdict('special', 'strict')).toBe(true);
     expect(failsVerdict('ulp', 'report')).toBe(true);
@@ -107,14 +158,18 @@ describe('the element table, first match wins', () => {
     // e^710 = Inf: Inf/Inf = NaN; 1/Inf = 0 where e^-710 (subnormal) is expected
     expect(kinds(j)).toEqual(['overflow@0', 'underflow@1']);
     expect(j.findings[0].diagnosis).toBe('NaN at 0: exp overflows: max logit 710 > 709.783');
-    expect(j.findings[1].diagnosis).toMatch(/^0 at 1 where 4\.4\d*e-309 is expected \(\d+ ulps, budget \d+\): flushed, the result is subnormal/);
+    expect(j.findings[1].diagnosis).toMatch(
+      /^0 at 1 where 4\.4\d*e-309 is expected \(\d+ ulps, budget \d+\): flushed, the result is subnormal/,
+    );
   });
 
   it('row 3: NaN → underflow in the underflow regime (the naive formula at −800)', () => {
     const x = [-800, -800];
     const j = run('softmax', 'f64', x, naiveSoftmax(x));
     expect(kinds(j)).toEqual(['underflow@0', 'underflow@1']);
-    expect(j.findings[0].diagnosis).toBe('NaN at 0: exp underflows: min logit -800 < -745.133, and the sum of exps can vanish (0/0)');
+    expect(j.findings[0].diagnosis).toBe(
+      'NaN at 0: exp underflows: min logit -800 < -745.133, and the sum of exps can vanish (0/0)',
+    );
     // the spread alone past the overflow threshold (a min-shifted formula overflows there)
     const j2 = run('softmax', 'f64', [500, -210], [NaN, 0]);
     expect(kinds(j2)).toEqual(['overflow@0', 'underflow@1']);
@@ -144,7 +199,9 @@ describe('the element table, first match wins', () => {
     expect(r[1]).toBeLessThan(F.minNormal);
     const j = run('softmax', 'f16', x, [r[0], 0]);
     expect(kinds(j)).toEqual(['underflow@1']);
-    expect(j.findings[0].diagnosis).toMatch(/^0 at 1 where 8\.3\d*e-7 is expected \(\d+ ulps, budget \d\): flushed, the result is subnormal \(below 0\.0000610352\)$/);
+    expect(j.findings[0].diagnosis).toMatch(
+      /^0 at 1 where 8\.3\d*e-7 is expected \(\d+ ulps, budget \d\): flushed, the result is subnormal \(below 0\.0000610352\)$/,
+    );
     // the reference at the underflow threshold is σ: 0 is one ULP away, within budget
     const t = [0, EXP_THRESHOLDS.f16.underflow];
     expect(oracle('softmax', 'f16', t).values[1]).toBe(F.minSubnormal);
@@ -220,7 +277,9 @@ describe('case-level checks after the elements', () => {
     expect(j.counts.ulp).toBe(n);
     expect(j.counts.sum).toBe(1);
     const sum = j.findings.find((f) => f.kind === 'sum');
-    expect(sum?.diagnosis).toBe('Σ outputs − 1 = 1 exceeds the bound 0.999023; sum stagnates: n·u = 2.00 ≥ 1 in f16 (sum of all n terms: no a-priori bound)');
+    expect(sum?.diagnosis).toBe(
+      'Σ outputs − 1 = 1 exceeds the bound 0.999023; sum stagnates: n·u = 2.00 ≥ 1 in f16 (sum of all n terms: no a-priori bound)',
+    );
     const ulp = j.findings.find((f) => f.kind === 'ulp');
     expect(ulp?.ulps).toBe(1024);
     expect(ulp?.diagnosis).toMatch(/budget 1023\); sum stagnates: n·u = 2\.00 ≥ 1 in f16/);
@@ -230,9 +289,13 @@ describe('case-level checks after the elements', () => {
     // relative errors stay below 1 (which always fails, whatever the budget): only argmax is at fault
     const j = run('softmax', 'f64', [1, 0], [0.49, 0.51], { budget: Infinity });
     expect(kinds(j)).toEqual(['argmax@-1']);
-    expect(j.findings[0].diagnosis).toBe('largest output 0.51 at 1 (logit 0), but the max logit 1 is at 0 (output 0.49)');
+    expect(j.findings[0].diagnosis).toBe(
+      'largest output 0.51 at 1 (logit 0), but the max logit 1 is at 0 (output 0.49)',
+    );
     expect(run('softmax', 'f64', [1, 1], [0.5, 0.5]).findings).toEqual([]);
-    expect(kinds(run('log_softmax', 'f64', [1, 0], [-0.5, -0.45], { budget: Infinity }))).toEqual(['argmax@-1']);
+    expect(kinds(run('log_softmax', 'f64', [1, 0], [-0.5, -0.45], { budget: Infinity }))).toEqual([
+      'argmax@-1',
+    ]);
     // a tie in the reference: the format cannot order the two, so neither can the check
     const F = formatSpec('f16');
     const x = [1, nextDown(F, 1)];
@@ -247,7 +310,14 @@ describe('the always-fail rule: a relative error of 1 or more', () => {
     const { oracle } = await import('../oracle/oracle.js');
     const x = [0, -40];
     const ref = oracle('cross_entropy_grad', 'f64', x, 0).values;
-    const j = judge({ op: 'cross_entropy_grad', format: 'f64', x, label: 0, actual: [0, ref[1]], reference: ref });
+    const j = judge({
+      op: 'cross_entropy_grad',
+      format: 'f64',
+      x,
+      label: 0,
+      actual: [0, ref[1]],
+      reference: ref,
+    });
     expect(j.findings.map((f) => f.kind)).toEqual(['underflow']);
     expect(j.budget![0]).toBeGreaterThan(j.ulps![0]); // the budget alone would have let it pass
   });

@@ -5,7 +5,14 @@ import { ulpDistance } from '../formats/ulp.js';
 import { isScalarOp, outputLength, type Op } from '../oracle/ops.js';
 import { argmaxCheck } from './argmax.js';
 import { budgetBreakdown } from './budgets.js';
-import { brief, overflowCause, show, ulpMechanism, underflowCause, type DiagnosisContext } from './diagnosis.js';
+import {
+  brief,
+  overflowCause,
+  show,
+  ulpMechanism,
+  underflowCause,
+  type DiagnosisContext,
+} from './diagnosis.js';
 import { dyadicToNumber, exceedsBound, sumMinusOne } from './exactSum.js';
 import { regimes } from './regimes.js';
 import { softmaxSumBound } from './softmaxSumBound.js';
@@ -117,12 +124,26 @@ export interface Judgement {
 /** A `crash` finding: the implementation threw (or its process died). */
 export function crashFinding(error: unknown): Finding {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return { kind: 'crash', index: -1, expected: NaN, actual: NaN, ulps: Infinity, diagnosis: `threw ${oneLine(message)}` };
+  return {
+    kind: 'crash',
+    index: -1,
+    expected: NaN,
+    actual: NaN,
+    ulps: Infinity,
+    diagnosis: `threw ${oneLine(message)}`,
+  };
 }
 
 /** A `timeout` finding: no answer within `ms` milliseconds. */
 export function timeoutFinding(ms: number): Finding {
-  return { kind: 'timeout', index: -1, expected: NaN, actual: NaN, ulps: Infinity, diagnosis: `no answer within ${ms} ms` };
+  return {
+    kind: 'timeout',
+    index: -1,
+    expected: NaN,
+    actual: NaN,
+    ulps: Infinity,
+    diagnosis: `no answer within ${ms} ms`,
+  };
 }
 
 /** A `shape` finding: the answer has the wrong length or type. */
@@ -193,7 +214,10 @@ export function judge(args: JudgeArgs): Judgement {
   const fmt = formatSpec(format);
   const n = x.length;
   const outLen = outputLength(op, n);
-  if (reference.length !== outLen) throw new RangeError(`judge: the reference has ${reference.length} values, ${op} of ${n} logits has ${outLen}`);
+  if (reference.length !== outLen)
+    throw new RangeError(
+      `judge: the reference has ${reference.length} values, ${op} of ${n} logits has ${outLen}`,
+    );
   const specials = args.specials ?? 'report';
   const findings: Finding[] = [];
   const push = (f: Finding) => findings.push(f);
@@ -241,30 +265,84 @@ export function judge(args: JudgeArgs): Judgement {
       if (specials === 'skip') continue;
       if (hasInf) {
         // row 1: the policy result
-        if (an !== rn || (!an && d > b)) push({ kind: 'special', index: i, expected: r, actual: a, ulps: d, diagnosis: specialDiagnosis(x, r, a, b, d) });
+        if (an !== rn || (!an && d > b))
+          push({
+            kind: 'special',
+            index: i,
+            expected: r,
+            actual: a,
+            ulps: d,
+            diagnosis: specialDiagnosis(x, r, a, b, d),
+          });
         continue;
       }
       // row 2
       if (rn && !an) {
-        push({ kind: 'nan-swallowed', index: i, expected: r, actual: a, ulps: d, diagnosis: `NaN logit at ${firstNaN(x)} ignored: output${at} is ${show(a)}, the policy gives NaN` });
+        push({
+          kind: 'nan-swallowed',
+          index: i,
+          expected: r,
+          actual: a,
+          ulps: d,
+          diagnosis: `NaN logit at ${firstNaN(x)} ignored: output${at} is ${show(a)}, the policy gives NaN`,
+        });
       }
       continue;
     }
     if (rn) {
       // not reachable with the oracle: finite logits have numeric results
-      if (!an) push({ kind: 'ulp', index: i, expected: r, actual: a, ulps: d, diagnosis: `the reference is NaN for finite logits; output ${show(a)}` });
+      if (!an)
+        push({
+          kind: 'ulp',
+          index: i,
+          expected: r,
+          actual: a,
+          ulps: d,
+          diagnosis: `the reference is NaN for finite logits; output ${show(a)}`,
+        });
       continue;
     }
     if (an) {
       // row 3
-      if (reg.overflow) push({ kind: 'overflow', index: i, expected: r, actual: a, ulps: d, diagnosis: `NaN${at}: ${overflowCause(ctx)}` });
-      else if (reg.underflow) push({ kind: 'underflow', index: i, expected: r, actual: a, ulps: d, diagnosis: `NaN${at}: ${underflowCause(ctx)}, and the sum of exps can vanish (0/0)` });
-      else push({ kind: 'spurious-nan', index: i, expected: r, actual: a, ulps: d, diagnosis: `NaN${at} for finite logits in neither exp regime (max ${brief(reg.max)}, min ${brief(reg.min)}): Inf − Inf or 0/0 inside` });
+      if (reg.overflow)
+        push({
+          kind: 'overflow',
+          index: i,
+          expected: r,
+          actual: a,
+          ulps: d,
+          diagnosis: `NaN${at}: ${overflowCause(ctx)}`,
+        });
+      else if (reg.underflow)
+        push({
+          kind: 'underflow',
+          index: i,
+          expected: r,
+          actual: a,
+          ulps: d,
+          diagnosis: `NaN${at}: ${underflowCause(ctx)}, and the sum of exps can vanish (0/0)`,
+        });
+      else
+        push({
+          kind: 'spurious-nan',
+          index: i,
+          expected: r,
+          actual: a,
+          ulps: d,
+          diagnosis: `NaN${at} for finite logits in neither exp regime (max ${brief(reg.max)}, min ${brief(reg.min)}): Inf − Inf or 0/0 inside`,
+        });
       continue;
     }
     if ((a === Infinity || a === -Infinity) && Number.isFinite(r)) {
       // row 4
-      push({ kind: 'overflow', index: i, expected: r, actual: a, ulps: d, diagnosis: `${show(a)}${at} where ${show(r)} is expected: ${overflowCause(ctx)}` });
+      push({
+        kind: 'overflow',
+        index: i,
+        expected: r,
+        actual: a,
+        ulps: d,
+        diagnosis: `${show(a)}${at} where ${show(r)} is expected: ${overflowCause(ctx)}`,
+      });
       continue;
     }
     // DESIGN.md: a relative error of 1 or more always fails, whatever the budget (an absolute
@@ -276,7 +354,14 @@ export function judge(args: JudgeArgs): Judgement {
     if (!(d > b) && (op === 'logsumexp' || !relativeErrorAtLeastOne(fmt.minNormal, a, r))) continue;
     if (a === 0 && r !== 0) {
       // row 5
-      push({ kind: 'underflow', index: i, expected: r, actual: a, ulps: d, diagnosis: zeroDiagnosis(ctx, i, r, b, d) });
+      push({
+        kind: 'underflow',
+        index: i,
+        expected: r,
+        actual: a,
+        ulps: d,
+        diagnosis: zeroDiagnosis(ctx, i, r, b, d),
+      });
       continue;
     }
     // row 6
@@ -298,7 +383,9 @@ export function judge(args: JudgeArgs): Judgement {
       const dev = sumMinusOne(output);
       if (exceedsBound(dev, sb.bound)) {
         const dv = dyadicToNumber(dev);
-        const why = sb.vacuous ?? (n * fmt.unitRoundoff >= 0.25 ? `long sum: n·u = ${brief(n * fmt.unitRoundoff)}` : '');
+        const why =
+          sb.vacuous ??
+          (n * fmt.unitRoundoff >= 0.25 ? `long sum: n·u = ${brief(n * fmt.unitRoundoff)}` : '');
         push({
           kind: 'sum',
           index: -1,
@@ -366,7 +453,11 @@ function toRow(op: Op, outLen: number, actual: unknown): ArrayLike<number> | str
     if (isScalarOp(op)) return [actual];
     return `expected an array of ${outLen} numbers, got a number`;
   }
-  if (actual === null || typeof actual !== 'object' || typeof (actual as { length?: unknown }).length !== 'number') {
+  if (
+    actual === null ||
+    typeof actual !== 'object' ||
+    typeof (actual as { length?: unknown }).length !== 'number'
+  ) {
     return `expected ${isScalarOp(op) ? 'a number or ' : ''}an array of ${outLen} numbers, got ${actual === null ? 'null' : typeof actual}`;
   }
   const arr = actual as ArrayLike<unknown>;
@@ -385,7 +476,14 @@ function toBudget(b: ArrayLike<number> | number, outLen: number): Float64Array {
 
 function mutation(x: ArrayLike<number>, after: ArrayLike<number>): Finding | null {
   if (after.length !== x.length) {
-    return { kind: 'mutation', index: -1, expected: NaN, actual: NaN, ulps: 0, diagnosis: `input changed: length ${x.length} became ${after.length}` };
+    return {
+      kind: 'mutation',
+      index: -1,
+      expected: NaN,
+      actual: NaN,
+      ulps: 0,
+      diagnosis: `input changed: length ${x.length} became ${after.length}`,
+    };
   }
   let first = -1;
   let changed = 0;
@@ -398,10 +496,23 @@ function mutation(x: ArrayLike<number>, after: ArrayLike<number>): Finding | nul
   return first < 0 ? null : mutationFinding(first, x[first], after[first], changed);
 }
 
-function nondeterminism(fmt: ReturnType<typeof formatSpec>, op: Op, outLen: number, first: ArrayLike<number>, second: unknown): Finding | null {
+function nondeterminism(
+  fmt: ReturnType<typeof formatSpec>,
+  op: Op,
+  outLen: number,
+  first: ArrayLike<number>,
+  second: unknown,
+): Finding | null {
   const row2 = toRow(op, outLen, second);
   if (typeof row2 === 'string') {
-    return { kind: 'nondeterministic', index: -1, expected: NaN, actual: NaN, ulps: Infinity, diagnosis: `the second call's answer differs in shape: ${row2}` };
+    return {
+      kind: 'nondeterministic',
+      index: -1,
+      expected: NaN,
+      actual: NaN,
+      ulps: Infinity,
+      diagnosis: `the second call's answer differs in shape: ${row2}`,
+    };
   }
   for (let i = 0; i < outLen; i++) {
     const p = first[i];
@@ -454,13 +565,16 @@ function zeroDiagnosis(c: DiagnosisContext, i: number, r: number, b: number, d: 
   const fmt = c.fmt;
   const at = isScalarOp(c.op) ? '' : ` at ${i}`;
   const head = `0${at} where ${show(r)} is expected (${d} ulps, budget ${b})`;
-  if (Math.abs(r) < fmt.minNormal) return `${head}: flushed, the result is subnormal (below ${brief(fmt.minNormal)})`;
+  if (Math.abs(r) < fmt.minNormal)
+    return `${head}: flushed, the result is subnormal (below ${brief(fmt.minNormal)})`;
   const reg = c.regimes;
   if ((c.op === 'softmax' || c.op === 'cross_entropy_grad') && i < c.x.length) {
     const xi = c.x[i];
-    if (xi < reg.underflowThreshold) return `${head}: exp underflows: x_i = ${brief(xi)} < ${brief(reg.underflowThreshold)} (unshifted exp)`;
+    if (xi < reg.underflowThreshold)
+      return `${head}: exp underflows: x_i = ${brief(xi)} < ${brief(reg.underflowThreshold)} (unshifted exp)`;
     const dmax = xi - reg.max;
-    if (dmax < reg.underflowThreshold) return `${head}: e^(x_i − max) underflows: x_i − max = ${brief(dmax)} < ${brief(reg.underflowThreshold)}`;
+    if (dmax < reg.underflowThreshold)
+      return `${head}: e^(x_i − max) underflows: x_i − max = ${brief(dmax)} < ${brief(reg.underflowThreshold)}`;
   }
   if (c.op === 'log_softmax' || c.op === 'logsumexp' || c.op === 'cross_entropy') {
     return `${head}: cancellation, e.g. x_i − LSE or LSE − x_k with the log1p(s) part rounded away`;

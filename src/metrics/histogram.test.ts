@@ -50,14 +50,14 @@ describe('UlpHistogram', () => {
     fc.double({ min: 0, max: 2 ** 64, noNaN: true }).map(Math.floor),
     fc.constant(Infinity),
   );
-  test.prop([fc.array(ulps, { maxLength: 60 }), fc.array(ulps, { maxLength: 60 })], { seed: 4242, numRuns: 200 })(
-    'merge of two histograms equals one histogram over the union',
-    (a, b) => {
-      const merged = new UlpHistogram().addAll(a).merge(new UlpHistogram().addAll(b));
-      const union = new UlpHistogram().addAll([...b, ...a]);
-      expect(merged.toJSON()).toEqual(union.toJSON());
-      expect(merged.meanBits).toBe(union.meanBits);
-      expect(merged.p99).toBe(union.p99);
-    },
-  );
+  test.prop([fc.array(ulps, { maxLength: 60 }), fc.array(ulps, { maxLength: 60 })], {
+    seed: 4242,
+    numRuns: 200,
+  })('merge of two histograms equals one histogram over the union', (a, b) => {
+    const merged = new UlpHistogram().addAll(a).merge(new UlpHistogram().addAll(b));
+    const union = new UlpHistogram().addAll([...b, ...a]);
+    expect(merged.toJSON()).toEqual(union.toJSON());
+    expect(merged.meanBits).toBe(union.meanBits);
+    expect(merged.p99).toBe(union.p99);
+  });
 });

@@ -164,16 +164,24 @@ export class UlpHistogram {
   static fromJSON(json: unknown): UlpHistogram {
     const j = json as Partial<Record<keyof UlpHistogramJSON, unknown>> | null;
     if (j === null || typeof j !== 'object') throw new RangeError('histogram JSON: not an object');
-    if (j.schema !== HISTOGRAM_SCHEMA) throw new RangeError(`histogram JSON: schema must be '${HISTOGRAM_SCHEMA}', got ${String(j.schema)}`);
+    if (j.schema !== HISTOGRAM_SCHEMA)
+      throw new RangeError(`histogram JSON: schema must be '${HISTOGRAM_SCHEMA}', got ${String(j.schema)}`);
     const bins = j.bins;
-    if (!Array.isArray(bins) || bins.length !== BIN_COUNT || !bins.every((b) => Number.isSafeInteger(b) && b >= 0)) {
+    if (
+      !Array.isArray(bins) ||
+      bins.length !== BIN_COUNT ||
+      !bins.every((b) => Number.isSafeInteger(b) && b >= 0)
+    ) {
       throw new RangeError(`histogram JSON: bins must be ${BIN_COUNT} counts`);
     }
     const count = (bins as number[]).reduce((s, b) => s + b, 0);
-    if (j.count !== count) throw new RangeError(`histogram JSON: count ${String(j.count)} differs from the bins' total ${count}`);
+    if (j.count !== count)
+      throw new RangeError(`histogram JSON: count ${String(j.count)} differs from the bins' total ${count}`);
     const max = j.max === 'inf' ? Infinity : j.max;
-    if (typeof max !== 'number' || !(max >= 0)) throw new RangeError('histogram JSON: max must be a number ≥ 0 or "inf"');
-    if (typeof j.sumBits !== 'string' || !/^[0-9]+$/.test(j.sumBits)) throw new RangeError('histogram JSON: sumBits must be a decimal integer string');
+    if (typeof max !== 'number' || !(max >= 0))
+      throw new RangeError('histogram JSON: max must be a number ≥ 0 or "inf"');
+    if (typeof j.sumBits !== 'string' || !/^[0-9]+$/.test(j.sumBits))
+      throw new RangeError('histogram JSON: sumBits must be a decimal integer string');
     const h = new UlpHistogram();
     for (let i = 0; i < BIN_COUNT; i++) h.#bins[i] = bins[i] as number;
     h.#count = count;

@@ -44,7 +44,17 @@ export function regimes(format: FormatName, x: ArrayLike<number>): Regimes {
     if (v < min) min = v;
   }
   if (max === -Infinity) {
-    return { overflow: false, underflow: false, overflowBy: null, underflowBy: null, max, min, spread: NaN, overflowThreshold: To, underflowThreshold: Tu };
+    return {
+      overflow: false,
+      underflow: false,
+      overflowBy: null,
+      underflowBy: null,
+      max,
+      min,
+      spread: NaN,
+      overflowThreshold: To,
+      underflowThreshold: Tu,
+    };
   }
   // TwoSum: s + e = max − min exactly (when s is finite)
   const s = max - min;

@@ -28,7 +28,13 @@ export type SumOrder = 'forward' | 'reverse' | 'pairwise';
  * Special cases: −Inf logits flow through as IEEE 754 says (exp(−Inf) = 0, −Inf − L = −Inf),
  * which is the policy; NaN, +Inf, an empty input or no finite logit throw a RangeError.
  */
-export function simulateRecommended(op: Op, format: FormatName, x: ArrayLike<number>, label?: number, order: SumOrder = 'forward'): Float64Array {
+export function simulateRecommended(
+  op: Op,
+  format: FormatName,
+  x: ArrayLike<number>,
+  label?: number,
+  order: SumOrder = 'forward',
+): Float64Array {
   const fmt = formatSpec(format);
   const R = (v: number) => roundNumber(fmt, v);
   const n = x.length;
@@ -36,7 +42,8 @@ export function simulateRecommended(op: Op, format: FormatName, x: ArrayLike<num
   let a = -Infinity;
   let k = -1;
   for (let j = 0; j < n; j++) {
-    if (x[j] !== x[j] || x[j] === Infinity) throw new RangeError('simulateRecommended: no NaN or +Inf logits');
+    if (x[j] !== x[j] || x[j] === Infinity)
+      throw new RangeError('simulateRecommended: no NaN or +Inf logits');
     if (x[j] > a) {
       a = x[j];
       k = j;

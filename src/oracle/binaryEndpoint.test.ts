@@ -34,7 +34,10 @@ describe('exactSign', () => {
       let exact = new X(0);
       for (let j = 0; j < m; j++) {
         // a cancelling pattern half of the time: the next term undoes most of the sum so far
-        const t = j > 0 && rand() < 0.5 ? -exact.toNumber() * (1 + (rand() - 0.5) * 2 ** -(Math.floor(rand() * 60))) : (rand() - 0.5) * 2 ** Math.floor(rand() * 200 - 100);
+        const t =
+          j > 0 && rand() < 0.5
+            ? -exact.toNumber() * (1 + (rand() - 0.5) * 2 ** -Math.floor(rand() * 60))
+            : (rand() - 0.5) * 2 ** Math.floor(rand() * 200 - 100);
         x[j] = t;
         exact = X.add(exact, exactDecimal(t));
       }
@@ -44,62 +47,79 @@ describe('exactSign', () => {
 });
 
 describe('roundScaled', () => {
-  test.each(FORMAT_NAMES.map((f) => [f]))('%s: agrees with roundDecimal on random scaled sums, every tie rule', (name) => {
-    const fmt = FORMATS[name];
-    const rand = seeded(name.length * 101 + fmt.precision);
-    let nan = 0;
-    for (let i = 0; i < 3000; i++) {
-      // a value near a random point of the format's range (subnormals, zero and overflow included)
-      const e = Math.floor(fmt.emin - fmt.precision - 3 + rand() * (fmt.emax - fmt.emin + fmt.precision + 6));
-      const k = e - Math.floor(rand() * 5) + 2;
-      const a = (rand() < 0.5 ? -1 : 1) * (1 + rand());
-      const b = a * 2 ** -53 * (rand() - 0.5);
-      const r = a * 2 ** -(Math.floor(rand() * 80) + 20) * (rand() - 0.5);
-      const ep: ScaledSum = { k, a, b, c: 0, d: 0, r };
-      const want = value(ep);
-      for (const tie of TIES) {
-        const got = roundScaled(fmt, ep, tie);
-        if (got !== got) {
-          nan++;
-          continue;
+  test.each(FORMAT_NAMES.map((f) => [f]))(
+    '%s: agrees with roundDecimal on random scaled sums, every tie rule',
+    (name) => {
+      const fmt = FORMATS[name];
+      const rand = seeded(name.length * 101 + fmt.precision);
+      let nan = 0;
+      for (let i = 0; i < 3000; i++) {
+        // a value near a random point of the format's range (subnormals, zero and overflow included)
+        const e = Math.floor(
+          fmt.emin - fmt.precision - 3 + rand() * (fmt.emax - fmt.emin + fmt.precision + 6),
+        );
+        const k = e - Math.floor(rand() * 5) + 2;
+        const a = (rand() < 0.5 ? -1 : 1) * (1 + rand());
+        const b = a * 2 ** -53 * (rand() - 0.5);
+        const r = a * 2 ** -(Math.floor(rand() * 80) + 20) * (rand() - 0.5);
+        const ep: ScaledSum = { k, a, b, c: 0, d: 0, r };
+        const want = value(ep);
+        for (const tie of TIES) {
+          const got = roundScaled(fmt, ep, tie);
+          if (got !== got) {
+            nan++;
+            continue;
+          }
+          expect(same(got, roundDecimal(fmt, want, tie)), `${name} k=${k} a=${a} b=${b} r=${r} ${tie}`).toBe(
+            true,
+          );
         }
-        expect(same(got, roundDecimal(fmt, want, tie)), `${name} k=${k} a=${a} b=${b} r=${r} ${tie}`).toBe(true);
       }
-    }
-    expect(nan).toBe(0);
-  });
+      expect(nan).toBe(0);
+    },
+  );
 
-  test.each(FORMAT_NAMES.map((f) => [f]))('%s: exact midpoints and their neighbours go the way the tie rule says', (name) => {
-    const fmt = FORMATS[name];
-    const rand = seeded(fmt.precision * 7);
-    for (let i = 0; i < 600; i++) {
-      // a random format value v > 0 (normal or subnormal) and the midpoint to its successor
-      const e = Math.floor(fmt.emin - fmt.precision + 1 + rand() * (fmt.emax - fmt.emin + fmt.precision - 1));
-      let v = 2 ** e * (1 + Math.floor(rand() * 2 ** (fmt.precision - 1)) * 2 ** (1 - fmt.precision));
-      if (v > fmt.maxFinite) v = fmt.maxFinite;
-      if (v < fmt.minSubnormal) v = fmt.minSubnormal;
-      v = roundDecimal(fmt, exactDecimal(v));
-      const w = nextUp(fmt, v);
-      if (!Number.isFinite(w)) continue;
-      // midpoint (v + w)/2 = 2^k·(a + b) with a = v·2^−k, b = (w − v)/2·2^−k: k from v's exponent
-      const k = Math.floor(Math.log2(v)) - 1;
-      const a = scale(v, -k);
-      const b = scale((w - v) / 2, -k);
-      for (const sign of [1, -1]) {
-        for (const tiny of [0, 2 ** -80, -(2 ** -80)]) {
-          const ep: ScaledSum = { k, a: sign * a, b: sign * b, c: 0, d: 0, r: sign * tiny * a };
-          const want = value(ep);
-          for (const tie of TIES) expect(same(roundScaled(fmt, ep, tie), roundDecimal(fmt, want, tie)), `${name} v=${v} ${tie}`).toBe(true);
+  test.each(FORMAT_NAMES.map((f) => [f]))(
+    '%s: exact midpoints and their neighbours go the way the tie rule says',
+    (name) => {
+      const fmt = FORMATS[name];
+      const rand = seeded(fmt.precision * 7);
+      for (let i = 0; i < 600; i++) {
+        // a random format value v > 0 (normal or subnormal) and the midpoint to its successor
+        const e = Math.floor(
+          fmt.emin - fmt.precision + 1 + rand() * (fmt.emax - fmt.emin + fmt.precision - 1),
+        );
+        let v = 2 ** e * (1 + Math.floor(rand() * 2 ** (fmt.precision - 1)) * 2 ** (1 - fmt.precision));
+        if (v > fmt.maxFinite) v = fmt.maxFinite;
+        if (v < fmt.minSubnormal) v = fmt.minSubnormal;
+        v = roundDecimal(fmt, exactDecimal(v));
+        const w = nextUp(fmt, v);
+        if (!Number.isFinite(w)) continue;
+        // midpoint (v + w)/2 = 2^k·(a + b) with a = v·2^−k, b = (w − v)/2·2^−k: k from v's exponent
+        const k = Math.floor(Math.log2(v)) - 1;
+        const a = scale(v, -k);
+        const b = scale((w - v) / 2, -k);
+        for (const sign of [1, -1]) {
+          for (const tiny of [0, 2 ** -80, -(2 ** -80)]) {
+            const ep: ScaledSum = { k, a: sign * a, b: sign * b, c: 0, d: 0, r: sign * tiny * a };
+            const want = value(ep);
+            for (const tie of TIES)
+              expect(
+                same(roundScaled(fmt, ep, tie), roundDecimal(fmt, want, tie)),
+                `${name} v=${v} ${tie}`,
+              ).toBe(true);
+          }
+        }
+        // the midpoint below v, where the grid below a power of two is twice as fine
+        const u = nextDown(fmt, v);
+        if (u > 0) {
+          const ep: ScaledSum = { k, a: scale(v, -k), b: scale((u - v) / 2, -k), c: 0, d: 0, r: 0 };
+          for (const tie of TIES)
+            expect(same(roundScaled(fmt, ep, tie), roundDecimal(fmt, value(ep), tie))).toBe(true);
         }
       }
-      // the midpoint below v, where the grid below a power of two is twice as fine
-      const u = nextDown(fmt, v);
-      if (u > 0) {
-        const ep: ScaledSum = { k, a: scale(v, -k), b: scale((u - v) / 2, -k), c: 0, d: 0, r: 0 };
-        for (const tie of TIES) expect(same(roundScaled(fmt, ep, tie), roundDecimal(fmt, value(ep), tie))).toBe(true);
-      }
-    }
-  });
+    },
+  );
 
   test('overflow threshold, zero, sign of zero, and NaN for ill-conditioned sums', () => {
     const f64 = FORMATS.f64;

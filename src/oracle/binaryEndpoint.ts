@@ -207,7 +207,8 @@ export const SCALED_ENDPOINTS: EndpointArith<ScaledSum> = {
   round: roundScaled,
   nonNegative: (e) => scaledSign(e) >= 0,
   nonPositive: (e) => scaledSign(e) <= 0,
-  isPoint: (lo, hi) => lo.k === hi.k && lo.a === hi.a && lo.b === hi.b && lo.c === hi.c && lo.d === hi.d && lo.r === hi.r,
+  isPoint: (lo, hi) =>
+    lo.k === hi.k && lo.a === hi.a && lo.b === hi.b && lo.c === hi.c && lo.d === hi.d && lo.r === hi.r,
   nearer: (fmt, lo, hi) => {
     const v = roundScaled(fmt, lo, 'even');
     return v === v ? v : roundScaled(fmt, hi, 'even');

@@ -19,7 +19,12 @@ export interface OracleCounters {
 }
 
 /** The live counters (mutated by the oracle). */
-export const oracleCounters: OracleCounters = { fastElements: 0, slowElements: 0, directSlowElements: 0, slowEvaluations: 0 };
+export const oracleCounters: OracleCounters = {
+  fastElements: 0,
+  slowElements: 0,
+  directSlowElements: 0,
+  slowEvaluations: 0,
+};
 
 /** Sets every counter to 0 and returns their values before the reset. */
 export function resetOracleCounters(): OracleCounters {

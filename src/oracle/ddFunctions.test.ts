@@ -29,7 +29,10 @@ describe('constants', () => {
     const c2 = fromHex(0xbd3c610ca86c0000n);
     const c3 = fromHex(0xbacc4c67fc0d0951n);
     const exact = R.ln(2).div(128);
-    const rest = X.sub(X.sub(X.sub(new X(exact.toString()), exactDecimal(c1)), exactDecimal(c2)), exactDecimal(c3));
+    const rest = X.sub(
+      X.sub(X.sub(new X(exact.toString()), exactDecimal(c1)), exactDecimal(c2)),
+      exactDecimal(c3),
+    );
     expect(rest.abs().lt(new X(R.pow(2, -136.9).toString()))).toBe(true);
     // 35 significant bits: the low 18 bits of the significand are zero
     for (const c of [c1, c2]) {
@@ -48,7 +51,9 @@ describe('constants', () => {
       expect(relErrU2(e, new X(R.pow(2, new R(j).div(128)).toString()))).toBeLessThanOrEqual(TABLE_REL / U2);
       if (j > 0) {
         const l = ddValue(t.logTable[2 * j], t.logTable[2 * j + 1]);
-        expect(relErrU2(l, new X(R.ln(new R(128 + j).div(128)).toString()))).toBeLessThanOrEqual(TABLE_REL / U2);
+        expect(relErrU2(l, new X(R.ln(new R(128 + j).div(128)).toString()))).toBeLessThanOrEqual(
+          TABLE_REL / U2,
+        );
       }
     }
   });
@@ -93,7 +98,15 @@ describe('ddExpNeg', () => {
         worst = Math.max(worst, check(dh, 0));
       }
     }
-    for (const dh of [-EXP_MIN_ARG, -999.9999999, -745.1332191019411, -708.3964185322641, -(2 ** -1074), -1e-300, -Number.EPSILON]) {
+    for (const dh of [
+      -EXP_MIN_ARG,
+      -999.9999999,
+      -745.1332191019411,
+      -708.3964185322641,
+      -(2 ** -1074),
+      -1e-300,
+      -Number.EPSILON,
+    ]) {
       worst = Math.max(worst, check(dh, 0));
     }
     expect(worst).toBeLessThanOrEqual(EPS_EXP / U2);
@@ -107,7 +120,8 @@ describe('ddLog1p and the series G', () => {
     const Rw = Decimal.clone({ precision: 200 });
     let worst = 0;
     for (let i = 0; i < 1500; i++) {
-      const z = (rand() < 0.1 ? -1 : 1) * Z_MAX * 2 ** -(rand() < 0.5 ? 0 : Math.floor(rand() * 120)) * rand();
+      const z =
+        (rand() < 0.1 ? -1 : 1) * Z_MAX * 2 ** -(rand() < 0.5 ? 0 : Math.floor(rand() * 120)) * rand();
       const zl = i % 2 === 0 ? 0 : z * 2 ** -54 * (rand() - 0.5);
       if (z === 0 || z + zl !== z) continue;
       ddLog1pG(out2, z, zl);

@@ -108,7 +108,8 @@ function toFixed(x: number): bigint {
 function putFixed(out: Float64Array, i: number, v: bigint): void {
   const h = bigToDouble(v, -Number(FRAC));
   const rest = v - toFixed(h);
-  const l = rest === 0n ? 0 : rest > 0n ? bigToDouble(rest, -Number(FRAC)) : -bigToDouble(-rest, -Number(FRAC));
+  const l =
+    rest === 0n ? 0 : rest > 0n ? bigToDouble(rest, -Number(FRAC)) : -bigToDouble(-rest, -Number(FRAC));
   out[2 * i] = h;
   out[2 * i + 1] = l;
 }
@@ -143,7 +144,11 @@ function expFixed(y: bigint): bigint {
 
 /** ⌊v·2^FRAC⌋ for a positive decimal.js value v with at most 60 significant digits, exactly. */
 function decimalToFixed(v: Decimal): bigint {
-  return BigInt(WIDE.mul(v, WIDE.pow(2, Number(FRAC))).floor().toFixed(0));
+  return BigInt(
+    WIDE.mul(v, WIDE.pow(2, Number(FRAC)))
+      .floor()
+      .toFixed(0),
+  );
 }
 
 function build(): DdTables {
@@ -151,7 +156,8 @@ function build(): DdTables {
   const logTable = new Float64Array(2 * TABLE_SIZE);
   const expCoef = new Float64Array(2 * (EXP_DEGREE + 1));
   const log1pCoef = new Float64Array(2 * LOG1P_TERMS);
-  const relBound = (x: bigint, rel: bigint) => (x * rel * 101n * 1000001n) / ((100n * 1000000n) << 106n) + (x >> 240n);
+  const relBound = (x: bigint, rel: bigint) =>
+    (x * rel * 101n * 1000001n) / ((100n * 1000000n) << 106n) + (x >> 240n);
 
   let root = new D60(2);
   for (let s = 0; s < TABLE_BITS; s++) root = root.sqrt(); // 2^(1/128)
@@ -183,7 +189,13 @@ function build(): DdTables {
   }
   for (let k = 0; k < LOG1P_TERMS; k++) {
     putDd(log1pCoef, k, new D60(1).div(k + 1));
-    check(WIDE.mul(exactDd(log1pCoef, k), k + 1).minus(1).abs().lte(TABLE_REL), `1/${k + 1}`);
+    check(
+      WIDE.mul(exactDd(log1pCoef, k), k + 1)
+        .minus(1)
+        .abs()
+        .lte(TABLE_REL),
+      `1/${k + 1}`,
+    );
   }
   return { exp2, expCoef, logTable, log1pCoef };
 }

@@ -2,7 +2,8 @@ import type { TieBreak } from '../formats/roundDecimal.js';
 import type { FormatSpec } from '../formats/types.js';
 
 /** The outcome of trying to round an enclosure into a format. */
-export type Decision = { readonly decided: true; readonly value: number } | { readonly decided: false; readonly nearer: number };
+export type Decision =
+  { readonly decided: true; readonly value: number } | { readonly decided: false; readonly nearer: number };
 
 /**
  * What `decideWith` needs to know about one kind of enclosure endpoint `E` (a decimal.js value

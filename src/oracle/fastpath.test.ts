@@ -24,7 +24,8 @@ function crossCheck(op: Op, format: FormatName, c: Case): void {
   expect(fast.undetermined, where).toEqual(slow.undetermined);
   expect(fast.values.length, where).toBe(slow.values.length);
   for (let i = 0; i < slow.values.length; i++) {
-    if (!same(fast.values[i], slow.values[i])) throw new Error(`element ${i}: fast ${fast.values[i]} ≠ slow ${slow.values[i]}: ${where}`);
+    if (!same(fast.values[i], slow.values[i]))
+      throw new Error(`element ${i}: fast ${fast.values[i]} ≠ slow ${slow.values[i]}: ${where}`);
   }
 }
 
@@ -39,7 +40,8 @@ describe('the fast path never disagrees with the slow path (random and extreme v
     test.each(OPS.map((op) => [op]))(`${format} %s`, (op) => {
       const fmt = FORMATS[format];
       const rand = rng(format.length * 1000 + op.length * 17 + fmt.precision);
-      for (let i = 0; i < CASES; i++) crossCheck(op, format, makeCase(fmt, op, FAMILIES[i % FAMILIES.length], rand));
+      for (let i = 0; i < CASES; i++)
+        crossCheck(op, format, makeCase(fmt, op, FAMILIES[i % FAMILIES.length], rand));
     });
   }
 });

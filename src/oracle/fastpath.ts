@@ -135,7 +135,12 @@ function scaleBy(x: number, n: number): number {
  * Returns null when every finite logit equals the max: those results are exact rationals or
  * logarithms of integers that the slow path computes exactly.
  */
-export function fastEvaluate(op: Op, fmt: FormatSpec, x: ArrayLike<number>, label: number): FastOutcome | null {
+export function fastEvaluate(
+  op: Op,
+  fmt: FormatSpec,
+  x: ArrayLike<number>,
+  label: number,
+): FastOutcome | null {
   const n = x.length;
   let max = -Infinity;
   let kStar = -1;
@@ -228,9 +233,13 @@ export function fastEvaluate(op: Op, fmt: FormatSpec, x: ArrayLike<number>, labe
   const rS = sTiny ? 0 : up(invRel(xs * (1 + xs) * UP) * sh * UP);
   // one-sided additions at scale 2^K: cut terms (each < 2^(−E_cut)), dropped terms (each
   // < 2.01·2^−961 < 2^−959), low parts that underflowed when rescaled (each ≤ 2^−1075)
-  const absS = sTiny ? 0 : up(cut * Math.max(pow2i(-eCut - K), MIN_SUB) + dropped * 2 ** -959 + nTerms * MIN_SUB);
+  const absS = sTiny
+    ? 0
+    : up(cut * Math.max(pow2i(-eCut - K), MIN_SUB) + dropped * 2 ** -959 + nTerms * MIN_SUB);
   // s ∈ 2^k·[h + l − rlo, h + l + rhi]
-  const sEnc: Encl = sTiny ? { k: -eCut, h: 0, l: 0, rlo: 0, rhi: cut } : { k: K, h: sh, l: sl, rlo: rS, rhi: up(rS + absS) };
+  const sEnc: Encl = sTiny
+    ? { k: -eCut, h: 0, l: 0, rlo: 0, rhi: cut }
+    : { k: K, h: sh, l: sl, rlo: rS, rhi: up(rS + absS) };
   // |s − ŝ·2^K| ≤ delta·ŝ·2^K, and relative to s: epsS2 = delta/(1 − delta)
   const delta = sTiny ? Infinity : up(((rS + absS) * UP) / sh);
   const sPrecise = delta <= MAX_REL;
@@ -316,7 +325,11 @@ export function fastEvaluate(op: Op, fmt: FormatSpec, x: ArrayLike<number>, labe
     else if (sTiny) settleSum(i, 1, 0, sEnc, -1);
     else {
       softmaxEnc(i);
-      settle(i, endpoint(LO, smEnc.k, smEnc.h, smEnc.l, -smEnc.rlo), endpoint(HI, smEnc.k, smEnc.h, smEnc.l, smEnc.rhi));
+      settle(
+        i,
+        endpoint(LO, smEnc.k, smEnc.h, smEnc.l, -smEnc.rlo),
+        endpoint(HI, smEnc.k, smEnc.h, smEnc.l, smEnc.rhi),
+      );
     }
   };
 
@@ -364,7 +377,8 @@ export function fastEvaluate(op: Op, fmt: FormatSpec, x: ArrayLike<number>, labe
       break;
     case 'cross_entropy': {
       const st = ST[label];
-      if (st === NEG_INF || DH[label] === -Infinity) values[0] = Infinity; // as log_softmax, negated
+      if (st === NEG_INF || DH[label] === -Infinity)
+        values[0] = Infinity; // as log_softmax, negated
       else settleSum(0, -DH[label], -DL[label], lEnc, 1);
       break;
     }

@@ -1,7 +1,13 @@
 /** The operations logitfuzz measures (DESIGN.md, "Numerical definitions"). */
 export type Op = 'softmax' | 'log_softmax' | 'logsumexp' | 'cross_entropy' | 'cross_entropy_grad';
 
-export const OPS: readonly Op[] = ['softmax', 'log_softmax', 'logsumexp', 'cross_entropy', 'cross_entropy_grad'];
+export const OPS: readonly Op[] = [
+  'softmax',
+  'log_softmax',
+  'logsumexp',
+  'cross_entropy',
+  'cross_entropy_grad',
+];
 
 export function isOp(name: string): name is Op {
   return (OPS as readonly string[]).includes(name);

@@ -82,8 +82,17 @@ const EXACT = Decimal.clone({ precision: 1600, rounding: Decimal.ROUND_HALF_EVEN
  * Throws OracleInputError for an unknown op or format, a logit that is not a number or not
  * representable in `format`, and a missing, non-integer or out-of-range label.
  */
-export function oracle(op: Op, format: FormatName, x: ArrayLike<number>, label?: number, options: OracleOptions = {}): OracleResult {
-  if (!isOp(op)) throw new OracleInputError(`unknown op '${String(op)}': expected softmax, log_softmax, logsumexp, cross_entropy or cross_entropy_grad`);
+export function oracle(
+  op: Op,
+  format: FormatName,
+  x: ArrayLike<number>,
+  label?: number,
+  options: OracleOptions = {},
+): OracleResult {
+  if (!isOp(op))
+    throw new OracleInputError(
+      `unknown op '${String(op)}': expected softmax, log_softmax, logsumexp, cross_entropy or cross_entropy_grad`,
+    );
   let fmt: FormatSpec;
   try {
     fmt = formatSpec(format);
@@ -91,17 +100,23 @@ export function oracle(op: Op, format: FormatName, x: ArrayLike<number>, label?:
     throw new OracleInputError((e as Error).message);
   }
   const maxDigits = options.maxDigits ?? DEFAULT_MAX_DIGITS;
-  if (!Number.isInteger(maxDigits) || maxDigits < 20) throw new OracleInputError(`maxDigits must be an integer ≥ 20, got ${maxDigits}`);
+  if (!Number.isInteger(maxDigits) || maxDigits < 20)
+    throw new OracleInputError(`maxDigits must be an integer ≥ 20, got ${maxDigits}`);
   const n = x.length;
   for (let i = 0; i < n; i++) {
     const v = x[i];
     if (typeof v !== 'number') throw new OracleInputError(`logit ${i} is not a number (${typeof v})`);
-    if (!isRepresentable(fmt, v)) throw new OracleInputError(`logit ${i} (${v}) is not representable in ${format}: give values of the format`);
+    if (!isRepresentable(fmt, v))
+      throw new OracleInputError(
+        `logit ${i} (${v}) is not representable in ${format}: give values of the format`,
+      );
   }
   let k = -1;
   if (needsLabel(op)) {
-    if (label === undefined || label === null) throw new OracleInputError(`${op} needs a label: an integer in [0, ${n})`);
-    if (!Number.isInteger(label) || label < 0 || label >= n) throw new OracleInputError(`label ${label} is out of range: ${op} needs an integer in [0, ${n})`);
+    if (label === undefined || label === null)
+      throw new OracleInputError(`${op} needs a label: an integer in [0, ${n})`);
+    if (!Number.isInteger(label) || label < 0 || label >= n)
+      throw new OracleInputError(`label ${label} is out of range: ${op} needs an integer in [0, ${n})`);
     k = label;
   }
   const outLen = outputLength(op, n);
@@ -117,9 +132,14 @@ export function oracle(op: Op, format: FormatName, x: ArrayLike<number>, label?:
     else if (v !== -Infinity) finite++;
   }
   if (hasNaN) return nan();
-  if (n === 0) return { values: op === 'logsumexp' ? Float64Array.of(-Infinity) : new Float64Array(0), undetermined: [] };
+  if (n === 0)
+    return {
+      values: op === 'logsumexp' ? Float64Array.of(-Infinity) : new Float64Array(0),
+      undetermined: [],
+    };
   if (posInf > 0) return infiniteLimit(op, fmt, x, k, posInf);
-  if (finite === 0) return op === 'logsumexp' ? { values: Float64Array.of(-Infinity), undetermined: [] } : nan();
+  if (finite === 0)
+    return op === 'logsumexp' ? { values: Float64Array.of(-Infinity), undetermined: [] } : nan();
   const fast = options.fastPath === false ? null : fastEvaluate(op, fmt, x, k);
   if (fast === null) {
     oracleCounters.directSlowElements += outLen;
@@ -146,13 +166,19 @@ function infiniteLimit(op: Op, fmt: FormatSpec, x: ArrayLike<number>, k: number,
     case 'logsumexp':
       return { values: Float64Array.of(Infinity), undetermined: [] };
     case 'cross_entropy':
-      return { values: Float64Array.of(x[k] === Infinity ? decideAtOnce(fmt, lnc) : Infinity), undetermined: [] };
+      return {
+        values: Float64Array.of(x[k] === Infinity ? decideAtOnce(fmt, lnc) : Infinity),
+        undetermined: [],
+      };
     case 'softmax':
     case 'cross_entropy_grad': {
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) out[i] = x[i] === Infinity ? share : 0;
       if (op === 'cross_entropy_grad') {
-        out[k] = x[k] === Infinity ? decideAtOnce(fmt, { lo: a.F.sub(a.F.div(1, c), 1), hi: a.C.sub(a.C.div(1, c), 1) }) : -1;
+        out[k] =
+          x[k] === Infinity
+            ? decideAtOnce(fmt, { lo: a.F.sub(a.F.div(1, c), 1), hi: a.C.sub(a.C.div(1, c), 1) })
+            : -1;
       }
       return { values: out, undetermined: [] };
     }

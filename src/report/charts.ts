@@ -11,7 +11,18 @@
  * without JavaScript.
  */
 import type { JsonNumber } from '../formats/jsonNumber.js';
-import { bitsOf, compactCount, edgeText, formatUlps, KIND_COLOUR, kindFails, num, orderKinds, UNKNOWN_KIND_COLOUR, worstKind } from './common.js';
+import {
+  bitsOf,
+  compactCount,
+  edgeText,
+  formatUlps,
+  KIND_COLOUR,
+  kindFails,
+  num,
+  orderKinds,
+  UNKNOWN_KIND_COLOUR,
+  worstKind,
+} from './common.js';
 import { escapeHtml as e } from './escape.js';
 import type { CellRecord, RunRecord } from './schema.js';
 
@@ -62,7 +73,8 @@ export function ulpBinText(edges: readonly JsonNumber[], b: number): string {
   if (hi === Infinity) return 'non-finite error (NaN or ±Inf where a number is due, or no answer)';
   if (b === 0) return `${edgeText(edges[0])} ulps (exact)`;
   const lo = num(edges[b - 1]);
-  if (Number.isInteger(lo) && Number.isInteger(hi) && hi - lo === 1) return `${edgeText(edges[b])} ulp${hi === 1 ? '' : 's'}`;
+  if (Number.isInteger(lo) && Number.isInteger(hi) && hi - lo === 1)
+    return `${edgeText(edges[b])} ulp${hi === 1 ? '' : 's'}`;
   return `over ${edgeText(edges[b - 1])}, up to ${edgeText(edges[b])} ulps`;
 }
 
@@ -73,7 +85,8 @@ function histTicks(edges: readonly JsonNumber[]): number[] {
     const v = num(ed);
     if (v === 0 || v === Infinity || [4, 8, 16, 32, 48].includes(Math.log2(v))) out.push(b);
   });
-  if (out.length < 3) for (let b = 0; b < edges.length; b += Math.max(1, Math.ceil(edges.length / 8))) out.push(b);
+  if (out.length < 3)
+    for (let b = 0; b < edges.length; b += Math.max(1, Math.ceil(edges.length / 8))) out.push(b);
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
@@ -91,7 +104,8 @@ function histXAxis(edges: readonly JsonNumber[], title: string): string {
   return s;
 }
 
-const binLabel = (edges: readonly JsonNumber[], b: number) => (num(edges[b]) === Infinity ? (b > 0 ? `>${edgeText(edges[b - 1])}` : '∞') : `≤${edgeText(edges[b])}`);
+const binLabel = (edges: readonly JsonNumber[], b: number) =>
+  num(edges[b]) === Infinity ? (b > 0 ? `>${edgeText(edges[b - 1])}` : '∞') : `≤${edgeText(edges[b])}`;
 
 /** The shared axes of every chart of a record: one hidden <svg> to place before the charts. */
 export function chartDefs(r: RunRecord): string {
@@ -110,7 +124,8 @@ export function chartDefs(r: RunRecord): string {
   const n = Math.max(1, r.mapEdges.length);
   let m = `<rect x="${ML}" y="${MT}" width="${n * MCW}" height="${n * MCH}" fill="#fafbfc" stroke="#e3e5e8"/>`;
   let grid = '';
-  for (let k = 1; k < n; k++) grid += `M${ML + k * MCW} ${MT}V${MT + n * MCH}M${ML} ${MT + k * MCH}H${ML + n * MCW}`;
+  for (let k = 1; k < n; k++)
+    grid += `M${ML + k * MCW} ${MT}V${MT + n * MCH}M${ML} ${MT + k * MCH}H${ML + n * MCW}`;
   m += `<path class="grid" d="${grid}"/>`;
   for (let b = 0; b < n; b++) {
     m += `<text class="ya" x="${ML - 4}" y="${MT + (n - b - 0.5) * MCH + 3}">${e(binLabel(r.mapEdges, b))}</text>`;
@@ -159,7 +174,9 @@ export function histogramSvg(hist: readonly number[], edges: readonly JsonNumber
     const cls = b === 0 ? 'bar b0' : num(edges[b]) === Infinity ? 'bar bi' : 'bar';
     const top = y(c);
     const rect = `<rect class="${cls}" x="${(g.x(b) + 0.5).toFixed(1)}" y="${top.toFixed(1)}" width="${Math.max(1, g.bw - 1).toFixed(1)}" height="${(HT + HPH - top).toFixed(1)}"`;
-    s += tips ? `${rect}><title>${e(`${ulpBinText(edges, b)}: ${c} case${c === 1 ? '' : 's'} (${((acc / total) * 100).toFixed(1)}% of cases at most this)`)}</title></rect>` : `${rect}/>`;
+    s += tips
+      ? `${rect}><title>${e(`${ulpBinText(edges, b)}: ${c} case${c === 1 ? '' : 's'} (${((acc / total) * 100).toFixed(1)}% of cases at most this)`)}</title></rect>`
+      : `${rect}/>`;
   });
   return `${s}</svg>`;
 }
@@ -193,14 +210,22 @@ function passFill(maxUlps: JsonNumber): string {
   return b === 0 ? '#e8f5e9' : b <= 2 ? '#c8e6c9' : b <= 6 ? '#a5d6a7' : '#81c784';
 }
 
-const kindColour = (k: string | undefined): string => (k !== undefined && Object.hasOwn(KIND_COLOUR, k) ? KIND_COLOUR[k] : UNKNOWN_KIND_COLOUR);
+const kindColour = (k: string | undefined): string =>
+  k !== undefined && Object.hasOwn(KIND_COLOUR, k) ? KIND_COLOUR[k] : UNKNOWN_KIND_COLOUR;
 
 /** Colour of a cell: its worst failing kind, more opaque the larger the share of failing cases; green when nothing failed. */
-export function cellStyle(c: CellRecord, r: Pick<RunRecord, 'config'>): { fill: string; opacity: number; kind: string | undefined } {
+export function cellStyle(
+  c: CellRecord,
+  r: Pick<RunRecord, 'config'>,
+): { fill: string; opacity: number; kind: string | undefined } {
   if (c.failures > 0) {
     const failing = Object.keys(c.kinds).filter((k) => kindFails(k, r));
     const k = worstKind(failing.length ? failing : Object.keys(c.kinds));
-    return { fill: kindColour(k), opacity: 0.45 + 0.55 * Math.min(1, c.failures / Math.max(1, c.cases)), kind: k };
+    return {
+      fill: kindColour(k),
+      opacity: 0.45 + 0.55 * Math.min(1, c.failures / Math.max(1, c.cases)),
+      kind: k,
+    };
   }
   return { fill: passFill(c.maxUlps), opacity: 1, kind: undefined };
 }
@@ -217,7 +242,12 @@ function cellTitle(what: string, c: CellRecord): string {
  * coloured by its worst failing finding kind (opacity: the share of failing cases), green by its
  * worst error when nothing failed; the text is failing/cases.
  */
-export function errorMapSvg(map: Readonly<Record<string, CellRecord>>, edges: readonly JsonNumber[], r: Pick<RunRecord, 'config'>, tips = true): string {
+export function errorMapSvg(
+  map: Readonly<Record<string, CellRecord>>,
+  edges: readonly JsonNumber[],
+  r: Pick<RunRecord, 'config'>,
+  tips = true,
+): string {
   const n = Math.max(1, edges.length);
   const W = ML + n * MCW + 8;
   const H = MT + n * MCH + MB;
@@ -231,10 +261,19 @@ export function errorMapSvg(map: Readonly<Record<string, CellRecord>>, edges: re
     const x = ML + j * MCW;
     const y = MT + (n - 1 - i) * MCH;
     const st = cellStyle(c, r);
-    const label = c.failures > 0 ? `${compactCount(c.failures)}/${compactCount(c.cases)}` : compactCount(c.cases);
-    const light = c.failures > 0 && st.opacity > 0.6 && st.kind !== 'argmax' && st.kind !== 'nondeterministic' && st.kind !== 'sum' && st.kind !== 'ulp';
+    const label =
+      c.failures > 0 ? `${compactCount(c.failures)}/${compactCount(c.cases)}` : compactCount(c.cases);
+    const light =
+      c.failures > 0 &&
+      st.opacity > 0.6 &&
+      st.kind !== 'argmax' &&
+      st.kind !== 'nondeterministic' &&
+      st.kind !== 'sum' &&
+      st.kind !== 'ulp';
     const rect = `<rect class="cell" x="${x + 1}" y="${y + 1}" width="${MCW - 2}" height="${MCH - 2}" fill="${st.fill}"${opacityAttr(st.opacity)}`;
-    s += tips ? `${rect}><title>${e(cellTitle(`|logit| ${binLabel(edges, i)}, spread ${binLabel(edges, j)}`, c))}</title></rect>` : `${rect}/>`;
+    s += tips
+      ? `${rect}><title>${e(cellTitle(`|logit| ${binLabel(edges, i)}, spread ${binLabel(edges, j)}`, c))}</title></rect>`
+      : `${rect}/>`;
     s += `<text class="ct${light ? ' light' : ''}" x="${x + MCW / 2}" y="${y + MCH / 2 + 3}">${e(label)}</text>`;
   }
   return `${s}</svg>`;
@@ -245,7 +284,12 @@ const opacityAttr = (o: number) => (o >= 0.995 ? '' : ` fill-opacity="${o.toFixe
 const lengthBarWidth = (n: number) => Math.max(14, Math.min(28, Math.floor(420 / n)));
 
 /** Error against vector length: one `rect.lbar` per length bin with cases; height = worst bits of error, log2(1 + ulps). */
-export function lengthSvg(cells: Readonly<Record<string, CellRecord>>, edges: readonly JsonNumber[], r: Pick<RunRecord, 'config'>, tips = true): string {
+export function lengthSvg(
+  cells: Readonly<Record<string, CellRecord>>,
+  edges: readonly JsonNumber[],
+  r: Pick<RunRecord, 'config'>,
+  tips = true,
+): string {
   const n = Math.max(1, edges.length);
   const bw = lengthBarWidth(n);
   const W = LL + n * bw + LR;
@@ -259,8 +303,11 @@ export function lengthSvg(cells: Readonly<Record<string, CellRecord>>, edges: re
     const st = cellStyle(c, r);
     const x = LL + b * bw;
     const rect = `<rect class="lbar" x="${x + 2}" y="${top.toFixed(1)}" width="${bw - 4}" height="${(LT + LPH - top).toFixed(1)}" fill="${st.fill}"${opacityAttr(st.opacity)}`;
-    s += tips ? `${rect}><title>${e(cellTitle(`length ${binLabel(edges, b)}`, c))}</title></rect>` : `${rect}/>`;
-    if (c.failures > 0) s += `<text class="ct" x="${x + bw / 2}" y="${(top - 3).toFixed(1)}">${e(compactCount(c.failures))}</text>`;
+    s += tips
+      ? `${rect}><title>${e(cellTitle(`length ${binLabel(edges, b)}`, c))}</title></rect>`
+      : `${rect}/>`;
+    if (c.failures > 0)
+      s += `<text class="ct" x="${x + bw / 2}" y="${(top - 3).toFixed(1)}">${e(compactCount(c.failures))}</text>`;
   }
   return `${s}</svg>`;
 }

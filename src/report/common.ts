@@ -44,7 +44,21 @@ export const KIND_COLOUR: Readonly<Record<string, string>> = {
 export const UNKNOWN_KIND_COLOUR = '#7f7f7f';
 
 /** Precedence when a cell shows several kinds: the first present wins its colour. */
-export const KIND_PRECEDENCE: readonly string[] = ['crash', 'timeout', 'shape', 'mutation', 'overflow', 'underflow', 'spurious-nan', 'nan-swallowed', 'sum', 'argmax', 'ulp', 'special', 'nondeterministic'];
+export const KIND_PRECEDENCE: readonly string[] = [
+  'crash',
+  'timeout',
+  'shape',
+  'mutation',
+  'overflow',
+  'underflow',
+  'spurious-nan',
+  'nan-swallowed',
+  'sum',
+  'argmax',
+  'ulp',
+  'special',
+  'nondeterministic',
+];
 
 /** The kinds of a record in a stable order: the known ones as FINDING_KINDS lists them, then unknown ones alphabetically. */
 export function orderKinds(kinds: Iterable<string>): string[] {
@@ -67,7 +81,10 @@ export function worstKind(kinds: Iterable<string>): string | undefined {
 
 /** Whether a finding kind fails a verdict under the record's specials policy (unknown kinds do). */
 export function kindFails(kind: string, r: Pick<RunRecord, 'config'>): boolean {
-  return !(FINDING_KINDS as readonly string[]).includes(kind) || failsVerdict(kind as FindingKind, r.config.specials);
+  return (
+    !(FINDING_KINDS as readonly string[]).includes(kind) ||
+    failsVerdict(kind as FindingKind, r.config.specials)
+  );
 }
 
 /** A verdict that differs from what the implementation is expected to do (the exit-1 condition of `run`). */
@@ -126,19 +143,31 @@ export function edgeText(e: JsonNumber): string {
 }
 
 /** The ops present in a record, in OPS order then any others, each with its implementations in record order. */
-export function groupByOp(r: RunRecord): { op: string; impls: { impl: ImplementationRecord; index: number }[] }[] {
+export function groupByOp(
+  r: RunRecord,
+): { op: string; impls: { impl: ImplementationRecord; index: number }[] }[] {
   const groups = new Map<string, { impl: ImplementationRecord; index: number }[]>();
   r.implementations.forEach((impl, index) => {
     const list = groups.get(impl.op) ?? [];
     list.push({ impl, index });
     groups.set(impl.op, list);
   });
-  const order = [...(OPS as readonly string[]).filter((o) => groups.has(o)), ...[...groups.keys()].filter((o) => !(OPS as readonly string[]).includes(o)).sort()];
+  const order = [
+    ...(OPS as readonly string[]).filter((o) => groups.has(o)),
+    ...[...groups.keys()].filter((o) => !(OPS as readonly string[]).includes(o)).sort(),
+  ];
   return order.map((op) => ({ op, impls: groups.get(op)! }));
 }
 
 /** Counts for a headline: measured, unexpected, unavailable. */
-export function tally(r: RunRecord): { total: number; measured: number; unexpected: ImplementationRecord[]; unavailable: ImplementationRecord[]; failing: number; passing: number } {
+export function tally(r: RunRecord): {
+  total: number;
+  measured: number;
+  unexpected: ImplementationRecord[];
+  unavailable: ImplementationRecord[];
+  failing: number;
+  passing: number;
+} {
   const unavailable = r.implementations.filter((i) => i.verdict === 'unavailable');
   const measured = r.implementations.length - unavailable.length;
   return {
@@ -152,7 +181,9 @@ export function tally(r: RunRecord): { total: number; measured: number; unexpect
 }
 
 /** The counterexamples of an implementation, worst first (largest ULP error, then kind order). */
-export function counterexamplesWorstFirst(i: ImplementationRecord): { kind: string; cex: ImplementationRecord['counterexamples'][string] }[] {
+export function counterexamplesWorstFirst(
+  i: ImplementationRecord,
+): { kind: string; cex: ImplementationRecord['counterexamples'][string] }[] {
   const kinds = orderKinds(Object.keys(i.counterexamples));
   const key = (k: string) => {
     const u = num(i.counterexamples[k].finding.ulps);

@@ -45,7 +45,9 @@ describe('compareRecords', () => {
     expect(compareRecords(base, asRecord(head), { tolerance: 5 }).ok).toBe(true);
     expect(compareRecords(base, asRecord(head), { tolerance: 4 }).ok).toBe(false);
     good.ulp.max = 'inf';
-    expect(compareRecords(base, asRecord(head), { tolerance: 1e300 }).regressions.map((r) => r.kind)).toEqual(['ulp-growth']);
+    expect(compareRecords(base, asRecord(head), { tolerance: 1e300 }).regressions.map((r) => r.kind)).toEqual(
+      ['ulp-growth'],
+    );
     // a smaller error is an improvement
     good.ulp.max = before - 1;
     const c = compareRecords(base, asRecord(head));
@@ -79,7 +81,9 @@ describe('compareRecords', () => {
     expect(c.ok).toBe(true);
     expect(c.improvements.map((r) => [r.impl, r.kind])).toContainEqual(['softmax/naive/f64', 'finding-gone']);
     expect(c.notes.map((n) => n.kind).sort()).toEqual(['new-implementation', 'options-differ']);
-    expect(c.notes.find((n) => n.kind === 'options-differ')!.message).toContain(`seed ${base.seed} → ${base.seed + 1}`);
+    expect(c.notes.find((n) => n.kind === 'options-differ')!.message).toContain(
+      `seed ${base.seed} → ${base.seed + 1}`,
+    );
   });
 
   it('writes Markdown with every string escaped', () => {
@@ -90,6 +94,7 @@ describe('compareRecords', () => {
     expect(md).toMatch(/^### ❌ logitfuzz compare: 1 regression/);
     const prose = md.replace(/(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '');
     expect(prose).not.toMatch(/<img|<script/);
-    for (const row of md.split('\n').filter((l) => l.startsWith('| `'))) expect(row.replace(/\\\|/g, '').split('|').length).toBe(5);
+    for (const row of md.split('\n').filter((l) => l.startsWith('| `')))
+      expect(row.replace(/\\\|/g, '').split('|').length).toBe(5);
   });
 });

@@ -69,7 +69,10 @@ function optionDifferences(base: RunRecord, head: RunRecord): string[] {
   const h = head.config;
   const keys = ['runs', 'timeLimitS', 'specials', 'budget', 'minLength', 'maxLength'] as const;
   for (const k of keys) if (b[k] !== h[k]) out.push(`${k} ${String(b[k])} → ${String(h[k])}`);
-  if (JSON.stringify(b.shard) !== JSON.stringify(h.shard)) out.push(`shard ${b.shard ? `${b.shard.index}/${b.shard.count}` : 'none'} → ${h.shard ? `${h.shard.index}/${h.shard.count}` : 'none'}`);
+  if (JSON.stringify(b.shard) !== JSON.stringify(h.shard))
+    out.push(
+      `shard ${b.shard ? `${b.shard.index}/${b.shard.count}` : 'none'} → ${h.shard ? `${h.shard.index}/${h.shard.count}` : 'none'}`,
+    );
   return out;
 }
 
@@ -83,16 +86,30 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
   const baseNames = new Set(base.implementations.map((i) => i.name));
   let compared = 0;
   const diffs = optionDifferences(base, head);
-  if (diffs.length) notes.push({ impl: '', kind: 'options-differ', message: `the records were made with different options (${diffs.join(', ')}): differences may come from the cases, not the code` });
+  if (diffs.length)
+    notes.push({
+      impl: '',
+      kind: 'options-differ',
+      message: `the records were made with different options (${diffs.join(', ')}): differences may come from the cases, not the code`,
+    });
   for (const b of base.implementations) {
     const h = headBy.get(b.name);
     const name = b.name;
     if (!h) {
-      (opts.allowMissing ? notes : regressions).push({ impl: name, kind: 'missing', message: `${name}: in the baseline but missing from HEAD${opts.allowMissing ? ' (allowed by --allow-missing)' : ''}` });
+      (opts.allowMissing ? notes : regressions).push({
+        impl: name,
+        kind: 'missing',
+        message: `${name}: in the baseline but missing from HEAD${opts.allowMissing ? ' (allowed by --allow-missing)' : ''}`,
+      });
       continue;
     }
     if (b.verdict === 'unavailable') {
-      if (h.verdict !== 'unavailable') notes.push({ impl: name, kind: 'now-available', message: `${name}: unavailable in the baseline, now measured (${h.verdict}, worst ${formatUlps(h.ulp.max)} ulps); update the baseline to gate it` });
+      if (h.verdict !== 'unavailable')
+        notes.push({
+          impl: name,
+          kind: 'now-available',
+          message: `${name}: unavailable in the baseline, now measured (${h.verdict}, worst ${formatUlps(h.ulp.max)} ulps); update the baseline to gate it`,
+        });
       continue;
     }
     if (h.verdict === 'unavailable') {
@@ -104,24 +121,58 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
       continue;
     }
     compared++;
-    if (b.verdict === 'pass' && h.verdict === 'fail') regressions.push({ impl: name, kind: 'newly-fails', message: `${name}: newly fails (baseline pass, HEAD fail)` });
-    if (b.verdict === 'fail' && h.verdict === 'pass') improvements.push({ impl: name, kind: 'fixed', message: `${name}: now passes (baseline fail)${h.expected === 'fail' ? '; it is expected to fail, so the fuzzer may simply have missed its defect' : ''}` });
+    if (b.verdict === 'pass' && h.verdict === 'fail')
+      regressions.push({
+        impl: name,
+        kind: 'newly-fails',
+        message: `${name}: newly fails (baseline pass, HEAD fail)`,
+      });
+    if (b.verdict === 'fail' && h.verdict === 'pass')
+      improvements.push({
+        impl: name,
+        kind: 'fixed',
+        message: `${name}: now passes (baseline fail)${h.expected === 'fail' ? '; it is expected to fail, so the fuzzer may simply have missed its defect' : ''}`,
+      });
     const bk = new Set(Object.keys(b.findingCounts).filter((k) => b.findingCounts[k] > 0));
     const hk = new Set(Object.keys(h.findingCounts).filter((k) => h.findingCounts[k] > 0));
     for (const k of orderKinds(hk)) {
       if (bk.has(k)) continue;
       const c = h.counterexamples[k];
-      regressions.push({ impl: name, kind: 'new-finding', message: `${name}: new finding kind ${k} in ${h.findingCounts[k]} of ${h.cases} cases${c ? ` — ${c.finding.diagnosis}; replay: ${c.replay}` : ''}` });
+      regressions.push({
+        impl: name,
+        kind: 'new-finding',
+        message: `${name}: new finding kind ${k} in ${h.findingCounts[k]} of ${h.cases} cases${c ? ` — ${c.finding.diagnosis}; replay: ${c.replay}` : ''}`,
+      });
     }
-    for (const k of orderKinds(bk)) if (!hk.has(k)) improvements.push({ impl: name, kind: 'finding-gone', message: `${name}: no more ${k} findings (baseline: ${b.findingCounts[k]} cases)` });
+    for (const k of orderKinds(bk))
+      if (!hk.has(k))
+        improvements.push({
+          impl: name,
+          kind: 'finding-gone',
+          message: `${name}: no more ${k} findings (baseline: ${b.findingCounts[k]} cases)`,
+        });
     const ub = ulpsOf(b);
     const uh = ulpsOf(h);
     if (uh > ub && (ub === Infinity || uh === Infinity || uh - ub > tolerance)) {
-      regressions.push({ impl: name, kind: 'ulp-growth', message: `${name}: max error grew from ${formatUlps(ub)} to ${formatUlps(uh)} ulps${tolerance ? ` (tolerance ${tolerance})` : ''}` });
-    } else if (uh < ub) improvements.push({ impl: name, kind: 'ulp-improved', message: `${name}: max error fell from ${formatUlps(ub)} to ${formatUlps(uh)} ulps` });
+      regressions.push({
+        impl: name,
+        kind: 'ulp-growth',
+        message: `${name}: max error grew from ${formatUlps(ub)} to ${formatUlps(uh)} ulps${tolerance ? ` (tolerance ${tolerance})` : ''}`,
+      });
+    } else if (uh < ub)
+      improvements.push({
+        impl: name,
+        kind: 'ulp-improved',
+        message: `${name}: max error fell from ${formatUlps(ub)} to ${formatUlps(uh)} ulps`,
+      });
   }
   for (const h of head.implementations) {
-    if (!baseNames.has(h.name)) notes.push({ impl: h.name, kind: 'new-implementation', message: `${h.name}: not in the baseline (${h.verdict}); update the baseline to gate it` });
+    if (!baseNames.has(h.name))
+      notes.push({
+        impl: h.name,
+        kind: 'new-implementation',
+        message: `${h.name}: not in the baseline (${h.verdict}); update the baseline to gate it`,
+      });
   }
   return { ok: regressions.length === 0, regressions, improvements, notes, compared };
 }
@@ -129,10 +180,16 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
 /** The comparison as plain text for the console. */
 export function formatComparison(c: Comparison): string {
   const lines: string[] = [];
-  lines.push(c.ok ? `no regression against the baseline (${c.compared} implementations compared)` : `${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'} against the baseline (${c.compared} implementations compared):`);
+  lines.push(
+    c.ok
+      ? `no regression against the baseline (${c.compared} implementations compared)`
+      : `${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'} against the baseline (${c.compared} implementations compared):`,
+  );
   for (const ch of c.regressions) lines.push(`  ✗ ${oneLine(ch.message)}`);
   if (c.improvements.length) {
-    lines.push(`${c.improvements.length} improvement${c.improvements.length === 1 ? '' : 's'} (update the baseline to keep them):`);
+    lines.push(
+      `${c.improvements.length} improvement${c.improvements.length === 1 ? '' : 's'} (update the baseline to keep them):`,
+    );
     for (const ch of c.improvements) lines.push(`  ✓ ${oneLine(ch.message)}`);
   }
   for (const ch of c.notes) lines.push(`  note: ${oneLine(ch.message)}`);
@@ -144,11 +201,19 @@ const oneLine = (s: string) => s.replace(/[\u0000-\u001F\u007F\u2028\u2029]+/g, 
 /** The comparison as Markdown (for a pull request or the step summary); everything escaped. */
 export function comparisonMarkdown(c: Comparison): string {
   const lines: string[] = [];
-  lines.push(c.ok ? `### ✅ logitfuzz compare: no regression (${c.compared} implementations)` : `### ❌ logitfuzz compare: ${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'} (${c.compared} implementations)`, '');
+  lines.push(
+    c.ok
+      ? `### ✅ logitfuzz compare: no regression (${c.compared} implementations)`
+      : `### ❌ logitfuzz compare: ${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'} (${c.compared} implementations)`,
+    '',
+  );
   const table = (title: string, list: readonly Change[]) => {
     if (!list.length) return;
     lines.push(`**${title}**`, '', '| implementation | change | details |', '|---|---|---|');
-    for (const ch of list.slice(0, 30)) lines.push(`| ${ch.impl ? code(ch.impl) : '—'} | ${md(ch.kind)} | ${md(oneLine(ch.message).slice(0, 400))} |`);
+    for (const ch of list.slice(0, 30))
+      lines.push(
+        `| ${ch.impl ? code(ch.impl) : '—'} | ${md(ch.kind)} | ${md(oneLine(ch.message).slice(0, 400))} |`,
+      );
     if (list.length > 30) lines.push(`| … | | ${list.length - 30} more |`);
     lines.push('');
   };

@@ -1,9 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, escapeMarkdown, escapeXml, escapeXmlText, markdownCode, markdownCodeBlock } from './escape.js';
+import {
+  escapeHtml,
+  escapeMarkdown,
+  escapeXml,
+  escapeXmlText,
+  markdownCode,
+  markdownCodeBlock,
+} from './escape.js';
 
 describe('escapeHtml', () => {
   it('escapes the five characters that can start markup or end an attribute', () => {
-    expect(escapeHtml(`<img src=x onerror=alert(1)>"'&`)).toBe('&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;');
+    expect(escapeHtml(`<img src=x onerror=alert(1)>"'&`)).toBe(
+      '&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;',
+    );
     expect(escapeHtml('&amp;')).toBe('&amp;amp;');
     expect(escapeHtml(42)).toBe('42');
   });
@@ -27,7 +36,9 @@ describe('escapeXml', () => {
 describe('escapeMarkdown', () => {
   it('makes Markdown syntax, table pipes, HTML, links and mentions literal, on one line', () => {
     const out = escapeMarkdown('*bold* _it_ [x](http://e.com) `c` | <img src=x> & @here #1\nnext');
-    expect(out).toBe('\\*bold\\* \\_it\\_ \\[x\\]\\(http\\://e\\.com\\) \\`c\\` \\| &lt;img src\\=x\\> &amp; \\@here \\#1 next');
+    expect(out).toBe(
+      '\\*bold\\* \\_it\\_ \\[x\\]\\(http\\://e\\.com\\) \\`c\\` \\| &lt;img src\\=x\\> &amp; \\@here \\#1 next',
+    );
     expect(out).not.toContain('\n');
     expect(out).not.toMatch(/(^|[^\\])\|/); // every pipe is escaped
   });

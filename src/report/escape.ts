@@ -7,7 +7,9 @@
 
 /** Escapes text for HTML text and for double- or single-quoted attribute values. */
 export function escapeHtml(s: unknown): string {
-  return String(s).replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
+  return String(s).replace(/[&<>"']/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;',
+  );
 }
 
 /**
@@ -17,28 +19,31 @@ export function escapeHtml(s: unknown): string {
  * carriage return are written as character references so that attribute values keep them.
  */
 export function escapeXml(s: unknown): string {
-  return String(s).replace(/[&<>"'\t\n\r]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, (c) => {
-    switch (c) {
-      case '&':
-        return '&amp;';
-      case '<':
-        return '&lt;';
-      case '>':
-        return '&gt;';
-      case '"':
-        return '&quot;';
-      case "'":
-        return '&apos;';
-      case '\t':
-        return '&#9;';
-      case '\n':
-        return '&#10;';
-      case '\r':
-        return '&#13;';
-      default:
-        return `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    }
-  });
+  return String(s).replace(
+    /[&<>"'\t\n\r]|[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    (c) => {
+      switch (c) {
+        case '&':
+          return '&amp;';
+        case '<':
+          return '&lt;';
+        case '>':
+          return '&gt;';
+        case '"':
+          return '&quot;';
+        case "'":
+          return '&apos;';
+        case '\t':
+          return '&#9;';
+        case '\n':
+          return '&#10;';
+        case '\r':
+          return '&#13;';
+        default:
+          return `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+      }
+    },
+  );
 }
 
 /** Like `escapeXml`, for element text: tab and newline stay literal (readable in the file), carriage return becomes `&#13;`. */

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { renderHtml, REPORT_CSP } from './html.js';
-import { bigRecord, cell, fixtureRecord, hostileRecord, HOSTILE, IMG_NAME, mutableCopy } from './_testutil/fixture.js';
+import {
+  bigRecord,
+  cell,
+  fixtureRecord,
+  hostileRecord,
+  HOSTILE,
+  IMG_NAME,
+  mutableCopy,
+} from './_testutil/fixture.js';
 import type { RunRecord } from './schema.js';
 
 const count = (s: string, re: RegExp) => (s.match(re) ?? []).length;
@@ -16,7 +24,9 @@ describe('renderHtml', () => {
     const hash = createHash('sha256').update(style, 'utf8').digest('base64');
     expect(REPORT_CSP).toContain(`style-src 'sha256-${hash}'`);
     expect(REPORT_CSP).toMatch(/^default-src 'none';/);
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP.replace(/'/g, '&#39;')}">`);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP.replace(/'/g, '&#39;')}">`,
+    );
     // the CSP meta comes before anything that could load
     expect(html.indexOf('Content-Security-Policy')).toBeLessThan(html.indexOf('<style>'));
     expect(count(html, /<style/g)).toBe(1);
@@ -74,7 +84,18 @@ describe('renderHtml', () => {
     expect(h).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(h).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
     // the same number of structural elements as the harmless page: nothing was injected or closed early
-    for (const tag of ['<details', '</details>', '<table', '</table>', '<svg', '</svg>', '<pre', '<code', '<mark']) expect(count(h, new RegExp(tag, 'g')), tag).toBe(count(html, new RegExp(tag, 'g')));
+    for (const tag of [
+      '<details',
+      '</details>',
+      '<table',
+      '</table>',
+      '<svg',
+      '</svg>',
+      '<pre',
+      '<code',
+      '<mark',
+    ])
+      expect(count(h, new RegExp(tag, 'g')), tag).toBe(count(html, new RegExp(tag, 'g')));
     // (fewer links: the hostile names hide which cross_entropy_grad twin belongs to which softmax)
     for (const m of h.matchAll(/\s(?:href|src)="([^"]*)"/g)) expect(m[1]).toMatch(/^#[A-Za-z0-9_-]+$/);
     expect(h).toContain(IMG_NAME.replace(/</g, '&lt;').replace(/>/g, '&gt;'));

@@ -17,7 +17,18 @@ import { expThresholds } from '../formats/thresholds.js';
 import { isFormatName } from '../formats/specs.js';
 import type { JsonNumber } from '../formats/jsonNumber.js';
 import { cdfSvg, chartDefs, errorMapSvg, histogramSvg, lengthSvg } from './charts.js';
-import { compactCount, counterexamplesWorstFirst, formatUlps, groupByOp, isUnexpected, KIND_COLOUR, KIND_MEANING, kindFails, orderKinds, tally } from './common.js';
+import {
+  compactCount,
+  counterexamplesWorstFirst,
+  formatUlps,
+  groupByOp,
+  isUnexpected,
+  KIND_COLOUR,
+  KIND_MEANING,
+  kindFails,
+  orderKinds,
+  tally,
+} from './common.js';
 import { escapeHtml } from './escape.js';
 import type { CounterexampleRecord, ImplementationRecord, RunRecord } from './schema.js';
 
@@ -88,12 +99,17 @@ function verdictBadge(v: string): string {
 function expectation(i: ImplementationRecord): string {
   if (i.verdict === 'unavailable') return `<span class="exp muted">not run</span>`;
   if (isUnexpected(i)) return `<span class="exp bad">✗ expected to ${e(i.expected)}</span>`;
-  return i.expected === 'fail' ? `<span class="exp ok">✓ known bad, as expected</span>` : `<span class="exp ok">✓ as expected</span>`;
+  return i.expected === 'fail'
+    ? `<span class="exp ok">✓ known bad, as expected</span>`
+    : `<span class="exp ok">✓ as expected</span>`;
 }
 
 function chips(i: ImplementationRecord, r: RunRecord, compact = false): string {
   return orderKinds(Object.keys(i.findingCounts))
-    .map((k) => `<span class="chip ${kindClass(k)}${kindFails(k, r) ? '' : ' soft'}"${compact ? '' : ` title="${e(`${k}: ${KIND_MEANING[k] ?? 'finding'} — in ${i.findingCounts[k]} of ${i.cases} cases${kindFails(k, r) ? '' : ' (does not fail the verdict under --specials ' + r.config.specials + ')'}`)}"`}>${e(k)} ${e(compactCount(i.findingCounts[k]))}</span>`)
+    .map(
+      (k) =>
+        `<span class="chip ${kindClass(k)}${kindFails(k, r) ? '' : ' soft'}"${compact ? '' : ` title="${e(`${k}: ${KIND_MEANING[k] ?? 'finding'} — in ${i.findingCounts[k]} of ${i.cases} cases${kindFails(k, r) ? '' : ' (does not fail the verdict under --specials ' + r.config.specials + ')'}`)}"`}>${e(k)} ${e(compactCount(i.findingCounts[k]))}</span>`,
+    )
     .join('');
 }
 
@@ -113,13 +129,24 @@ interface Claim {
   readonly evidence: string;
 }
 
-const EXTREME_REGIONS = ['near-overflow', 'near-underflow', 'huge', 'spread', 'masked', 'subnormal', 'dominant'];
+const EXTREME_REGIONS = [
+  'near-overflow',
+  'near-underflow',
+  'huge',
+  'spread',
+  'masked',
+  'subnormal',
+  'dominant',
+];
 
 function countsText(i: ImplementationRecord, kinds: readonly string[]): string {
-  const parts = kinds.filter((k) => (i.findingCounts[k] ?? 0) > 0).map((k) => `${e(k)} in ${i.findingCounts[k]} of ${i.cases} cases`);
+  const parts = kinds
+    .filter((k) => (i.findingCounts[k] ?? 0) > 0)
+    .map((k) => `${e(k)} in ${i.findingCounts[k]} of ${i.cases} cases`);
   if (parts.length) return parts.join('; ');
   const names = kinds.map(e);
-  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+  const list =
+    names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
   return `no ${list} finding in ${i.cases} cases`;
 }
 
@@ -141,11 +168,27 @@ function claimsOf(i: ImplementationRecord, index: number, r: RunRecord): Claim[]
     verdict: untested ? 'untested' : has(kinds) ? 'broken' : 'holds',
     evidence: untested ? 'no cases ran' : `${countsText(i, kinds)}${cexLink(i, index, kinds)}${extra}`,
   });
-  out.push(mk('Accurate: every output is a number within its error budget of the correctly rounded result', ['ulp', 'overflow', 'underflow', 'spurious-nan'], ` (worst error ${e(formatUlps(i.ulp.max))} ulps; 99% of cases within ${e(formatUlps(i.ulp.p99))})`));
-  if (i.op === 'softmax') out.push(mk('Outputs are probabilities: finite, in [0, 1], summing to 1 within the rounding bound', ['sum', 'overflow', 'spurious-nan']));
-  if (i.op === 'softmax' || i.op === 'log_softmax') out.push(mk('The largest output is at the largest logit (argmax preserved)', ['argmax']));
+  out.push(
+    mk(
+      'Accurate: every output is a number within its error budget of the correctly rounded result',
+      ['ulp', 'overflow', 'underflow', 'spurious-nan'],
+      ` (worst error ${e(formatUlps(i.ulp.max))} ulps; 99% of cases within ${e(formatUlps(i.ulp.p99))})`,
+    ),
+  );
+  if (i.op === 'softmax')
+    out.push(
+      mk('Outputs are probabilities: finite, in [0, 1], summing to 1 within the rounding bound', [
+        'sum',
+        'overflow',
+        'spurious-nan',
+      ]),
+    );
+  if (i.op === 'softmax' || i.op === 'log_softmax')
+    out.push(mk('The largest output is at the largest logit (argmax preserved)', ['argmax']));
   // extreme logits: overflow and underflow, with the regions that aim at them
-  const regions = EXTREME_REGIONS.filter((g) => i.regions[g]).map((g) => `${e(g)} ${i.regions[g].failures}/${i.regions[g].cases} failing`);
+  const regions = EXTREME_REGIONS.filter((g) => i.regions[g]).map(
+    (g) => `${e(g)} ${i.regions[g].failures}/${i.regions[g].cases} failing`,
+  );
   const extremeCases = EXTREME_REGIONS.reduce((a, g) => a + (i.regions[g]?.cases ?? 0), 0);
   const ext = mk('No overflow or underflow on extreme logits', ['overflow', 'underflow']);
   out.push({
@@ -172,13 +215,22 @@ function claimsOf(i: ImplementationRecord, index: number, r: RunRecord): Claim[]
             verdict: twin.verdict === 'pass' ? 'holds' : 'broken',
             evidence: `checked by <a href="#${implId(twinIndex)}">${e(twin.name)}</a> (same formulation and format): ${e(twin.verdict)}, worst error ${e(formatUlps(twin.ulp.max))} ulps`,
           }
-        : { claim: 'Its cross-entropy gradient softmax(x) − onehot(k) is accurate', verdict: 'untested', evidence: `no cross_entropy_grad implementation of the same formulation and format in this run${twinName ? ` (${e(twinName)})` : ''}` },
+        : {
+            claim: 'Its cross-entropy gradient softmax(x) − onehot(k) is accurate',
+            verdict: 'untested',
+            evidence: `no cross_entropy_grad implementation of the same formulation and format in this run${twinName ? ` (${e(twinName)})` : ''}`,
+          },
     );
   }
   const spec = mk('NaN and ±Inf logits follow the special-values policy', ['special', 'nan-swallowed']);
   out.push({
     ...spec,
-    verdict: spec.verdict === 'holds' && !(i.regions.specials?.cases > 0) && r.config.specials !== 'skip' ? 'untested' : r.config.specials === 'skip' ? 'na' : spec.verdict,
+    verdict:
+      spec.verdict === 'holds' && !(i.regions.specials?.cases > 0) && r.config.specials !== 'skip'
+        ? 'untested'
+        : r.config.specials === 'skip'
+          ? 'na'
+          : spec.verdict,
     evidence:
       r.config.specials === 'skip'
         ? 'not checked: the run used --specials skip'
@@ -187,11 +239,19 @@ function claimsOf(i: ImplementationRecord, index: number, r: RunRecord): Claim[]
   return out;
 }
 
-const CLAIM_TEXT: Record<ClaimVerdict, string> = { holds: '✓ holds', broken: '✗ broken', untested: '? not tested', na: '– n/a' };
+const CLAIM_TEXT: Record<ClaimVerdict, string> = {
+  holds: '✓ holds',
+  broken: '✗ broken',
+  untested: '? not tested',
+  na: '– n/a',
+};
 
 function claimsTable(claims: readonly Claim[]): string {
   return `<table class="claims"><tr><th>claim</th><th>verdict</th><th>evidence</th></tr>${claims
-    .map((c) => `<tr><td>${e(c.claim)}</td><td class="claim-${c.verdict}">${CLAIM_TEXT[c.verdict]}</td><td class="small">${c.evidence}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${e(c.claim)}</td><td class="claim-${c.verdict}">${CLAIM_TEXT[c.verdict]}</td><td class="small">${c.evidence}</td></tr>`,
+    )
     .join('')}</table>`;
 }
 
@@ -202,7 +262,9 @@ function claimsTable(claims: readonly Claim[]): string {
 function vectorHtml(v: readonly JsonNumber[] | null, mark: number, max: number): string {
   if (v === null) return '<span class="muted">no answer</span>';
   const shown = v.length <= max ? v : v.slice(0, max);
-  const items = shown.map((x, k) => (k === mark ? `<mark>${e(JSON.stringify(x))}</mark>` : e(JSON.stringify(x))));
+  const items = shown.map((x, k) =>
+    k === mark ? `<mark>${e(JSON.stringify(x))}</mark>` : e(JSON.stringify(x)),
+  );
   const more = v.length > max ? `, … ${v.length - max} more` : '';
   return `<code>[${items.join(', ')}${more}]</code>`;
 }
@@ -212,7 +274,13 @@ const MAX_REPLAY = 16384;
 const COMPACT_CEX = 4;
 const cut = (t: string, n: number) => (t.length > n ? `${t.slice(0, n)}…` : t);
 
-function counterexampleHtml(i: ImplementationRecord, index: number, kind: string, c: CounterexampleRecord, compact: boolean): string {
+function counterexampleHtml(
+  i: ImplementationRecord,
+  index: number,
+  kind: string,
+  c: CounterexampleRecord,
+  compact: boolean,
+): string {
   const vmax = compact ? 6 : 12;
   const f = c.finding;
   const mark = f.index;
@@ -224,7 +292,10 @@ function counterexampleHtml(i: ImplementationRecord, index: number, kind: string
     `<tr><th>expected</th><td>${vectorHtml(c.expected, mark, vmax)} <span class="muted small">(correctly rounded)</span></td></tr>`,
     `<tr><th>actual</th><td>${vectorHtml(c.actual, mark, vmax)}</td></tr>`,
   ];
-  if (f.index < 0 && (f.expected !== null || f.actual !== null)) rows.push(`<tr><th>checked</th><td><code>${e(JSON.stringify(f.actual))}</code> <span class="muted small">where</span> <code>${e(JSON.stringify(f.expected))}</code> <span class="muted small">was due</span></td></tr>`);
+  if (f.index < 0 && (f.expected !== null || f.actual !== null))
+    rows.push(
+      `<tr><th>checked</th><td><code>${e(JSON.stringify(f.actual))}</code> <span class="muted small">where</span> <code>${e(JSON.stringify(f.expected))}</code> <span class="muted small">was due</span></td></tr>`,
+    );
   const replay =
     c.replay.length > (compact ? 400 : MAX_REPLAY)
       ? `<p class="small muted">Replay: the command is ${c.replay.length} characters long; copy it from results.json, implementations[${index}].counterexamples[${e(JSON.stringify(kind))}].replay</p>`
@@ -261,7 +332,8 @@ function implSection(i: ImplementationRecord, index: number, r: RunRecord, compa
     if (i.environment) b += `<h4>Environment</h4>${kvTable(i.environment)}`;
     return `<details class="impl" id="${implId(index)}"${open}>${head}<div class="body">${b}</div></details>`;
   }
-  if (i.trippedAfter !== undefined) b += `<p><b>Stopped early</b> after ${e(i.trippedAfter)} cases: it timed out repeatedly (circuit breaker).</p>`;
+  if (i.trippedAfter !== undefined)
+    b += `<p><b>Stopped early</b> after ${e(i.trippedAfter)} cases: it timed out repeatedly (circuit breaker).</p>`;
   b += kvTable({
     cases: i.cases,
     'passing cases': i.passes,
@@ -277,17 +349,30 @@ function implSection(i: ImplementationRecord, index: number, r: RunRecord, compa
   const cexs = counterexamplesWorstFirst(i);
   // a compact page shows the worst few in full and the others in one line each
   const full = compact ? cexs.slice(0, COMPACT_CEX) : cexs;
-  const brief = cexs.slice(full.length).map(({ kind, cex }) => `<div class="cex small" id="${implId(index)}-${kindAnchor(kind)}"><span class="chip ${kindClass(kind)}">${e(kind)}</span> ${e(cut(cex.finding.diagnosis, 140))} <span class="muted">(input and replay command in results.json)</span></div>`);
-  if (cexs.length) b += `<h4>Counterexamples, worst first (shrunk; one per finding kind)</h4>${full.map(({ kind, cex }) => counterexampleHtml(i, index, kind, cex, compact)).join('')}${brief.join('')}`;
+  const brief = cexs
+    .slice(full.length)
+    .map(
+      ({ kind, cex }) =>
+        `<div class="cex small" id="${implId(index)}-${kindAnchor(kind)}"><span class="chip ${kindClass(kind)}">${e(kind)}</span> ${e(cut(cex.finding.diagnosis, 140))} <span class="muted">(input and replay command in results.json)</span></div>`,
+    );
+  if (cexs.length)
+    b += `<h4>Counterexamples, worst first (shrunk; one per finding kind)</h4>${full.map(({ kind, cex }) => counterexampleHtml(i, index, kind, cex, compact)).join('')}${brief.join('')}`;
   else b += `<h4>Counterexamples</h4><p class="muted">none: no finding in ${i.cases} cases</p>`;
   if (i.environment) b += `<h4>Environment</h4>${kvTable(i.environment)}`;
   return `<details class="impl" id="${implId(index)}"${open}>${head}<div class="body">${b}</div></details>`;
 }
 
-function summaryTable(r: RunRecord, rows: { impl: ImplementationRecord; index: number }[], compact: boolean): string {
+function summaryTable(
+  r: RunRecord,
+  rows: { impl: ImplementationRecord; index: number }[],
+  compact: boolean,
+): string {
   const body = rows
     .map(({ impl: i, index }) => {
-      const worst = i.verdict === 'unavailable' ? `<span class="muted small reason">${e(i.unavailableReason ?? '')}</span>` : e(formatUlps(i.ulp.max));
+      const worst =
+        i.verdict === 'unavailable'
+          ? `<span class="muted small reason">${e(i.unavailableReason ?? '')}</span>`
+          : e(formatUlps(i.ulp.max));
       return `<tr${isUnexpected(i) ? ' class="unexpected"' : ''}><td><a href="#${implId(index)}">${e(i.name)}</a></td><td>${e(i.format)}</td><td>${e(i.backend)}</td><td>${verdictBadge(i.verdict)}</td><td>${expectation(i)}</td><td class="n">${worst}</td><td>${chips(i, r, compact)}</td><td class="n">${i.cases}</td></tr>`;
     })
     .join('');
@@ -295,7 +380,10 @@ function summaryTable(r: RunRecord, rows: { impl: ImplementationRecord; index: n
 }
 
 function howToRead(r: RunRecord): string {
-  const kinds = orderKinds([...Object.keys(KIND_MEANING), ...r.implementations.flatMap((i) => Object.keys(i.findingCounts))]);
+  const kinds = orderKinds([
+    ...Object.keys(KIND_MEANING),
+    ...r.implementations.flatMap((i) => Object.keys(i.findingCounts)),
+  ]);
   return `<details class="howto" open><summary>How to read this report</summary><ul>
 <li>Each implementation of softmax or a relative was fed extreme logits (huge, tiny, masked, nearly tied, very long …), and every output was compared with the <b>correctly rounded</b> exact result.</li>
 <li>Errors are in <b>ulps</b> (units in the last place): 0 is the exact result correctly rounded, 1 the neighbouring floating-point number, <b>∞</b> NaN or ±Inf where a number was due. Each implementation is held to the error budget of the recommended stable algorithm for its op, length and format.</li>
@@ -305,7 +393,10 @@ function howToRead(r: RunRecord): string {
 }
 
 function envSection(r: RunRecord): string {
-  const byEnv = new Map<string, { env: Readonly<Record<string, string>>; names: { name: string; index: number }[] }>();
+  const byEnv = new Map<
+    string,
+    { env: Readonly<Record<string, string>>; names: { name: string; index: number }[] }
+  >();
   r.implementations.forEach((i, index) => {
     if (!i.environment || !Object.keys(i.environment).length) return;
     const key = JSON.stringify(Object.entries(i.environment).sort(([a], [b]) => (a < b ? -1 : 1)));
@@ -316,7 +407,8 @@ function envSection(r: RunRecord): string {
   let s = `<h2 id="environment">Environment</h2><h3>Machine</h3>${kvTable(r.environment)}`;
   if (byEnv.size) {
     s += `<h3>What the implementations ran on</h3><p class="small muted">GPU adapters, library versions, modules: each distinct environment once, with the implementations that reported it.</p>`;
-    for (const g of byEnv.values()) s += `<div class="cex"><div class="small">${g.names.map((n) => `<a href="#${implId(n.index)}">${e(n.name)}</a>`).join(', ')}</div>${kvTable(g.env)}</div>`;
+    for (const g of byEnv.values())
+      s += `<div class="cex"><div class="small">${g.names.map((n) => `<a href="#${implId(n.index)}">${e(n.name)}</a>`).join(', ')}</div>${kvTable(g.env)}</div>`;
   }
   return s;
 }
@@ -366,7 +458,8 @@ export function renderHtml(record: RunRecord, options: HtmlOptions = {}): string
 function renderPage(record: RunRecord, compact: boolean): string {
   const r = record;
   const t = tally(r);
-  const title = r.implementations.length === 1 ? `logitfuzz report: ${r.implementations[0].name}` : 'logitfuzz report';
+  const title =
+    r.implementations.length === 1 ? `logitfuzz report: ${r.implementations[0].name}` : 'logitfuzz report';
   const banner = t.unexpected.length
     ? `<div class="banner bad">✗ ${t.unexpected.length} of ${t.measured} implementation${t.measured === 1 ? '' : 's'} did not behave as expected.</div>`
     : t.measured === 0
@@ -381,17 +474,26 @@ function renderPage(record: RunRecord, compact: boolean): string {
       .map((i) => {
         const index = r.implementations.indexOf(i);
         const first = counterexamplesWorstFirst(i)[0];
-        const why = i.verdict === 'fail' ? (first ? `fails: ${e(first.kind)} — ${e(first.cex.finding.diagnosis)}` : 'fails') : `expected to fail, but no case in ${i.cases} exposed it (more --runs may)`;
+        const why =
+          i.verdict === 'fail'
+            ? first
+              ? `fails: ${e(first.kind)} — ${e(first.cex.finding.diagnosis)}`
+              : 'fails'
+            : `expected to fail, but no case in ${i.cases} exposed it (more --runs may)`;
         return `<li><a href="#${implId(index)}">${e(i.name)}</a>: ${why}</li>`;
       })
       .join('')}</ul>`;
   }
   const legendKinds = orderKinds(new Set(r.implementations.flatMap((i) => Object.keys(i.findingCounts))));
-  const note = compact ? `<p class="small muted">This page is large, so it leaves out the hover details of the charts and shortens long inputs and replay commands: results.json holds them all.</p>` : '';
+  const note = compact
+    ? `<p class="small muted">This page is large, so it leaves out the hover details of the charts and shortens long inputs and replay commands: results.json holds them all.</p>`
+    : '';
   let body = `<h1>${e(title)}</h1>${meta}${banner}${note}${howToRead(r)}${toc}${attention}<h2>Summary</h2>`;
-  for (const g of groups) body += `<h3 id="op-${e(g.op.replace(/[^a-z0-9_-]/gi, '_'))}">${e(g.op)}</h3>${summaryTable(r, g.impls, compact)}`;
+  for (const g of groups)
+    body += `<h3 id="op-${e(g.op.replace(/[^a-z0-9_-]/gi, '_'))}">${e(g.op)}</h3>${summaryTable(r, g.impls, compact)}`;
   body += `<h2>Implementations</h2>${chartDefs(r)}${legend(legendKinds)}`;
-  for (const g of groups) body += `<h3>${e(g.op)}</h3>${g.impls.map(({ impl, index }) => implSection(impl, index, r, compact)).join('\n')}`;
+  for (const g of groups)
+    body += `<h3>${e(g.op)}</h3>${g.impls.map(({ impl, index }) => implSection(impl, index, r, compact)).join('\n')}`;
   body += envSection(r) + reproduceSection(r);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">

@@ -25,7 +25,9 @@ function assertWellFormed(xml: string): void {
       for (const amp of m[5].matchAll(/&/g)) expect(entity.test(m[5].slice(amp.index))).toBe(true);
       continue;
     }
-    for (const a of m[3].matchAll(/="([^"]*)"/g)) for (const amp of a[1].matchAll(/&/g)) expect(a[1].slice(amp.index)).toMatch(new RegExp(`^${entity.source}`));
+    for (const a of m[3].matchAll(/="([^"]*)"/g))
+      for (const amp of a[1].matchAll(/&/g))
+        expect(a[1].slice(amp.index)).toMatch(new RegExp(`^${entity.source}`));
     if (m[1]) expect(stack.pop()).toBe(m[2]);
     else if (!m[4]) stack.push(m[2]);
   }
@@ -33,7 +35,8 @@ function assertWellFormed(xml: string): void {
   expect(stack).toEqual([]);
 }
 
-const attr = (xml: string, tag: string, name: string) => Number(new RegExp(`<${tag}[^>]*\\s${name}="(\\d+)"`).exec(xml)![1]);
+const attr = (xml: string, tag: string, name: string) =>
+  Number(new RegExp(`<${tag}[^>]*\\s${name}="(\\d+)"`).exec(xml)![1]);
 
 describe('renderJunit', () => {
   const r = fixtureRecord();
@@ -67,12 +70,16 @@ describe('renderJunit', () => {
   });
 
   it('fails exactly where a verdict is not as expected: known-bad implementations that fail pass, with a property', () => {
-    const unexpected = r.implementations.filter((i) => i.verdict !== 'unavailable' && i.verdict !== i.expected);
+    const unexpected = r.implementations.filter(
+      (i) => i.verdict !== 'unavailable' && i.verdict !== i.expected,
+    );
     expect(attr(xml, 'testsuites', 'failures') > 0).toBe(unexpected.length > 0);
     const naive = r.implementations.find((i) => i.name === 'softmax/naive/f64')!;
     expect(naive.expected).toBe('fail');
     const k = Object.keys(naive.findingCounts)[0];
-    const tc = new RegExp(`<testcase [^>]*name="softmax/naive/f64 › ${k}"[^>]*>([\\s\\S]*?)</testcase>`).exec(xml)![1];
+    const tc = new RegExp(`<testcase [^>]*name="softmax/naive/f64 › ${k}"[^>]*>([\\s\\S]*?)</testcase>`).exec(
+      xml,
+    )![1];
     expect(tc).toContain('<property name="known-bad" value="true"/>');
     expect(tc).not.toContain('<failure');
     expect(tc).toContain('replay: npx logitfuzz replay');
@@ -86,9 +93,18 @@ describe('renderJunit', () => {
     good.expected = 'fail';
     const out = renderJunit(m as unknown as RunRecord);
     assertWellFormed(out);
-    for (const k of Object.keys(naive.findingCounts)) expect(out).toMatch(new RegExp(`name="softmax/naive/f64 › ${k}"[^>]*>(<properties>.*?</properties>)?<failure message="${k} in \\d+ of \\d+ cases: `));
-    expect(out).toMatch(/name="softmax\/max-shifted\/f64 › verdict"[^>]*>(<properties>.*?<\/properties>)?<failure message="expected to fail, but no finding/);
-    expect(attr(out, 'testsuites', 'failures')).toBe(attr(xml, 'testsuites', 'failures') + Object.keys(naive.findingCounts).length + 1);
+    for (const k of Object.keys(naive.findingCounts))
+      expect(out).toMatch(
+        new RegExp(
+          `name="softmax/naive/f64 › ${k}"[^>]*>(<properties>.*?</properties>)?<failure message="${k} in \\d+ of \\d+ cases: `,
+        ),
+      );
+    expect(out).toMatch(
+      /name="softmax\/max-shifted\/f64 › verdict"[^>]*>(<properties>.*?<\/properties>)?<failure message="expected to fail, but no finding/,
+    );
+    expect(attr(out, 'testsuites', 'failures')).toBe(
+      attr(xml, 'testsuites', 'failures') + Object.keys(naive.findingCounts).length + 1,
+    );
   });
 
   it('escapes hostile names, messages and commands', () => {

@@ -28,12 +28,20 @@ interface Case {
   readonly name: string;
   readonly time: number;
   readonly properties: readonly [string, string][];
-  readonly result: { readonly type: 'pass' } | { readonly type: 'failure'; readonly kind: string; readonly message: string } | { readonly type: 'skipped'; readonly message: string };
+  readonly result:
+    | { readonly type: 'pass' }
+    | { readonly type: 'failure'; readonly kind: string; readonly message: string }
+    | { readonly type: 'skipped'; readonly message: string };
   readonly text: string;
 }
 
 const VEC_MAX = 64;
-const vec = (v: readonly unknown[] | null): string => (v === null ? 'no answer' : v.length <= VEC_MAX ? JSON.stringify(v) : `${JSON.stringify(v.slice(0, VEC_MAX)).slice(0, -1)}, … ${v.length - VEC_MAX} more]`);
+const vec = (v: readonly unknown[] | null): string =>
+  v === null
+    ? 'no answer'
+    : v.length <= VEC_MAX
+      ? JSON.stringify(v)
+      : `${JSON.stringify(v.slice(0, VEC_MAX)).slice(0, -1)}, … ${v.length - VEC_MAX} more]`;
 
 function cexText(c: CounterexampleRecord): string {
   const lines = [
@@ -42,8 +50,14 @@ function cexText(c: CounterexampleRecord): string {
     `  expected ${vec(c.expected)}  (correctly rounded)`,
     `  actual   ${vec(c.actual)}`,
   ];
-  if (c.finding.ulps !== null) lines.push(`  error    ${formatUlps(c.finding.ulps)} ulps${c.finding.index >= 0 ? ` at element ${c.finding.index}` : ''}`);
-  lines.push(`  ${c.caseId >= 0 ? `found on case ${c.caseId}` : 'found by the error-maximising search'} (region ${c.region})`, `replay: ${c.replay}`);
+  if (c.finding.ulps !== null)
+    lines.push(
+      `  error    ${formatUlps(c.finding.ulps)} ulps${c.finding.index >= 0 ? ` at element ${c.finding.index}` : ''}`,
+    );
+  lines.push(
+    `  ${c.caseId >= 0 ? `found on case ${c.caseId}` : 'found by the error-maximising search'} (region ${c.region})`,
+    `replay: ${c.replay}`,
+  );
   return lines.join('\n');
 }
 
@@ -57,7 +71,15 @@ function casesOf(i: ImplementationRecord, r: RunRecord): Case[] {
     ['verdict', i.verdict],
   ];
   if (i.verdict === 'unavailable') {
-    return [{ name: `${i.name} › available`, time: 0, properties: base, result: { type: 'skipped', message: `unavailable: ${i.unavailableReason ?? 'not started'}` }, text: header(i) }];
+    return [
+      {
+        name: `${i.name} › available`,
+        time: 0,
+        properties: base,
+        result: { type: 'skipped', message: `unavailable: ${i.unavailableReason ?? 'not started'}` },
+        text: header(i),
+      },
+    ];
   }
   const out: Case[] = [];
   const kinds = orderKinds(Object.keys(i.findingCounts));
@@ -69,11 +91,33 @@ function casesOf(i: ImplementationRecord, r: RunRecord): Case[] {
     const text = `${header(i)}\n${what}\n${c ? cexText(c) : '(no counterexample recorded)'}`;
     const props: [string, string][] = [...base, ['cases', String(n)]];
     if (!kindFails(k, r)) {
-      out.push({ name: `${i.name} › ${k}`, time: 0, properties: [...props, ['fails-verdict', 'false']], result: { type: 'pass' }, text: `${text}\n(reported only: ${k} findings fail a verdict only under --specials strict)` });
+      out.push({
+        name: `${i.name} › ${k}`,
+        time: 0,
+        properties: [...props, ['fails-verdict', 'false']],
+        result: { type: 'pass' },
+        text: `${text}\n(reported only: ${k} findings fail a verdict only under --specials strict)`,
+      });
     } else if (i.expected === 'fail') {
-      out.push({ name: `${i.name} › ${k}`, time: 0, properties: [...props, ['known-bad', 'true']], result: { type: 'pass' }, text: `${text}\n(known-bad implementation, expected to fail: this finding is the documented behaviour)` });
+      out.push({
+        name: `${i.name} › ${k}`,
+        time: 0,
+        properties: [...props, ['known-bad', 'true']],
+        result: { type: 'pass' },
+        text: `${text}\n(known-bad implementation, expected to fail: this finding is the documented behaviour)`,
+      });
     } else {
-      out.push({ name: `${i.name} › ${k}`, time: 0, properties: props, result: { type: 'failure', kind: k, message: c ? `${k} in ${n} of ${i.cases} cases: ${c.finding.diagnosis}` : what }, text });
+      out.push({
+        name: `${i.name} › ${k}`,
+        time: 0,
+        properties: props,
+        result: {
+          type: 'failure',
+          kind: k,
+          message: c ? `${k} in ${n} of ${i.cases} cases: ${c.finding.diagnosis}` : what,
+        },
+        text,
+      });
     }
   }
   if (i.verdict === 'pass' || failing.length === 0) {
@@ -98,9 +142,12 @@ function casesOf(i: ImplementationRecord, r: RunRecord): Case[] {
 const secs = (t: number) => (Number.isFinite(t) ? t : 0).toFixed(3);
 
 function testcaseXml(classname: string, c: Case): string {
-  const props = c.properties.length ? `<properties>${c.properties.map(([n, v]) => `<property name="${x(n)}" value="${x(v)}"/>`).join('')}</properties>` : '';
+  const props = c.properties.length
+    ? `<properties>${c.properties.map(([n, v]) => `<property name="${x(n)}" value="${x(v)}"/>`).join('')}</properties>`
+    : '';
   let inner = props;
-  if (c.result.type === 'failure') inner += `<failure message="${x(c.result.message)}" type="${x(c.result.kind)}">${xt(c.text)}</failure>`;
+  if (c.result.type === 'failure')
+    inner += `<failure message="${x(c.result.message)}" type="${x(c.result.kind)}">${xt(c.text)}</failure>`;
   else if (c.result.type === 'skipped') inner += `<skipped message="${x(c.result.message)}"/>`;
   if (c.result.type !== 'failure') inner += `<system-out>${xt(c.text)}</system-out>`;
   return `    <testcase classname="${x(classname)}" name="${x(c.name)}" time="${secs(c.time)}">${inner}</testcase>\n`;
@@ -129,7 +176,12 @@ export function renderJunit(record: RunRecord): string {
       skipped: cases.filter((c) => c.result.type === 'skipped').length,
       time: cases.reduce((a, c) => a + c.time, 0),
     };
-    all = { tests: all.tests + t.tests, failures: all.failures + t.failures, skipped: all.skipped + t.skipped, time: all.time + t.time };
+    all = {
+      tests: all.tests + t.tests,
+      failures: all.failures + t.failures,
+      skipped: all.skipped + t.skipped,
+      time: all.time + t.time,
+    };
     suites += `  <testsuite name="${x(classname)}" tests="${t.tests}" failures="${t.failures}" errors="0" skipped="${t.skipped}" time="${secs(t.time)}"${timestamp ? ` timestamp="${x(timestamp)}"` : ''}>\n${propsXml}${cases.map((c) => testcaseXml(classname, c)).join('')}  </testsuite>\n`;
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="logitfuzz" tests="${all.tests}" failures="${all.failures}" errors="0" skipped="${all.skipped}" time="${secs(all.time)}">\n${suites}</testsuites>\n`;

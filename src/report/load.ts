@@ -14,8 +14,10 @@ export class RecordError extends Error {
   }
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isJsonNumber = (v: unknown): boolean => (typeof v === 'number' && Number.isFinite(v)) || v === 'inf' || v === '-inf' || v === 'nan' || v === '-0';
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isJsonNumber = (v: unknown): boolean =>
+  (typeof v === 'number' && Number.isFinite(v)) || v === 'inf' || v === '-inf' || v === 'nan' || v === '-0';
 const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /**
@@ -36,8 +38,11 @@ export function parseRunRecord(text: string, source: string): RunRecord {
     } catch {
       first = undefined;
     }
-    if (isObj(first) && first.schema === CASES_SCHEMA) throw new RecordError(`${source} is a cases stream (${CASES_SCHEMA}); give the results.json beside it`);
-    throw new RecordError(`${source} is not valid JSON (${(e as Error).message}); expected a results.json written by 'logitfuzz run'`);
+    if (isObj(first) && first.schema === CASES_SCHEMA)
+      throw new RecordError(`${source} is a cases stream (${CASES_SCHEMA}); give the results.json beside it`);
+    throw new RecordError(
+      `${source} is not valid JSON (${(e as Error).message}); expected a results.json written by 'logitfuzz run'`,
+    );
   }
   return checkRunRecord(v, source);
 }
@@ -55,12 +60,22 @@ export function checkRunRecord(v: unknown, source: string): RunRecord {
           : typeof schema === 'string'
             ? `of schema ${JSON.stringify(schema.slice(0, 60))}`
             : 'without a schema field';
-    throw new RecordError(`${source} is ${what}, not a run record (${RUN_SCHEMA}, the results.json written by 'logitfuzz run')`);
+    throw new RecordError(
+      `${source} is ${what}, not a run record (${RUN_SCHEMA}, the results.json written by 'logitfuzz run')`,
+    );
   }
   const bad = (path: string, want: string): never => {
-    throw new RecordError(`${source}: ${path} should be ${want}; the file is corrupt or was not written by logitfuzz`);
+    throw new RecordError(
+      `${source}: ${path} should be ${want}; the file is corrupt or was not written by logitfuzz`,
+    );
   };
-  const need = (o: Record<string, unknown>, key: string, path: string, ok: (x: unknown) => boolean, want: string): void => {
+  const need = (
+    o: Record<string, unknown>,
+    key: string,
+    path: string,
+    ok: (x: unknown) => boolean,
+    want: string,
+  ): void => {
     if (!ok(o[key])) bad(`${path}${key}`, want);
   };
   const str = (x: unknown) => typeof x === 'string';
@@ -71,7 +86,13 @@ export function checkRunRecord(v: unknown, source: string): RunRecord {
   need(v, 'logitfuzzVersion', '', str, 'a string');
   if (v.commit !== undefined) need(v, 'commit', '', str, 'a string');
   need(v, 'config', '', isObj, 'an object');
-  need(v.config as Record<string, unknown>, 'specials', 'config.', (x) => x === 'strict' || x === 'report' || x === 'skip', '"strict", "report" or "skip"');
+  need(
+    v.config as Record<string, unknown>,
+    'specials',
+    'config.',
+    (x) => x === 'strict' || x === 'report' || x === 'skip',
+    '"strict", "report" or "skip"',
+  );
   need(v, 'histogramEdges', '', numArr, 'an array of numbers');
   need(v, 'mapEdges', '', numArr, 'an array of numbers');
   need(v, 'lengthEdges', '', numArr, 'an array of numbers');
@@ -82,7 +103,10 @@ export function checkRunRecord(v: unknown, source: string): RunRecord {
   need(v, 'implementations', '', Array.isArray, 'an array');
   const cells = (x: unknown) =>
     isObj(x) &&
-    Object.values(x).every((c) => isObj(c) && isCount(c.cases) && isCount(c.failures) && isJsonNumber(c.maxUlps) && countMap(c.kinds));
+    Object.values(x).every(
+      (c) =>
+        isObj(c) && isCount(c.cases) && isCount(c.failures) && isJsonNumber(c.maxUlps) && countMap(c.kinds),
+    );
   const impls = v.implementations as unknown[];
   const seen = new Set<string>();
   impls.forEach((imp, n) => {
@@ -93,7 +117,13 @@ export function checkRunRecord(v: unknown, source: string): RunRecord {
     if (seen.has(i.name as string)) bad(`${p}name`, `unique (${JSON.stringify(i.name)} appears twice)`);
     seen.add(i.name as string);
     need(i, 'expected', p, (x) => x === 'pass' || x === 'fail', '"pass" or "fail"');
-    need(i, 'verdict', p, (x) => x === 'pass' || x === 'fail' || x === 'unavailable', '"pass", "fail" or "unavailable"');
+    need(
+      i,
+      'verdict',
+      p,
+      (x) => x === 'pass' || x === 'fail' || x === 'unavailable',
+      '"pass", "fail" or "unavailable"',
+    );
     if (i.unavailableReason !== undefined) need(i, 'unavailableReason', p, str, 'a string');
     need(i, 'cases', p, isCount, 'a count');
     need(i, 'passes', p, isCount, 'a count');
@@ -113,7 +143,8 @@ export function checkRunRecord(v: unknown, source: string): RunRecord {
       need(f, 'kind', `${cp}finding.`, str, 'a string');
       need(f, 'diagnosis', `${cp}finding.`, str, 'a string');
       need(f, 'index', `${cp}finding.`, (x) => typeof x === 'number', 'a number');
-      for (const k of ['expected', 'actual', 'ulps']) need(f, k, `${cp}finding.`, (x) => x === null || isJsonNumber(x), 'a number or null');
+      for (const k of ['expected', 'actual', 'ulps'])
+        need(f, k, `${cp}finding.`, (x) => x === null || isJsonNumber(x), 'a number or null');
       if (cx.original !== undefined) need(cx, 'original', cp, numArr, 'an array of numbers');
     }
     need(i, 'ulp', p, isObj, 'an object');
@@ -121,11 +152,18 @@ export function checkRunRecord(v: unknown, source: string): RunRecord {
     for (const k of ['max', 'p50', 'p90', 'p99']) need(u, k, `${p}ulp.`, isJsonNumber, 'a number');
     need(u, 'meanBits', `${p}ulp.`, (x) => typeof x === 'number', 'a number');
     need(u, 'histogram', `${p}ulp.`, (x) => Array.isArray(x) && x.every(isCount), 'an array of counts');
-    need(i, 'regions', p, (x) => isObj(x) && Object.values(x).every((r) => isObj(r) && isCount(r.cases) && isCount(r.failures)), 'an object of {cases, failures}');
+    need(
+      i,
+      'regions',
+      p,
+      (x) => isObj(x) && Object.values(x).every((r) => isObj(r) && isCount(r.cases) && isCount(r.failures)),
+      'an object of {cases, failures}',
+    );
     need(i, 'errorMap', p, cells, 'an object of cells');
     need(i, 'byLength', p, cells, 'an object of cells');
     need(i, 'outOfFormat', p, isCount, 'a count');
-    if (i.environment !== undefined) need(i, 'environment', p, (x) => isObj(x) && Object.values(x).every(str), 'an object of strings');
+    if (i.environment !== undefined)
+      need(i, 'environment', p, (x) => isObj(x) && Object.values(x).every(str), 'an object of strings');
   });
   return v as unknown as RunRecord;
 }

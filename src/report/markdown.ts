@@ -6,7 +6,15 @@
  * escaped (`escapeMarkdown`, `markdownCode`), so a hostile implementation name or message can
  * neither break the tables nor inject links, mentions or HTML.
  */
-import { counterexamplesWorstFirst, formatUlps, groupByOp, isUnexpected, num, orderKinds, tally } from './common.js';
+import {
+  counterexamplesWorstFirst,
+  formatUlps,
+  groupByOp,
+  isUnexpected,
+  num,
+  orderKinds,
+  tally,
+} from './common.js';
 import { escapeMarkdown as md, markdownCode as code } from './escape.js';
 import type { RunRecord } from './schema.js';
 
@@ -23,15 +31,31 @@ export function renderMarkdown(record: RunRecord): string {
   const only = r.implementations.length === 1 ? r.implementations[0] : undefined;
   if (only && only.verdict !== 'unavailable' && only.expected === 'pass') {
     // one implementation vetted: say its verdict
-    lines.push(only.verdict === 'pass' ? `### ✅ logitfuzz: ${code(only.name, false)} passes` : `### ❌ logitfuzz: ${code(only.name, false)} fails`);
-  } else if (t.unexpected.length) lines.push(`### ❌ logitfuzz: ${t.unexpected.length} of ${plural(t.measured, 'implementation')} not as expected`);
+    lines.push(
+      only.verdict === 'pass'
+        ? `### ✅ logitfuzz: ${code(only.name, false)} passes`
+        : `### ❌ logitfuzz: ${code(only.name, false)} fails`,
+    );
+  } else if (t.unexpected.length)
+    lines.push(
+      `### ❌ logitfuzz: ${t.unexpected.length} of ${plural(t.measured, 'implementation')} not as expected`,
+    );
   else if (t.measured === 0) lines.push('### ❌ logitfuzz: no implementation could run');
   else lines.push(`### ✅ logitfuzz: all ${plural(t.measured, 'implementation')} as expected`);
   lines.push('');
-  const meta = [`${r.totals.cases} cases`, `seed ${code(r.seed)}`, plural(t.total, 'implementation') + (t.unavailable.length ? ` (${t.unavailable.length} unavailable)` : ''), `logitfuzz ${md(r.logitfuzzVersion)}`];
+  const meta = [
+    `${r.totals.cases} cases`,
+    `seed ${code(r.seed)}`,
+    plural(t.total, 'implementation') +
+      (t.unavailable.length ? ` (${t.unavailable.length} unavailable)` : ''),
+    `logitfuzz ${md(r.logitfuzzVersion)}`,
+  ];
   if (r.commit) meta.push(`commit ${code(r.commit.slice(0, 12))}`);
   lines.push(meta.join(' · '), '');
-  lines.push('| op | pass | fail, known bad | not as expected | unavailable | worst error of those expected to pass (ulps) |', '|---|---:|---:|---:|---:|---:|');
+  lines.push(
+    '| op | pass | fail, known bad | not as expected | unavailable | worst error of those expected to pass (ulps) |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
   for (const g of groupByOp(r)) {
     const impls = g.impls.map((x) => x.impl);
     const good = impls.filter((i) => i.expected === 'pass' && i.verdict !== 'unavailable');
@@ -51,22 +75,40 @@ export function renderMarkdown(record: RunRecord): string {
     );
   }
   if (t.unexpected.length) {
-    lines.push('', `**Not as expected**${t.unexpected.length > MAX_LISTED ? ` (the first ${MAX_LISTED})` : ''}:`, '');
-    lines.push('| implementation | verdict | expected | worst error (ulps) | findings (cases) | why |', '|---|---|---|---:|---|---|');
+    lines.push(
+      '',
+      `**Not as expected**${t.unexpected.length > MAX_LISTED ? ` (the first ${MAX_LISTED})` : ''}:`,
+      '',
+    );
+    lines.push(
+      '| implementation | verdict | expected | worst error (ulps) | findings (cases) | why |',
+      '|---|---|---|---:|---|---|',
+    );
     const listed = t.unexpected.slice(0, MAX_LISTED);
     for (const i of listed) {
       const first = counterexamplesWorstFirst(i)[0];
-      const why = i.verdict === 'pass' ? `no case in ${i.cases} exposed the defect; more --runs may` : first ? `${md(first.kind)}: ${md(cut(first.cex.finding.diagnosis, 160))}` : '';
+      const why =
+        i.verdict === 'pass'
+          ? `no case in ${i.cases} exposed the defect; more --runs may`
+          : first
+            ? `${md(first.kind)}: ${md(cut(first.cex.finding.diagnosis, 160))}`
+            : '';
       const findings = orderKinds(Object.keys(i.findingCounts))
         .map((k) => `${md(k)} ${i.findingCounts[k]}`)
         .join(', ');
-      lines.push(`| ${code(i.name)} | ${i.verdict === 'fail' ? '**FAIL**' : 'pass'} | ${i.expected} | ${md(formatUlps(i.ulp.max))} | ${findings || '—'} | ${why} |`);
+      lines.push(
+        `| ${code(i.name)} | ${i.verdict === 'fail' ? '**FAIL**' : 'pass'} | ${i.expected} | ${md(formatUlps(i.ulp.max))} | ${findings || '—'} | ${why} |`,
+      );
     }
-    if (t.unexpected.length > MAX_LISTED) lines.push('', `… and ${t.unexpected.length - MAX_LISTED} more: see the HTML report.`);
+    if (t.unexpected.length > MAX_LISTED)
+      lines.push('', `… and ${t.unexpected.length - MAX_LISTED} more: see the HTML report.`);
     const firstFail = listed.find((i) => i.verdict === 'fail' && counterexamplesWorstFirst(i).length);
     if (firstFail) {
       const c = counterexamplesWorstFirst(firstFail)[0].cex;
-      lines.push('', `Replay ${code(firstFail.name, false)}’s worst counterexample: ${code(cut(c.replay), false)}`);
+      lines.push(
+        '',
+        `Replay ${code(firstFail.name, false)}’s worst counterexample: ${code(cut(c.replay), false)}`,
+      );
     }
   }
   lines.push('', `Reproduce: ${code(cut(r.command, 4000), false)}`, '');

@@ -137,5 +137,10 @@ export interface RunRecord {
   readonly totals: { readonly cases: number; readonly oracleUndetermined: number };
   readonly implementations: readonly ImplementationRecord[];
   readonly environment: Readonly<Record<string, string>>;
-  readonly timing: { readonly startedAt: string; readonly wallMs: number; readonly oracleMs: number; readonly workers: number };
+  readonly timing: {
+    readonly startedAt: string;
+    readonly wallMs: number;
+    readonly oracleMs: number;
+    readonly workers: number;
+  };
 }

@@ -1,5 +1,11 @@
 import { expect, test } from 'vitest';
-import { BENCH_FORMATS, BENCH_LENGTHS, benchInputs, formatOracleBench, runOracleBench } from '../../bench/oracle.bench.js';
+import {
+  BENCH_FORMATS,
+  BENCH_LENGTHS,
+  benchInputs,
+  formatOracleBench,
+  runOracleBench,
+} from '../../bench/oracle.bench.js';
 import { expThresholds, formatSpec, isRepresentable } from '../../src/formats/index.js';
 
 // Lives under test/ because vitest.config.ts includes src/, properties/ and test/ only.
@@ -35,7 +41,8 @@ test('bench inputs are representable, deterministic and extreme', () => {
     const rows = benchInputs(fmt, 256, 6, 7);
     expect(benchInputs(fmt, 256, 6, 7)).toEqual(rows);
     const { overflow } = expThresholds(name);
-    for (const row of rows) for (const v of row) expect(isRepresentable(fmt, v) && Number.isFinite(v)).toBe(true);
+    for (const row of rows)
+      for (const v of row) expect(isRepresentable(fmt, v) && Number.isFinite(v)).toBe(true);
     // the overflow-edge family puts its max exactly at the threshold
     expect(Math.max(...rows[1])).toBe(overflow);
     // spreads of hundreds to thousands

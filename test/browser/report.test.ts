@@ -38,7 +38,15 @@ interface PageGlobals {
 }
 
 const CHROMIUM = process.env.LOGITFUZZ_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const SHOTS = new URL('../../reports/', import.meta.url);
 
 /** The fixture with one implementation renamed to an HTML payload. */
@@ -61,7 +69,9 @@ describe('the HTML report in a browser', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`chromium is missing at ${CHROMIUM}: install it with 'apt-get install -y chromium' (Debian/Ubuntu), or set LOGITFUZZ_CHROMIUM to a Chromium binary`);
+      throw new Error(
+        `chromium is missing at ${CHROMIUM}: install it with 'apt-get install -y chromium' (Debian/Ubuntu), or set LOGITFUZZ_CHROMIUM to a Chromium binary`,
+      );
     }
     writeFileSync(file, renderHtml(r));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -78,7 +88,8 @@ describe('the HTML report in a browser', () => {
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     // open every collapsed section so that everything is laid out
     await page.evaluate(() => {
-      for (const d of (globalThis as unknown as PageGlobals).document.querySelectorAll('details')) d.setAttribute('open', '');
+      for (const d of (globalThis as unknown as PageGlobals).document.querySelectorAll('details'))
+        d.setAttribute('open', '');
     });
   });
 
@@ -104,7 +115,8 @@ describe('the HTML report in a browser', () => {
           cells: d.querySelectorAll('svg.map rect.cell').length,
           lbars: d.querySelectorAll('svg.lengths rect.lbar').length,
           cdf: d.querySelectorAll('svg.cdfchart path.cdf').length,
-          marksVisible: visible('rect.bar') && visible('rect.cell') && visible('rect.lbar') && visible('path.cdf'),
+          marksVisible:
+            visible('rect.bar') && visible('rect.cell') && visible('rect.lbar') && visible('path.cdf'),
           // the shared axes placed with <use> render (their labels have a size)
           axes: boxes('svg use').every((b) => b.width > 100 && b.height > 50),
           charts: d.querySelectorAll('svg').length,
@@ -135,10 +147,12 @@ describe('the HTML report in a browser', () => {
     const found = await page.evaluate((name) => {
       const document = (globalThis as unknown as PageGlobals).document;
       return {
-      imgs: document.querySelectorAll('img').length,
-      scripts: document.querySelectorAll('script').length,
-      summaryLink: [...document.querySelectorAll('table.summary a')].some((a) => a.textContent === name),
-      detailTitle: [...document.querySelectorAll('details.impl > summary b')].some((b) => b.textContent === name),
+        imgs: document.querySelectorAll('img').length,
+        scripts: document.querySelectorAll('script').length,
+        summaryLink: [...document.querySelectorAll('table.summary a')].some((a) => a.textContent === name),
+        detailTitle: [...document.querySelectorAll('details.impl > summary b')].some(
+          (b) => b.textContent === name,
+        ),
       };
     }, IMG_NAME);
     expect(found).toEqual({ imgs: 0, scripts: 0, summaryLink: true, detailTitle: true });
@@ -148,7 +162,10 @@ describe('the HTML report in a browser', () => {
     const errors = await page.evaluate(
       (xmls) => {
         const Parser = (globalThis as unknown as PageGlobals).DOMParser;
-        return xmls.map((x) => new Parser().parseFromString(x, 'application/xml').getElementsByTagName('parsererror').length);
+        return xmls.map(
+          (x) =>
+            new Parser().parseFromString(x, 'application/xml').getElementsByTagName('parsererror').length,
+        );
       },
       [renderJunit(r), renderJunit(hostileRecord())],
     );
@@ -161,7 +178,10 @@ describe('the HTML report in a browser', () => {
     await fresh.goto(pathToFileURL(file).href);
     await fresh.screenshot({ path: new URL('report-top.png', SHOTS).pathname });
     const index = r.implementations.findIndex((i) => i.name === 'cross_entropy_grad/naive/f64');
-    await fresh.evaluate((id) => (globalThis as unknown as PageGlobals).document.getElementById(id)?.setAttribute('open', ''), `i${index}`);
+    await fresh.evaluate(
+      (id) => (globalThis as unknown as PageGlobals).document.getElementById(id)?.setAttribute('open', ''),
+      `i${index}`,
+    );
     await fresh.locator(`#i${index}`).screenshot({ path: new URL('report-detail.png', SHOTS).pathname });
     await fresh.close();
     expect(existsSync(new URL('report-detail.png', SHOTS))).toBe(true);

@@ -5,17 +5,30 @@ import { fileURLToPath } from 'node:url';
 /** The built bin (npm test builds before vitest runs). */
 export const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
-export function cli(args: string[], opts: { input?: string; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input: opts.input ?? '', timeout: opts.timeoutMs ?? 120_000, env: { ...process.env, CI: '1', NO_COLOR: '1' } });
+export function cli(
+  args: string[],
+  opts: { input?: string; timeoutMs?: number } = {},
+): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    input: opts.input ?? '',
+    timeout: opts.timeoutMs ?? 120_000,
+    env: { ...process.env, CI: '1', NO_COLOR: '1' },
+  });
 }
 
 export function cliAsync(args: string[]) {
-  return spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+  return spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, CI: '1' },
+  });
 }
 
 /** A results.json without the fields that may differ between identical runs (timing, environment, command). */
 export function stable(file: string): unknown {
-  const r = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { implementations: Record<string, unknown>[] };
+  const r = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & {
+    implementations: Record<string, unknown>[];
+  };
   delete r.timing;
   delete r.command;
   delete r.environment;

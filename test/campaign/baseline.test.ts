@@ -16,11 +16,15 @@ describe('run --baseline: the regression gate in one step', () => {
     expect(cli(['run', ...ARGS, '--out', baseDir]).status).toBe(0);
     const r = cli(['run', ...ARGS, '--out', join(dir, 'again'), '--baseline', join(baseDir, 'results.json')]);
     expect(r.status, r.stdout).toBe(0);
-    expect(r.stdout).toMatch(/replayed \d+ stored counterexample\(s\): (\d+) still show their finding, 0 no longer do/);
+    expect(r.stdout).toMatch(
+      /replayed \d+ stored counterexample\(s\): (\d+) still show their finding, 0 no longer do/,
+    );
   });
 
   it('flags an injected regression: a baseline in which a stable implementation had no error', () => {
-    const rec = JSON.parse(readFileSync(join(baseDir, 'results.json'), 'utf8')) as { implementations: { name: string; ulp: { max: unknown } }[] };
+    const rec = JSON.parse(readFileSync(join(baseDir, 'results.json'), 'utf8')) as {
+      implementations: { name: string; ulp: { max: unknown } }[];
+    };
     // pretend the baseline measured max-shifted f32 softmax as correctly rounded everywhere: its
     // real errors (a few ulps) are then growth beyond the default tolerance 0
     rec.implementations.find((i) => i.name === 'softmax/max-shifted/f32')!.ulp.max = 0;
@@ -28,7 +32,16 @@ describe('run --baseline: the regression gate in one step', () => {
     const r = cli(['run', ...ARGS, '--out', join(dir, 'head'), '--baseline', join(dir, 'doctored.json')]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/softmax\/max-shifted\/f32: max error grew from 0 to/);
-    const ok = cli(['run', ...ARGS, '--out', join(dir, 'head2'), '--baseline', join(dir, 'doctored.json'), '--tolerance', '1e9']);
+    const ok = cli([
+      'run',
+      ...ARGS,
+      '--out',
+      join(dir, 'head2'),
+      '--baseline',
+      join(dir, 'doctored.json'),
+      '--tolerance',
+      '1e9',
+    ]);
     expect(ok.status, ok.stdout).toBe(0);
   });
 

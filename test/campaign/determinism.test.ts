@@ -8,7 +8,8 @@ const IMPLS = 'softmax/naive/f64,softmax/max-shifted/f32,log_softmax/max-shifted
 
 describe('run: determinism, sharding', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lf-det-'));
-  const run = (out: string, ...extra: string[]) => cli(['run', '--impl', IMPLS, '--runs', '25', '--seed', '11', '--out', join(dir, out), ...extra]);
+  const run = (out: string, ...extra: string[]) =>
+    cli(['run', '--impl', IMPLS, '--runs', '25', '--seed', '11', '--out', join(dir, out), ...extra]);
 
   it('gives identical findings, counterexamples and statistics with the same seed, across worker counts', () => {
     const a = run('a', '--workers', '2');
@@ -16,7 +17,13 @@ describe('run: determinism, sharding', () => {
     expect(a.status, a.stderr).toBe(0);
     expect(b.status, b.stderr).toBe(0);
     expect(stable(join(dir, 'b', 'results.json'))).toEqual(stable(join(dir, 'a', 'results.json')));
-    const rec = JSON.parse(readFileSync(join(dir, 'a', 'results.json'), 'utf8')) as { implementations: { name: string; verdict: string; counterexamples: Record<string, { input: unknown[] }> }[] };
+    const rec = JSON.parse(readFileSync(join(dir, 'a', 'results.json'), 'utf8')) as {
+      implementations: {
+        name: string;
+        verdict: string;
+        counterexamples: Record<string, { input: unknown[] }>;
+      }[];
+    };
     const naive = rec.implementations.find((i) => i.name === 'softmax/naive/f64')!;
     expect(naive.verdict).toBe('fail');
     expect(naive.counterexamples.overflow.input.length).toBeLessThanOrEqual(2);

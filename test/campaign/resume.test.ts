@@ -9,7 +9,11 @@ const ARGS = ['--impl', IMPLS, '--runs', '40', '--seed', '5', '--workers', '2'];
 
 function caseLines(file: string): number {
   if (!existsSync(file)) return 0;
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length - 1;
+  return (
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim()).length - 1
+  );
 }
 
 /** Starts a run and SIGKILLs it once its cases.jsonl holds at least `after` cases. */
@@ -49,7 +53,11 @@ describe('run --resume after kill -9', () => {
       expect(before).toBeLessThan(total); // it really was interrupted
       const r = cli(['run', ...ARGS, '--out', out, '--resume']);
       expect(r.status, r.stderr).toBe(0);
-      const ids = readFileSync(join(out, 'cases.jsonl'), 'utf8').split('\n').filter((l) => l.trim()).slice(1).map((l) => (JSON.parse(l) as { id: number }).id);
+      const ids = readFileSync(join(out, 'cases.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .slice(1)
+        .map((l) => (JSON.parse(l) as { id: number }).id);
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids.length).toBe(total);
       expect(stable(join(out, 'results.json'))).toEqual(stable(join(full, 'results.json')));
@@ -59,7 +67,10 @@ describe('run --resume after kill -9', () => {
   it('drops a line cut short mid-write instead of parsing it', async () => {
     const out = join(dir, 'partial');
     await killAfter(out, 30);
-    appendFileSync(join(out, 'cases.jsonl'), '{"id":9999,"op":"softmax","format":"f32","region":"benign","x":[1,2'); // a write cut by a kill
+    appendFileSync(
+      join(out, 'cases.jsonl'),
+      '{"id":9999,"op":"softmax","format":"f32","region":"benign","x":[1,2',
+    ); // a write cut by a kill
     const r = cli(['run', ...ARGS, '--out', out, '--resume']);
     expect(r.status, r.stderr).toBe(0);
     const text = readFileSync(join(out, 'cases.jsonl'), 'utf8');

@@ -12,7 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), 'lf-score-'));
 /** Runs the JSON-lines program over a cases file, as a user's offline job would. */
 function answer(cases: string, naive: boolean): string {
   const out = join(dir, naive ? 'naive.jsonl' : 'shifted.jsonl');
-  const r = spawnSync(process.execPath, [program, ...(naive ? ['naive'] : [])], { input: readFileSync(cases), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [program, ...(naive ? ['naive'] : [])], {
+    input: readFileSync(cases),
+    encoding: 'utf8',
+  });
   writeFileSync(out, r.stdout);
   return out;
 }
@@ -25,7 +28,10 @@ describe('cases export + score', () => {
     expect(a.status).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     writeFileSync(cases, a.stdout);
-    const lines = a.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: number; op: string; format: string; x: unknown[] });
+    const lines = a.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number; op: string; format: string; x: unknown[] });
     expect(lines.map((l) => l.id)).toEqual(lines.map((_, i) => i));
     expect(lines.every((l) => l.op === 'softmax' && l.format === 'f64' && Array.isArray(l.x))).toBe(true);
     // the first probe is the f64 exp-overflow threshold itself
@@ -36,7 +42,11 @@ describe('cases export + score', () => {
     const json = join(dir, 'naive.json');
     const r = cli(['score', cases, answer(cases, true), '--json', json]);
     expect(r.status, r.stderr).toBe(1);
-    const vet = JSON.parse(readFileSync(json, 'utf8')) as { schema: string; verdict: string; findings: { kind: string }[] };
+    const vet = JSON.parse(readFileSync(json, 'utf8')) as {
+      schema: string;
+      verdict: string;
+      findings: { kind: string }[];
+    };
     expect(vet.schema).toBe('logitfuzz/vet@1');
     expect(vet.verdict).toBe('fail');
     expect(vet.findings.map((f) => f.kind)).toContain('overflow');

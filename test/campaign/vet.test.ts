@@ -13,10 +13,19 @@ interface VetJson {
   verdict: string;
   seed: number;
   hash: string | null;
-  findings: { kind: string; input: unknown[]; expected: unknown[]; actual: unknown[] | null; replay: string }[];
+  findings: {
+    kind: string;
+    input: unknown[];
+    expected: unknown[];
+    actual: unknown[] | null;
+    replay: string;
+  }[];
 }
 
-function vet(args: string[], name: string): { status: number | null; json: VetJson | undefined; stderr: string; stdout: string } {
+function vet(
+  args: string[],
+  name: string,
+): { status: number | null; json: VetJson | undefined; stderr: string; stdout: string } {
   const file = join(dir, `${name}.json`);
   const r = cli(['vet', ...args, '--json', file]);
   let json: VetJson | undefined;
@@ -63,7 +72,10 @@ describe('vet MODULE', () => {
   ];
   for (const [file, kind] of faults) {
     it(`records ${file} as a ${kind} finding and exits 1 without hanging`, () => {
-      const r = vet([mod(file), '--seed', '2', '--runs', '6', '--timeout', '500', '--shrink-evals', '3'], file);
+      const r = vet(
+        [mod(file), '--seed', '2', '--runs', '6', '--timeout', '500', '--shrink-evals', '3'],
+        file,
+      );
       expect(r.status, r.stderr).toBe(1);
       expect(r.json!.findings.map((f) => f.kind)).toContain(kind);
     });
@@ -88,14 +100,36 @@ describe('vet MODULE', () => {
 describe('vet --exec', () => {
   const program = mod('exec_softmax.mjs');
   it('vets a JSON-lines program: naive fails with an overflow counterexample', () => {
-    const r = vet(['--exec', `${JSON.stringify(process.execPath)} ${JSON.stringify(program)} naive`, '--seed', '4', '--runs', '80'], 'exec-naive');
+    const r = vet(
+      [
+        '--exec',
+        `${JSON.stringify(process.execPath)} ${JSON.stringify(program)} naive`,
+        '--seed',
+        '4',
+        '--runs',
+        '80',
+      ],
+      'exec-naive',
+    );
     expect(r.status, r.stderr).toBe(1);
     const overflow = r.json!.findings.find((f) => f.kind === 'overflow');
     expect(overflow).toBeDefined();
     expect(overflow!.input.length).toBeLessThanOrEqual(2);
   });
   it('vets a JSON-lines program: max-shifted passes', () => {
-    const r = vet(['--exec', `${JSON.stringify(process.execPath)} ${JSON.stringify(program)}`, '--seed', '4', '--runs', '80', '--specials', 'skip'], 'exec-shifted');
+    const r = vet(
+      [
+        '--exec',
+        `${JSON.stringify(process.execPath)} ${JSON.stringify(program)}`,
+        '--seed',
+        '4',
+        '--runs',
+        '80',
+        '--specials',
+        'skip',
+      ],
+      'exec-shifted',
+    );
     expect(r.status, r.stdout).toBe(0);
   });
 });

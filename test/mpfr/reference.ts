@@ -126,15 +126,34 @@ export interface MpfrReference {
    * Notes: decided by proven enclosures (see the module comment), never by agreement of two
    * approximations; `precision` says how far it had to go (most inputs: the first level).
    */
-  evaluate(op: Op, format: FormatName, x: ArrayLike<number>, label?: number, options?: ReferenceOptions): ReferenceResult;
+  evaluate(
+    op: Op,
+    format: FormatName,
+    x: ArrayLike<number>,
+    label?: number,
+    options?: ReferenceOptions,
+  ): ReferenceResult;
   /**
    * The exact value of element `index` of `op` to `digits` significant decimal digits, rounded
    * to nearest ("9.85967654375977e-305" style, MPFR's digits). Notes: digits are those of an
    * enclosure whose two ends print alike, so they are correct (up to a decimal midpoint tie).
    */
-  decimal(op: Op, format: FormatName, x: ArrayLike<number>, label: number | undefined, index: number, digits: number): string;
+  decimal(
+    op: Op,
+    format: FormatName,
+    x: ArrayLike<number>,
+    label: number | undefined,
+    index: number,
+    digits: number,
+  ): string;
   /** How far element `index` lies from the nearest rounding midpoint of `format` (see MidpointDistance). */
-  midpointDistance(op: Op, format: FormatName, x: ArrayLike<number>, label: number | undefined, index: number): MidpointDistance;
+  midpointDistance(
+    op: Op,
+    format: FormatName,
+    x: ArrayLike<number>,
+    label: number | undefined,
+    index: number,
+  ): MidpointDistance;
   /** RN_format(e^x) for a binary64 x, by MPFR directly (for known-answer derivations). */
   expInFormat(format: FormatName, x: number): number;
 }
@@ -226,12 +245,19 @@ class Reference implements MpfrReference {
 
   // ---------------------------------------------------------------- public API
 
-  evaluate(op: Op, format: FormatName, x: ArrayLike<number>, label?: number, options: ReferenceOptions = {}): ReferenceResult {
+  evaluate(
+    op: Op,
+    format: FormatName,
+    x: ArrayLike<number>,
+    label?: number,
+    options: ReferenceOptions = {},
+  ): ReferenceResult {
     const F = fmtByName(format);
     const l = this.validate(op, F, x, label);
     const n = x.length;
     const outLen = op === 'logsumexp' || op === 'cross_entropy' ? 1 : n;
-    if (n === 0) return { values: op === 'logsumexp' ? Float64Array.of(-Infinity) : new Float64Array(0), precision: 0 };
+    if (n === 0)
+      return { values: op === 'logsumexp' ? Float64Array.of(-Infinity) : new Float64Array(0), precision: 0 };
     const values = new Float64Array(outLen);
     let pending = Array.from({ length: outLen }, (_, i) => i);
     // at least 64 bits: the logits are set exactly (binary64 needs 53)
@@ -261,7 +287,14 @@ class Reference implements MpfrReference {
     });
   }
 
-  decimal(op: Op, format: FormatName, x: ArrayLike<number>, label: number | undefined, index: number, digits: number): string {
+  decimal(
+    op: Op,
+    format: FormatName,
+    x: ArrayLike<number>,
+    label: number | undefined,
+    index: number,
+    digits: number,
+  ): string {
     const F = fmtByName(format);
     const l = this.validate(op, F, x, label);
     return this.withWideRange(() => {
@@ -274,7 +307,13 @@ class Reference implements MpfrReference {
     });
   }
 
-  midpointDistance(op: Op, format: FormatName, x: ArrayLike<number>, label: number | undefined, index: number): MidpointDistance {
+  midpointDistance(
+    op: Op,
+    format: FormatName,
+    x: ArrayLike<number>,
+    label: number | undefined,
+    index: number,
+  ): MidpointDistance {
     const F = fmtByName(format);
     const value = this.evaluate(op, format, x, label).values[index];
     const l = this.validate(op, F, x, label);
@@ -285,10 +324,17 @@ class Reference implements MpfrReference {
     // below it), else |value| − g/2; 0 has only the one above, minSub/2
     const mag = Math.abs(value);
     const qe = this.quantumExp(F, mag);
-    const sides: { offExp: number; gapExp: number; sign: 1 | -1 }[] = [{ offExp: qe - 1, gapExp: qe, sign: 1 }];
+    const sides: { offExp: number; gapExp: number; sign: 1 | -1 }[] = [
+      { offExp: qe - 1, gapExp: qe, sign: 1 },
+    ];
     if (mag !== 0) {
-      const pow2 = mag >= 2 ** F.emin && 2 ** Math.floor(Math.log2(mag)) === mag && this.quantumExp(F, mag / 2) === qe - 1;
-      sides.push(pow2 ? { offExp: qe - 2, gapExp: qe - 1, sign: -1 } : { offExp: qe - 1, gapExp: qe, sign: -1 });
+      const pow2 =
+        mag >= 2 ** F.emin &&
+        2 ** Math.floor(Math.log2(mag)) === mag &&
+        this.quantumExp(F, mag / 2) === qe - 1;
+      sides.push(
+        pow2 ? { offExp: qe - 2, gapExp: qe - 1, sign: -1 } : { offExp: qe - 1, gapExp: qe, sign: -1 },
+      );
     }
     return this.withWideRange(() => {
       const l2 = (v: V): number => {
@@ -379,8 +425,10 @@ class Reference implements MpfrReference {
   private validate(op: Op, F: Fmt, x: ArrayLike<number>, label: number | undefined): number {
     for (let i = 0; i < x.length; i++) {
       const v = x[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`reference: logit ${i} (${v}) is not finite`);
-      if (!Object.is(this.roundValue(F, v), v)) throw new RangeError(`reference: logit ${i} (${v}) is not a ${F.name} value`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new RangeError(`reference: logit ${i} (${v}) is not finite`);
+      if (!Object.is(this.roundValue(F, v), v))
+        throw new RangeError(`reference: logit ${i} (${v}) is not a ${F.name} value`);
     }
     if (op === 'cross_entropy' || op === 'cross_entropy_grad') {
       if (label === undefined || !Number.isInteger(label) || label < 0 || label >= x.length) {
@@ -406,7 +454,14 @@ class Reference implements MpfrReference {
   }
 
   /** Enclosures of the wanted output elements at precision P (see the module comment). */
-  private level(op: Op, F: Fmt, x: ArrayLike<number>, label: number, P: number, want: readonly number[]): Iv[] {
+  private level(
+    op: Op,
+    F: Fmt,
+    x: ArrayLike<number>,
+    label: number,
+    P: number,
+    want: readonly number[],
+  ): Iv[] {
     const b = this.b;
     const A = this.arena;
     A.reset(P);
@@ -504,7 +559,12 @@ class Reference implements MpfrReference {
     const hi = A.acquire();
     const tl = this.b.mpfr_add(lo, u.lo, v.lo, RNDD);
     const th = this.b.mpfr_add(hi, u.hi, v.hi, RNDU);
-    return { lo, hi, loStrict: u.loStrict || v.loStrict || tl !== 0, hiStrict: u.hiStrict || v.hiStrict || th !== 0 };
+    return {
+      lo,
+      hi,
+      loStrict: u.loStrict || v.loStrict || tl !== 0,
+      hiStrict: u.hiStrict || v.hiStrict || th !== 0,
+    };
   }
 
   private sub(u: Iv, v: Iv): Iv {
@@ -513,7 +573,12 @@ class Reference implements MpfrReference {
     const hi = A.acquire();
     const tl = this.b.mpfr_sub(lo, u.lo, v.hi, RNDD);
     const th = this.b.mpfr_sub(hi, u.hi, v.lo, RNDU);
-    return { lo, hi, loStrict: u.loStrict || v.hiStrict || tl !== 0, hiStrict: u.hiStrict || v.loStrict || th !== 0 };
+    return {
+      lo,
+      hi,
+      loStrict: u.loStrict || v.hiStrict || tl !== 0,
+      hiStrict: u.hiStrict || v.loStrict || th !== 0,
+    };
   }
 
   /**
@@ -573,7 +638,7 @@ class Reference implements MpfrReference {
     if (b.mpfr_cmpabs(e, this.mid) !== 0) return r;
     // q moves away from zero when (side < 0) === neg … e.g. a strict upper end (q < e) of a
     // negative e means |q| > |e|
-    const away = (side > 0) === neg;
+    const away = side > 0 === neg;
     const m = away ? (rz === F.maxFinite ? Infinity : rz + 2 ** qe) : rz;
     return neg ? -m : m;
   }

@@ -74,7 +74,10 @@ export function readExact(b: GMPFunctions, x: number): number {
   // for powers of two in range.
   const scale = e >= 0 ? Number(1n << BigInt(e)) : 1 / Number(1n << BigInt(-e));
   // 1 / 2^k is exact for k ≤ 1022; below that split the scaling in two exact steps
-  const mag = e >= -1022 ? Number(m) * scale : Number(m) * (1 / Number(1n << 1000n)) * (1 / Number(1n << BigInt(-e - 1000)));
+  const mag =
+    e >= -1022
+      ? Number(m) * scale
+      : Number(m) * (1 / Number(1n << 1000n)) * (1 / Number(1n << BigInt(-e - 1000)));
   return neg ? -mag : mag;
 }
 
@@ -101,7 +104,12 @@ function withFormatRange<T>(b: GMPFunctions, fmt: FormatSpec, body: () => T): T 
  * rounding `rnd`: one correct rounding, gradual underflow by `mpfr_subnormalize`, overflow to
  * ±Inf (or to ±maxFinite under a directed rounding towards zero), as IEEE 754 specifies.
  */
-export function mpfrRoundString(b: GMPFunctions, fmt: FormatSpec, s: string, rnd: MpfrRounding = RNDN): number {
+export function mpfrRoundString(
+  b: GMPFunctions,
+  fmt: FormatSpec,
+  s: string,
+  rnd: MpfrRounding = RNDN,
+): number {
   return withFormatRange(b, fmt, () => {
     const x = b.mpfr_t();
     b.mpfr_init2(x, fmt.precision);

@@ -14,10 +14,16 @@ import { allImplementations } from '../../src/impls/registry.js';
 
 const DIST_CAMPAIGN = new URL('../../dist/src/campaign/campaign.js', import.meta.url).href;
 
-export const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/modules/${name}`, import.meta.url));
+export const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../fixtures/modules/${name}`, import.meta.url));
 
 /** A user module as the campaign sees it (what `vet MODULE` builds). */
-export function moduleImpl(name: string, file: string, op: Op = 'softmax', format: FormatName = 'f64'): { spec: ImplSpec; meta: ImplMeta } {
+export function moduleImpl(
+  name: string,
+  file: string,
+  op: Op = 'softmax',
+  format: FormatName = 'f64',
+): { spec: ImplSpec; meta: ImplMeta } {
   return {
     spec: { kind: 'module', name, path: fixture(file), op, format },
     meta: { name, op, format, backend: 'user', formula: `export of ${file}`, expected: 'pass' },
@@ -28,11 +34,24 @@ export function moduleImpl(name: string, file: string, op: Op = 'softmax', forma
 export function builtin(name: string): { spec: ImplSpec; meta: ImplMeta } {
   const impl = allImplementations().find((i) => i.name === name);
   if (!impl) throw new Error(`no built-in ${name}`);
-  return { spec: { kind: 'builtin', name }, meta: { name, op: impl.op, format: impl.format, backend: impl.backend, formula: impl.formula, expected: impl.expected } };
+  return {
+    spec: { kind: 'builtin', name },
+    meta: {
+      name,
+      op: impl.op,
+      format: impl.format,
+      backend: impl.backend,
+      formula: impl.formula,
+      expected: impl.expected,
+    },
+  };
 }
 
 /** Runs a campaign over `impls` with small, fast defaults; `extra` overrides any option. */
-export async function campaign(impls: readonly { spec: ImplSpec; meta: ImplMeta }[], extra: Partial<CampaignOptions> = {}): Promise<RunRecord> {
+export async function campaign(
+  impls: readonly { spec: ImplSpec; meta: ImplMeta }[],
+  extra: Partial<CampaignOptions> = {},
+): Promise<RunRecord> {
   const { runCampaign } = (await import(DIST_CAMPAIGN)) as typeof CampaignModule;
   return runCampaign({
     specs: impls.map((i) => i.spec),

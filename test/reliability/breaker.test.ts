@@ -17,14 +17,17 @@ const SHRINK_TIMEOUTS = 6 + 1;
 describe('circuit breaker', () => {
   let r: RunRecord;
   beforeAll(async () => {
-    r = await campaign([moduleImpl('softmax/never-resolves/f64', 'neverResolves.mjs'), builtin('softmax/max-shifted/f64')], {
-      seed: 3,
-      runs: 40,
-      workers: WORKERS,
-      timeoutMs: 500,
-      shrinkEvals: 50,
-      breakerTimeouts: BREAKER,
-    });
+    r = await campaign(
+      [moduleImpl('softmax/never-resolves/f64', 'neverResolves.mjs'), builtin('softmax/max-shifted/f64')],
+      {
+        seed: 3,
+        runs: 40,
+        workers: WORKERS,
+        timeoutMs: 500,
+        shrinkEvals: 50,
+        breakerTimeouts: BREAKER,
+      },
+    );
   }, 60_000);
 
   it('stops an implementation that times out on every case after a few, and reports it', () => {
@@ -55,7 +58,13 @@ describe('circuit breaker', () => {
 
 describe('search on an implementation that crashes on every input', () => {
   it('gives up after a few crashing evaluations instead of spending the whole budget', async () => {
-    const r = await campaign([moduleImpl('softmax/throws/f64', 'throws.mjs'), builtin('softmax/naive/f64')], { seed: 4, runs: 5, probes: false, search: 200, shrinkEvals: 2 });
+    const r = await campaign([moduleImpl('softmax/throws/f64', 'throws.mjs'), builtin('softmax/naive/f64')], {
+      seed: 4,
+      runs: 5,
+      probes: false,
+      search: 200,
+      shrinkEvals: 2,
+    });
     const crashing = implRecord(r, 'softmax/throws/f64');
     expect(crashing.findingCounts).toEqual({ crash: 5 });
     expect(crashing.search!.evaluations).toBe(SEARCH_GIVE_UP);

@@ -57,7 +57,10 @@ describe('faulty implementations in a campaign', () => {
     expect(withFaulty.totals.cases).toBeGreaterThan(OPTIONS.runs); // probes + runs
     expect(lines).toHaveLength(withFaulty.totals.cases);
     for (const i of withFaulty.implementations) expect(i.cases, i.name).toBe(withFaulty.totals.cases);
-    for (const l of lines) expect(l.outcomes.map((o) => o.impl).sort()).toEqual([...FAULTY, ...GOOD].map((i) => i.meta.name).sort());
+    for (const l of lines)
+      expect(l.outcomes.map((o) => o.impl).sort()).toEqual(
+        [...FAULTY, ...GOOD].map((i) => i.meta.name).sort(),
+      );
   });
 
   it('a string, an object or undefined instead of an array is a shape finding on every case', () => {
@@ -88,15 +91,22 @@ describe('faulty implementations in a campaign', () => {
     for (const l of lines) {
       const o = l.outcomes.find((q) => q.impl === 'softmax/returns-nan/f64')!;
       const kinds = o.findings.map((f) => f.kind);
-      if (l.x.includes('nan')) expect(kinds, JSON.stringify(l.x)).toEqual([]); // NaN is the right answer
+      if (l.x.includes('nan'))
+        expect(kinds, JSON.stringify(l.x)).toEqual([]); // NaN is the right answer
       else if (l.x.includes('inf') || l.x.includes('-inf')) {
         // deviations on infinite logits are 'special' findings, which fail only under --specials strict
-        expect(kinds.filter((k) => k !== 'special'), JSON.stringify(l.x)).toEqual([]);
+        expect(
+          kinds.filter((k) => k !== 'special'),
+          JSON.stringify(l.x),
+        ).toEqual([]);
         expect(o.pass).toBe(true);
       } else {
         failed++;
         expect(o.pass, JSON.stringify(l.x)).toBe(false);
-        expect(kinds.some((k) => k === 'spurious-nan' || k === 'overflow' || k === 'underflow'), `${JSON.stringify(l.x)}: ${kinds.join(',')}`).toBe(true);
+        expect(
+          kinds.some((k) => k === 'spurious-nan' || k === 'overflow' || k === 'underflow'),
+          `${JSON.stringify(l.x)}: ${kinds.join(',')}`,
+        ).toBe(true);
       }
     }
     expect(r.cases - r.passes).toBe(failed);
@@ -112,7 +122,9 @@ describe('faulty implementations in a campaign', () => {
       if (l.x.length === 3) {
         ooms++;
         expect(kinds, JSON.stringify(l.x)).toEqual(['crash']);
-        expect(o.findings[0].diagnosis).toMatch(/^ran out of memory \(worker heap limit\): .*heap out of memory/);
+        expect(o.findings[0].diagnosis).toMatch(
+          /^ran out of memory \(worker heap limit\): .*heap out of memory/,
+        );
       } else expect(kinds, JSON.stringify(l.x)).not.toContain('crash');
     }
     expect(ooms).toBeGreaterThanOrEqual(2);
@@ -129,11 +141,14 @@ describe('faulty implementations in a campaign', () => {
   it('a module that replaces Math.exp crashes (the worker froze Math) instead of changing everyone’s exp', () => {
     const r = implRecord(withFaulty, 'softmax/patches-math/f64');
     expect(r.findingCounts).toEqual({ crash: r.cases });
-    expect(r.counterexamples.crash.finding.diagnosis).toMatch(/^threw TypeError: Cannot assign to read only property 'exp'/);
+    expect(r.counterexamples.crash.finding.diagnosis).toMatch(
+      /^threw TypeError: Cannot assign to read only property 'exp'/,
+    );
   });
 
   it('leaves the other implementations’ records identical to a run without the faulty ones', () => {
-    for (const { meta } of GOOD) expect(stableImpl(withFaulty, meta.name), meta.name).toEqual(stableImpl(without, meta.name));
+    for (const { meta } of GOOD)
+      expect(stableImpl(withFaulty, meta.name), meta.name).toEqual(stableImpl(without, meta.name));
     // and they are not trivially equal: the naive softmax has shrunk counterexamples, the max-shifted none
     expect(implRecord(without, 'softmax/naive/f64').verdict).toBe('fail');
     expect(Object.keys(implRecord(without, 'softmax/naive/f64').counterexamples)).toContain('overflow');

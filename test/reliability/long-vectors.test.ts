@@ -89,7 +89,9 @@ describe('the oracle on rows of 10^6 logits with known exact answers', () => {
   const expectBits = (actual: Float64Array, expected: (i: number) => number, what: string) => {
     let bad = -1;
     for (let i = 0; i < actual.length && bad < 0; i++) if (!Object.is(actual[i], expected(i))) bad = i;
-    expect(bad, `${what}: element ${bad} is ${actual[bad]}, expected ${bad >= 0 ? expected(bad) : ''}`).toBe(-1);
+    expect(bad, `${what}: element ${bad} is ${actual[bad]}, expected ${bad >= 0 ? expected(bad) : ''}`).toBe(
+      -1,
+    );
   };
 
   it('f64: x = [0, −1e6 − 1, −1e6 − 2, …]: every term but the first underflows', () => {
@@ -104,8 +106,16 @@ describe('the oracle on rows of 10^6 logits with known exact answers', () => {
     expectBits(oracle('logsumexp', 'f64', x).values, () => 0, 'logsumexp'); // tiny positive: +0
     expectBits(oracle('cross_entropy', 'f64', x, 0).values, () => 0, 'cross_entropy label 0');
     expectBits(oracle('cross_entropy', 'f64', x, LABEL).values, () => 1e6 + LABEL, 'cross_entropy label 3');
-    expectBits(oracle('cross_entropy_grad', 'f64', x, 0).values, (i) => (i === 0 ? -0 : 0), 'cross_entropy_grad label 0');
-    expectBits(oracle('cross_entropy_grad', 'f64', x, LABEL).values, (i) => (i === 0 ? 1 : i === LABEL ? -1 : 0), 'cross_entropy_grad label 3');
+    expectBits(
+      oracle('cross_entropy_grad', 'f64', x, 0).values,
+      (i) => (i === 0 ? -0 : 0),
+      'cross_entropy_grad label 0',
+    );
+    expectBits(
+      oracle('cross_entropy_grad', 'f64', x, LABEL).values,
+      (i) => (i === 0 ? 1 : i === LABEL ? -1 : 0),
+      'cross_entropy_grad label 3',
+    );
   }, 120_000);
 
   it('f16: x = [0, −65504, −65504, …]', () => {

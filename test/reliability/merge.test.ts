@@ -12,17 +12,34 @@ import { memoryIo } from '../../src/cli/_testutil/memoryIo.js';
 describe('merge OUT DIR...', () => {
   it('copies every case line of every shard into OUT/cases.jsonl, streamed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lf-merge-'));
-    const record = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/report-run.json', import.meta.url)), 'utf8')) as { config: Record<string, unknown> };
+    const record = JSON.parse(
+      readFileSync(fileURLToPath(new URL('../fixtures/report-run.json', import.meta.url)), 'utf8'),
+    ) as { config: Record<string, unknown> };
     const shardLines: string[][] = [];
     for (const index of [1, 2]) {
       const d = join(dir, `s${index}`);
       mkdirSync(d);
-      writeFileSync(join(d, 'results.json'), JSON.stringify({ ...record, config: { ...record.config, shard: { index, count: 2 } } }));
+      writeFileSync(
+        join(d, 'results.json'),
+        JSON.stringify({ ...record, config: { ...record.config, shard: { index, count: 2 } } }),
+      );
       // 3000 lines of ~300 bytes each, one shard with CRLF endings and no final newline
-      const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ id: 2 * i + index - 1, op: 'softmax', format: 'f64', region: 'r', x: Array.from({ length: 20 }, (__, k) => k + i / 7), outcomes: [] }));
+      const lines = Array.from({ length: 3000 }, (_, i) =>
+        JSON.stringify({
+          id: 2 * i + index - 1,
+          op: 'softmax',
+          format: 'f64',
+          region: 'r',
+          x: Array.from({ length: 20 }, (__, k) => k + i / 7),
+          outcomes: [],
+        }),
+      );
       shardLines.push(lines);
       const header = JSON.stringify({ schema: 'logitfuzz/cases@1', key: `k${index}` });
-      writeFileSync(join(d, 'cases.jsonl'), index === 1 ? `${header}\n${lines.join('\n')}\n\n` : `${header}\r\n${lines.join('\r\n')}`);
+      writeFileSync(
+        join(d, 'cases.jsonl'),
+        index === 1 ? `${header}\n${lines.join('\n')}\n\n` : `${header}\r\n${lines.join('\r\n')}`,
+      );
     }
     const io = memoryIo();
     const code = await runCli(['merge', join(dir, 'all'), join(dir, 's1'), join(dir, 's2')], io);

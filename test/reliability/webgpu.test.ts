@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/report/schema.js';
 import { probeGpu } from '../../src/impls/webgpu/_testutil/gpu.js';
-import { DeviceLost, getGpuContext, releaseGpu, webgpuImplementations } from '../../src/impls/webgpu/index.js';
+import {
+  DeviceLost,
+  getGpuContext,
+  releaseGpu,
+  webgpuImplementations,
+} from '../../src/impls/webgpu/index.js';
 import { builtin, campaign, implRecord, moduleImpl, stableImpl } from './_campaign.js';
 
 const probe = await probeGpu();
@@ -61,28 +66,40 @@ describe.skipIf(probe.skipReason !== undefined)('WebGPU device loss', () => {
     }, 60_000);
 
     it('a device lost mid-batch is a crash of that one case; the campaign goes on and the built-in WebGPU record is unchanged', async () => {
-      const r = await campaign([moduleImpl('softmax/gpu-lost-mid-batch/f32', 'gpuLostMidBatch.mjs', 'softmax', 'f32'), ...GOOD], OPTIONS);
+      const r = await campaign(
+        [moduleImpl('softmax/gpu-lost-mid-batch/f32', 'gpuLostMidBatch.mjs', 'softmax', 'f32'), ...GOOD],
+        OPTIONS,
+      );
       const sab = implRecord(r, 'softmax/gpu-lost-mid-batch/f32');
       expect(sab.cases).toBe(r.totals.cases);
       expect(sab.findingCounts.crash).toBe(1);
       expect(sab.counterexamples.crash.caseId).toBe(2);
-      expect(sab.counterexamples.crash.finding.diagnosis).toMatch(/^threw DeviceLost: WebGPU device lost \(destroyed/);
+      expect(sab.counterexamples.crash.finding.diagnosis).toMatch(
+        /^threw DeviceLost: WebGPU device lost \(destroyed/,
+      );
       const gpu = implRecord(r, 'softmax/webgpu/f32');
       expect(gpu.cases).toBe(r.totals.cases);
       expect(gpu.findingCounts.crash).toBeUndefined();
       expect(gpu.environment?.backend).toBe(probe.ctx!.info.backend);
-      for (const { meta } of GOOD) expect(stableImpl(r, meta.name), meta.name).toEqual(stableImpl(baseline, meta.name));
+      for (const { meta } of GOOD)
+        expect(stableImpl(r, meta.name), meta.name).toEqual(stableImpl(baseline, meta.name));
     }, 60_000);
 
     it('a device lost between batches costs nothing: no crash anywhere, the built-in WebGPU record unchanged', async () => {
-      const r = await campaign([moduleImpl('softmax/gpu-lost-between/f32', 'gpuLostBetweenBatches.mjs', 'softmax', 'f32'), ...GOOD], OPTIONS);
+      const r = await campaign(
+        [moduleImpl('softmax/gpu-lost-between/f32', 'gpuLostBetweenBatches.mjs', 'softmax', 'f32'), ...GOOD],
+        OPTIONS,
+      );
       for (const i of r.implementations) {
         expect(i.cases, i.name).toBe(r.totals.cases);
         expect(i.findingCounts.crash, i.name).toBeUndefined();
       }
-      for (const { meta } of GOOD) expect(stableImpl(r, meta.name), meta.name).toEqual(stableImpl(baseline, meta.name));
+      for (const { meta } of GOOD)
+        expect(stableImpl(r, meta.name), meta.name).toEqual(stableImpl(baseline, meta.name));
       // the saboteur computes with the same kernel: its record matches the built-in's but for names
-      expect(implRecord(r, 'softmax/gpu-lost-between/f32').findingCounts).toEqual(implRecord(r, 'softmax/webgpu/f32').findingCounts);
+      expect(implRecord(r, 'softmax/gpu-lost-between/f32').findingCounts).toEqual(
+        implRecord(r, 'softmax/webgpu/f32').findingCounts,
+      );
     }, 60_000);
   });
 });

@@ -1,5 +1,14 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +27,8 @@ export function assertBuilt(): void {
     if (!f.endsWith('.ts') || f.endsWith('.test.ts')) continue;
     const out = join(REPO, 'dist/src/api', f.replace(/\.ts$/, '.js'));
     if (!existsSync(out)) throw new Error(`${out} is missing: run \`npm run build\` first (npm test does)`);
-    if (statSync(out).mtimeMs + 1000 < statSync(join(src, f)).mtimeMs) throw new Error(`${out} is older than src/api/${f}: run \`npm run build\` first (npm test does)`);
+    if (statSync(out).mtimeMs + 1000 < statSync(join(src, f)).mtimeMs)
+      throw new Error(`${out} is older than src/api/${f}: run \`npm run build\` first (npm test does)`);
   }
 }
 
@@ -28,7 +38,10 @@ export function assertBuilt(): void {
  * own installed copies — no registry, no network. `files` are written into it (with a
  * package.json of `"type": "module"` unless they bring one); `cleanup()` removes it.
  */
-export function linkedProject(files: Readonly<Record<string, string>>, packages: readonly string[] = ['vitest', 'vite', 'fast-check', 'typescript', '@types/node']): { dir: string; cleanup: () => void } {
+export function linkedProject(
+  files: Readonly<Record<string, string>>,
+  packages: readonly string[] = ['vitest', 'vite', 'fast-check', 'typescript', '@types/node'],
+): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'logitfuzz-consumer-'));
   const nm = join(dir, 'node_modules');
   mkdirSync(nm);
@@ -50,24 +63,46 @@ export function linkedProject(files: Readonly<Record<string, string>>, packages:
 /** The environment for a child vitest or node: this one's, without the variables of the vitest run we are inside. */
 function childEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && k !== 'TEST' && k !== 'NODE_ENV') env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('VITEST') && k !== 'NODE_OPTIONS' && k !== 'TEST' && k !== 'NODE_ENV') env[k] = v;
   return env;
 }
 
 /** Runs `node args…` in `dir` (synchronously, with a time limit), returning its exit status and output. */
 export function runNode(dir: string, args: readonly string[], timeoutMs = 90_000): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, args, { cwd: dir, env: childEnv(), encoding: 'utf8', timeout: timeoutMs });
+  return spawnSync(process.execPath, args, {
+    cwd: dir,
+    env: childEnv(),
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
 }
 
 /** Runs the project's vitest (the repository's copy, linked) in `dir`, with extra arguments (e.g. a reporter). */
-export function runVitest(dir: string, args: readonly string[] = [], timeoutMs = 120_000): SpawnSyncReturns<string> {
-  return runNode(dir, [join(dir, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--no-color', ...args], timeoutMs);
+export function runVitest(
+  dir: string,
+  args: readonly string[] = [],
+  timeoutMs = 120_000,
+): SpawnSyncReturns<string> {
+  return runNode(
+    dir,
+    [join(dir, 'node_modules/vitest/vitest.mjs'), 'run', '--root', dir, '--no-color', ...args],
+    timeoutMs,
+  );
 }
 
 /** Type-checks the project's TypeScript with the repository's compiler (strict, NodeNext). */
 export function runTsc(dir: string, timeoutMs = 120_000): SpawnSyncReturns<string> {
   const tsconfig = {
-    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: ['node'],
+    },
     include: ['**/*.ts'],
     exclude: ['node_modules'],
   };

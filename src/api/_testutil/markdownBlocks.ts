@@ -19,7 +19,12 @@ export function codeBlocks(markdown: string): CodeBlock[] {
     const start = i;
     const body: string[] = [];
     for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i]);
-    out.push({ lang: open[1], code: body.join('\n') + '\n', line: start + 1, skipped: start > 0 && /<!--\s*not run\s*-->/.test(lines[start - 1]) });
+    out.push({
+      lang: open[1],
+      code: body.join('\n') + '\n',
+      line: start + 1,
+      skipped: start > 0 && /<!--\s*not run\s*-->/.test(lines[start - 1]),
+    });
   }
   return out;
 }

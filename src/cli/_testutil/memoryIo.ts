@@ -14,6 +14,9 @@ export class TextSink extends Writable {
 }
 
 /** An in-memory `Io`: stdin holds `input`, stdout and stderr collect text. */
-export function memoryIo(input = '', env: Record<string, string | undefined> = {}): Io & { stdout: TextSink; stderr: TextSink } {
+export function memoryIo(
+  input = '',
+  env: Record<string, string | undefined> = {},
+): Io & { stdout: TextSink; stderr: TextSink } {
   return { stdin: Readable.from([input]), stdout: new TextSink(), stderr: new TextSink(), env };
 }

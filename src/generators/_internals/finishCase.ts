@@ -18,10 +18,19 @@ export interface Shape {
 export type LabelMode = 'random' | 'focus' | 'either';
 
 /** Turns a region's shapes into cases, adding a label when the op takes one. */
-export function finishCase(region: RegionName, r: Resolved, shape: Arbitrary<Shape>, mode: LabelMode = 'random'): Arbitrary<LogitCase> {
+export function finishCase(
+  region: RegionName,
+  r: Resolved,
+  shape: Arbitrary<Shape>,
+  mode: LabelMode = 'random',
+): Arbitrary<LogitCase> {
   if (!r.labelled) return shape.map((s): LogitCase => ({ region, x: s.x }));
   const pick: Arbitrary<number> =
-    mode === 'focus' ? fc.constant(-1) : mode === 'either' ? fc.oneof({ withCrossShrink: true }, fc.constant(-1), fc.nat()) : fc.nat();
+    mode === 'focus'
+      ? fc.constant(-1)
+      : mode === 'either'
+        ? fc.oneof({ withCrossShrink: true }, fc.constant(-1), fc.nat())
+        : fc.nat();
   return fc.tuple(shape, pick).map(([s, k]): LogitCase => {
     const n = s.x.length;
     const label = k < 0 && s.focus !== undefined ? s.focus : Math.max(k, 0) % n;

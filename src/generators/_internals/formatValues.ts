@@ -116,4 +116,3 @@ export function lnMinNormal(fmt: FormatSpec): number {
 export function lnUnitRoundoff(fmt: FormatSpec): number {
   return -fmt.precision * Math.LN2;
 }
-

@@ -41,14 +41,18 @@ function checkLength(field: string, v: unknown): number {
 
 /** Validates constraints early, naming the field at fault, and fills in the defaults. */
 export function resolveConstraints(c: RegionConstraints = {}): Resolved {
-  if (c === null || typeof c !== 'object') throw configError('constraints', `must be an object, got ${String(c)}`);
+  if (c === null || typeof c !== 'object')
+    throw configError('constraints', `must be an object, got ${String(c)}`);
   const format: string = c.format ?? 'f64';
   if (typeof format !== 'string' || !isFormatName(format)) {
     throw configError('format', `unknown format '${String(format)}': expected one of f64, f32, f16, bf16`);
   }
   const op: string = c.op ?? 'softmax';
   if (typeof op !== 'string' || !isOp(op)) {
-    throw configError('op', `unknown op '${String(op)}': expected one of softmax, log_softmax, logsumexp, cross_entropy, cross_entropy_grad`);
+    throw configError(
+      'op',
+      `unknown op '${String(op)}': expected one of softmax, log_softmax, logsumexp, cross_entropy, cross_entropy_grad`,
+    );
   }
   const minLength = checkLength('minLength', c.minLength ?? DEFAULT_MIN_LENGTH);
   const maxLength = checkLength('maxLength', c.maxLength ?? DEFAULT_MAX_LENGTH);
@@ -56,10 +60,14 @@ export function resolveConstraints(c: RegionConstraints = {}): Resolved {
   if (minLength > maxLength) throw configError('minLength', `${minLength} exceeds maxLength ${maxLength}`);
   const labelled = needsLabel(op);
   if (labelled && minLength < 1) {
-    throw configError('minLength', `op '${op}' takes a label in [0, n), so minLength must be at least 1, got ${minLength}`);
+    throw configError(
+      'minLength',
+      `op '${op}' takes a label in [0, n), so minLength must be at least 1, got ${minLength}`,
+    );
   }
   const specials = c.specials ?? false;
-  if (typeof specials !== 'boolean') throw configError('specials', `must be a boolean, got ${String(specials)}`);
+  if (typeof specials !== 'boolean')
+    throw configError('specials', `must be a boolean, got ${String(specials)}`);
   return {
     fmt: formatSpec(format),
     op,
@@ -86,10 +94,16 @@ export function longUnavailable(r: Resolved): RangeError | undefined {
     return configError('maxLength', `region 'long' needs maxLength ≥ ${LONG_MIN_CAP}, got ${r.maxLength}`);
   }
   if (r.longMaxLength < LONG_MIN_CAP) {
-    return configError('longMaxLength', `region 'long' needs longMaxLength ≥ ${LONG_MIN_CAP}, got ${r.longMaxLength}`);
+    return configError(
+      'longMaxLength',
+      `region 'long' needs longMaxLength ≥ ${LONG_MIN_CAP}, got ${r.longMaxLength}`,
+    );
   }
   if (r.minLength > longCap(r)) {
-    return configError('longMaxLength', `region 'long' cannot reach minLength ${r.minLength} within longMaxLength ${r.longMaxLength}`);
+    return configError(
+      'longMaxLength',
+      `region 'long' cannot reach minLength ${r.minLength} within longMaxLength ${r.longMaxLength}`,
+    );
   }
   return undefined;
 }

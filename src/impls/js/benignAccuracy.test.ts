@@ -59,7 +59,13 @@ function casesFor(op: Op, format: FormatName): Case[] {
     const impl = byName.get(`${op}/${f.name}/${format}`);
     if (!impl) throw new Error(`missing ${op}/${f.name}/${format}`);
     const max = f.name === 'naive' && format === 'f16' ? NAIVE_F16_MAX : 10;
-    out.push({ impl, formulation: f.name, kernel: def.kernel, computeFormat: f.computeFormat ? f.computeFormat(format) : format, max });
+    out.push({
+      impl,
+      formulation: f.name,
+      kernel: def.kernel,
+      computeFormat: f.computeFormat ? f.computeFormat(format) : format,
+      max,
+    });
   }
   return out;
 }
@@ -69,7 +75,12 @@ function logit(format: FormatName, hi: number): fc.Arbitrary<number> {
   const fmt = formatSpec(format);
   const STEPS = 2 ** 20;
   return fc.oneof(
-    { weight: 4, arbitrary: fc.integer({ min: 0, max: STEPS }).map((k) => roundNumber(fmt, -10 + ((hi + 10) * k) / STEPS)) },
+    {
+      weight: 4,
+      arbitrary: fc
+        .integer({ min: 0, max: STEPS })
+        .map((k) => roundNumber(fmt, -10 + ((hi + 10) * k) / STEPS)),
+    },
     { weight: 1, arbitrary: fc.double({ min: -10, max: hi, noNaN: true }).map((v) => roundNumber(fmt, v)) },
   );
 }
@@ -83,7 +94,9 @@ describe.each(OPS)('%s on benign logits', (op) => {
     let checkedClosedForms = 0;
     for (const group of [cases.filter((c) => c.max === 10), cases.filter((c) => c.max !== 10)]) {
       if (group.length === 0) continue;
-      const row = fc.array(logit(format, group[0].max), { minLength: 1, maxLength: 50 }).map((a) => Float64Array.from(a));
+      const row = fc
+        .array(logit(format, group[0].max), { minLength: 1, maxLength: 50 })
+        .map((a) => Float64Array.from(a));
       await fc.assert(
         fc.asyncProperty(row, fc.nat(), async (x, l) => {
           const k = needsLabel(op) ? l % x.length : -1;
@@ -98,13 +111,17 @@ describe.each(OPS)('%s on benign logits', (op) => {
               const allowed = allowedUlps(fmt, r[i], tracked[i].e);
               const d = ulpDistance(fmt, a[i], r[i]);
               if (!(Number.isFinite(allowed) && d <= allowed)) {
-                throw new Error(`${c.impl.name}[${i}] = ${a[i]}, oracle ${r[i]}: ${d} ULPs > running bound ${allowed} (E = ${tracked[i].e})`);
+                throw new Error(
+                  `${c.impl.name}[${i}] = ${a[i]}, oracle ${r[i]}: ${d} ULPs > running bound ${allowed} (E = ${tracked[i].e})`,
+                );
               }
               const E = closedFormBound(c.formulation, op, format, x, i, r[i]);
               if (E !== undefined) {
                 const documented = allowedUlps(fmt, r[i], E);
                 if (!(d <= documented)) {
-                  throw new Error(`${c.impl.name}[${i}] = ${a[i]}, oracle ${r[i]}: ${d} ULPs > documented bound ${documented} (E = ${E})`);
+                  throw new Error(
+                    `${c.impl.name}[${i}] = ${a[i]}, oracle ${r[i]}: ${d} ULPs > documented bound ${documented} (E = ${E})`,
+                  );
                 }
                 checkedClosedForms++;
               }

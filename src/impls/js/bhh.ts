@@ -68,7 +68,8 @@ function crossEntropyGrad<T>(x: Float64Array, label: number, A: Arithmetic<T>): 
  * log1p(s) for n equal logits is then ln 2^11 for ln n (f16: 7.62 for 8.32 at n = 4096), a
  * relative error far below 1, at lengths with n·u ≥ 1 where DESIGN.md grants no bound.
  */
-const stagnatesInHalfFormats = (format: FormatName): 'pass' | 'fail' => (format === 'f16' || format === 'bf16' ? 'fail' : 'pass');
+const stagnatesInHalfFormats = (format: FormatName): 'pass' | 'fail' =>
+  format === 'f16' || format === 'bf16' ? 'fail' : 'pass';
 const pass = (): 'pass' => 'pass';
 
 /**
@@ -95,10 +96,26 @@ export const BHH: JsFormulation = {
   name: 'bhh',
   formats: ['f64', 'f32', 'f16', 'bf16'],
   ops: {
-    softmax: { formula: 'exp(x_i - a) / (1 + s), a = max x at k, s = sum_{j!=k} exp(x_j - a)', expected: stagnatesInHalfFormats, kernel: softmax },
-    log_softmax: { formula: '(x_i - a) - log1p(s), a = max x at k, s = sum_{j!=k} exp(x_j - a)', expected: pass, kernel: logSoftmax },
-    logsumexp: { formula: 'a + log1p(s), a = max x at k, s = sum_{j!=k} exp(x_j - a)', expected: pass, kernel: logsumexp },
-    cross_entropy: { formula: 'log1p(s) - (x_label - a), a = max x at k, s = sum_{j!=k} exp(x_j - a)', expected: pass, kernel: crossEntropy },
+    softmax: {
+      formula: 'exp(x_i - a) / (1 + s), a = max x at k, s = sum_{j!=k} exp(x_j - a)',
+      expected: stagnatesInHalfFormats,
+      kernel: softmax,
+    },
+    log_softmax: {
+      formula: '(x_i - a) - log1p(s), a = max x at k, s = sum_{j!=k} exp(x_j - a)',
+      expected: pass,
+      kernel: logSoftmax,
+    },
+    logsumexp: {
+      formula: 'a + log1p(s), a = max x at k, s = sum_{j!=k} exp(x_j - a)',
+      expected: pass,
+      kernel: logsumexp,
+    },
+    cross_entropy: {
+      formula: 'log1p(s) - (x_label - a), a = max x at k, s = sum_{j!=k} exp(x_j - a)',
+      expected: pass,
+      kernel: crossEntropy,
+    },
     cross_entropy_grad: {
       formula: 'exp(x_i - a)/(1 + s) - onehot(label)_i; -s/(1 + s) at label = k',
       expected: stagnatesInHalfFormats,

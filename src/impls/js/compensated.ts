@@ -17,7 +17,10 @@ function compensatedExps<T>(x: Float64Array, A: Arithmetic<T>): { m: T; e: T[]; 
     const v = A.exp(A.sub(A.input(x[j]), m));
     e[j] = v;
     const t = A.add(s, v);
-    c = Math.abs(A.value(s)) >= Math.abs(A.value(v)) ? A.add(c, A.add(A.sub(s, t), v)) : A.add(c, A.add(A.sub(v, t), s));
+    c =
+      Math.abs(A.value(s)) >= Math.abs(A.value(v))
+        ? A.add(c, A.add(A.sub(s, t), v))
+        : A.add(c, A.add(A.sub(v, t), s));
     s = t;
   }
   return { m, e, s: A.add(s, c) };
@@ -84,10 +87,26 @@ export const COMPENSATED: JsFormulation = {
   name: 'compensated',
   formats: ['f64', 'f32', 'f16', 'bf16'],
   ops: {
-    softmax: { formula: 'exp(x_i - max) / neumaier_sum_j exp(x_j - max)', expected: softmaxExpected, kernel: softmax },
-    log_softmax: { formula: '(x_i - max) - log(neumaier_sum_j exp(x_j - max))', expected: fail, kernel: logSoftmax },
+    softmax: {
+      formula: 'exp(x_i - max) / neumaier_sum_j exp(x_j - max)',
+      expected: softmaxExpected,
+      kernel: softmax,
+    },
+    log_softmax: {
+      formula: '(x_i - max) - log(neumaier_sum_j exp(x_j - max))',
+      expected: fail,
+      kernel: logSoftmax,
+    },
     logsumexp: { formula: 'max + log(neumaier_sum_j exp(x_j - max))', expected: fail, kernel: logsumexp },
-    cross_entropy: { formula: '-((x_k - max) - log(neumaier_sum_j exp(x_j - max)))', expected: fail, kernel: crossEntropy },
-    cross_entropy_grad: { formula: 'exp(x_i - max) / neumaier_sum_j exp(x_j - max) - onehot(k)_i', expected: fail, kernel: crossEntropyGrad },
+    cross_entropy: {
+      formula: '-((x_k - max) - log(neumaier_sum_j exp(x_j - max)))',
+      expected: fail,
+      kernel: crossEntropy,
+    },
+    cross_entropy_grad: {
+      formula: 'exp(x_i - max) / neumaier_sum_j exp(x_j - max) - onehot(k)_i',
+      expected: fail,
+      kernel: crossEntropyGrad,
+    },
   },
 };

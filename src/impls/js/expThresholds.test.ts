@@ -43,12 +43,17 @@ describe.each(FORMATS)('%s', (format) => {
   });
 
   test('every shifted softmax returns [1] past both thresholds and at the ends of the range', async () => {
-    const stable = impls.filter((i) => i.op === 'softmax' && i.format === format && !i.name.includes('/naive/'));
+    const stable = impls.filter(
+      (i) => i.op === 'softmax' && i.format === format && !i.name.includes('/naive/'),
+    );
     expect(stable.length).toBeGreaterThanOrEqual(5);
     const xs = [nextUp(fmt, overflow), nextDown(fmt, underflow), fmt.maxFinite, -fmt.maxFinite];
     for (const impl of stable) {
       const out = await impl.run(xs.map((x) => Float64Array.of(x)));
-      expect(out.map((row) => Array.from(row)), impl.name).toEqual(xs.map(() => [1]));
+      expect(
+        out.map((row) => Array.from(row)),
+        impl.name,
+      ).toEqual(xs.map(() => [1]));
     }
   });
 });

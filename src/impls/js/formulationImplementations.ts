@@ -4,9 +4,15 @@ import type { Implementation } from '../types.js';
 import { formatArithmetic } from './formatArithmetic.js';
 import type { JsFormulation, JsOpDefinition } from './JsFormulation.js';
 
-function checkLabels(name: string, rows: readonly Float64Array[], labels: readonly number[] | undefined): readonly number[] {
+function checkLabels(
+  name: string,
+  rows: readonly Float64Array[],
+  labels: readonly number[] | undefined,
+): readonly number[] {
   if (!labels || labels.length !== rows.length) {
-    throw new RangeError(`${name}: needs one label per row (${rows.length} rows, ${labels ? labels.length : 'no'} labels)`);
+    throw new RangeError(
+      `${name}: needs one label per row (${rows.length} rows, ${labels ? labels.length : 'no'} labels)`,
+    );
   }
   for (let r = 0; r < rows.length; r++) {
     const k = labels[r];
@@ -17,7 +23,11 @@ function checkLabels(name: string, rows: readonly Float64Array[], labels: readon
   return labels;
 }
 
-function implementation(f: JsFormulation, op: JsOpDefinition & { readonly op: (typeof OPS)[number] }, format: FormatName): Implementation {
+function implementation(
+  f: JsFormulation,
+  op: JsOpDefinition & { readonly op: (typeof OPS)[number] },
+  format: FormatName,
+): Implementation {
   const name = `${op.op}/${f.name}/${format}`;
   const A = formatArithmetic(f.computeFormat ? f.computeFormat(format) : format);
   const kernel = op.kernel;
@@ -33,7 +43,9 @@ function implementation(f: JsFormulation, op: JsOpDefinition & { readonly op: (t
     async run(rows, labels) {
       // A bad label is the caller's error, not a numerical finding: reject the whole batch.
       const ks = labelled ? checkLabels(name, rows, labels) : undefined;
-      return rows.map((x, r) => (fast ? fast(x, ks ? ks[r] : -1) : Float64Array.from(kernel(x, ks ? ks[r] : -1, A))));
+      return rows.map((x, r) =>
+        fast ? fast(x, ks ? ks[r] : -1) : Float64Array.from(kernel(x, ks ? ks[r] : -1, A)),
+      );
     },
   };
 }

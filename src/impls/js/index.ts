@@ -17,7 +17,15 @@ export { formulationImplementations } from './formulationImplementations.js';
 export { BHH, COMPENSATED, LSE, MAX_SHIFTED, MAX_SHIFTED_F32ARRAY, NAIVE, ONLINE };
 
 /** Every pure-JS formulation, in the order the zoo lists them within an op. */
-export const JS_FORMULATIONS: readonly JsFormulation[] = [NAIVE, MAX_SHIFTED, MAX_SHIFTED_F32ARRAY, LSE, BHH, ONLINE, COMPENSATED];
+export const JS_FORMULATIONS: readonly JsFormulation[] = [
+  NAIVE,
+  MAX_SHIFTED,
+  MAX_SHIFTED_F32ARRAY,
+  LSE,
+  BHH,
+  ONLINE,
+  COMPENSATED,
+];
 
 /**
  * The pure-JS zoo (backend 'js'): every formulation of `JS_FORMULATIONS` for every op it

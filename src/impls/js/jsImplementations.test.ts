@@ -71,7 +71,12 @@ describe('jsImplementations', () => {
   });
 
   test("'expected' is as the doc comments argue", () => {
-    expect(impls.filter((i) => i.expected === 'pass').map((i) => i.name).sort()).toEqual(EXPECTED_PASS);
+    expect(
+      impls
+        .filter((i) => i.expected === 'pass')
+        .map((i) => i.name)
+        .sort(),
+    ).toEqual(EXPECTED_PASS);
   });
 
   test('empty rows: softmax and log_softmax give empty rows, logsumexp log(0) = −Inf', async () => {
@@ -106,29 +111,36 @@ describe('jsImplementations', () => {
     return fc.array(value, { minLength: 1, maxLength: 20 }).map((a) => Float64Array.from(a));
   }
 
-  test.each(FORMATS)('%s: any batch, specials included: right lengths, values of the format, inputs untouched, batch = row by row', async (format) => {
-    const fmt = formatSpec(format);
-    const mine = impls.filter((i: Implementation) => i.format === format);
-    await fc.assert(
-      fc.asyncProperty(fc.array(anyRow(format), { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { minLength: 4, maxLength: 4 }), async (rows, ls) => {
-        const copies = rows.map((r) => Float64Array.from(r));
-        const labels = rows.map((r, j) => ls[j] % r.length);
-        for (const impl of mine) {
-          const lab = needsLabel(impl.op) ? labels : undefined;
-          const out = await impl.run(rows, lab);
-          expect(out.length).toBe(rows.length);
-          for (let j = 0; j < rows.length; j++) {
-            expect(out[j]).toBeInstanceOf(Float64Array);
-            expect(out[j]).not.toBe(rows[j]);
-            expect(out[j].length).toBe(isScalarOp(impl.op) ? 1 : rows[j].length);
-            for (const v of out[j]) expect(isRepresentable(fmt, v), `${impl.name}: ${v}`).toBe(true);
-            const [single] = await impl.run([rows[j]], lab ? [lab[j]] : undefined);
-            expect(Array.from(single)).toEqual(Array.from(out[j]));
-          }
-          expect(rows).toEqual(copies);
-        }
-      }),
-      { seed: SEED, numRuns: 25 },
-    );
-  });
+  test.each(FORMATS)(
+    '%s: any batch, specials included: right lengths, values of the format, inputs untouched, batch = row by row',
+    async (format) => {
+      const fmt = formatSpec(format);
+      const mine = impls.filter((i: Implementation) => i.format === format);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(anyRow(format), { minLength: 1, maxLength: 4 }),
+          fc.array(fc.nat(), { minLength: 4, maxLength: 4 }),
+          async (rows, ls) => {
+            const copies = rows.map((r) => Float64Array.from(r));
+            const labels = rows.map((r, j) => ls[j] % r.length);
+            for (const impl of mine) {
+              const lab = needsLabel(impl.op) ? labels : undefined;
+              const out = await impl.run(rows, lab);
+              expect(out.length).toBe(rows.length);
+              for (let j = 0; j < rows.length; j++) {
+                expect(out[j]).toBeInstanceOf(Float64Array);
+                expect(out[j]).not.toBe(rows[j]);
+                expect(out[j].length).toBe(isScalarOp(impl.op) ? 1 : rows[j].length);
+                for (const v of out[j]) expect(isRepresentable(fmt, v), `${impl.name}: ${v}`).toBe(true);
+                const [single] = await impl.run([rows[j]], lab ? [lab[j]] : undefined);
+                expect(Array.from(single)).toEqual(Array.from(out[j]));
+              }
+              expect(rows).toEqual(copies);
+            }
+          },
+        ),
+        { seed: SEED, numRuns: 25 },
+      );
+    },
+  );
 });

@@ -55,9 +55,25 @@ export const LSE: JsFormulation = {
   name: 'lse',
   formats: ['f64', 'f32', 'f16', 'bf16'],
   ops: {
-    softmax: { formula: 'exp(x_i - LSE(x)), LSE(x) = max + log(sum_j exp(x_j - max))', expected: fail, kernel: softmax },
-    log_softmax: { formula: 'x_i - LSE(x), LSE(x) = max + log(sum_j exp(x_j - max))', expected: fail, kernel: logSoftmax },
-    cross_entropy: { formula: 'LSE(x) - x_k, LSE(x) = max + log(sum_j exp(x_j - max))', expected: fail, kernel: crossEntropy },
-    cross_entropy_grad: { formula: 'exp(x_i - LSE(x)) - onehot(k)_i', expected: fail, kernel: crossEntropyGrad },
+    softmax: {
+      formula: 'exp(x_i - LSE(x)), LSE(x) = max + log(sum_j exp(x_j - max))',
+      expected: fail,
+      kernel: softmax,
+    },
+    log_softmax: {
+      formula: 'x_i - LSE(x), LSE(x) = max + log(sum_j exp(x_j - max))',
+      expected: fail,
+      kernel: logSoftmax,
+    },
+    cross_entropy: {
+      formula: 'LSE(x) - x_k, LSE(x) = max + log(sum_j exp(x_j - max))',
+      expected: fail,
+      kernel: crossEntropy,
+    },
+    cross_entropy_grad: {
+      formula: 'exp(x_i - LSE(x)) - onehot(k)_i',
+      expected: fail,
+      kernel: crossEntropyGrad,
+    },
   },
 };

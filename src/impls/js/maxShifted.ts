@@ -72,7 +72,8 @@ function softmaxF64(x: Float64Array): Float64Array {
   return e;
 }
 
-const stagnatesInHalfFormats = (format: FormatName): 'pass' | 'fail' => (format === 'f16' || format === 'bf16' ? 'fail' : 'pass');
+const stagnatesInHalfFormats = (format: FormatName): 'pass' | 'fail' =>
+  format === 'f16' || format === 'bf16' ? 'fail' : 'pass';
 const fail = (): 'fail' => 'fail';
 
 /**
@@ -102,10 +103,23 @@ export const MAX_SHIFTED: JsFormulation = {
   name: 'max-shifted',
   formats: ['f64', 'f32', 'f16', 'bf16'],
   ops: {
-    softmax: { formula: 'exp(x_i - max) / sum_j exp(x_j - max)', expected: stagnatesInHalfFormats, kernel: softmax, fastF64: softmaxF64 },
+    softmax: {
+      formula: 'exp(x_i - max) / sum_j exp(x_j - max)',
+      expected: stagnatesInHalfFormats,
+      kernel: softmax,
+      fastF64: softmaxF64,
+    },
     log_softmax: { formula: '(x_i - max) - log(sum_j exp(x_j - max))', expected: fail, kernel: logSoftmax },
     logsumexp: { formula: 'max + log(sum_j exp(x_j - max))', expected: fail, kernel: logsumexp },
-    cross_entropy: { formula: '-((x_k - max) - log(sum_j exp(x_j - max)))', expected: fail, kernel: crossEntropy },
-    cross_entropy_grad: { formula: 'exp(x_i - max) / sum_j exp(x_j - max) - onehot(k)_i', expected: fail, kernel: crossEntropyGrad },
+    cross_entropy: {
+      formula: '-((x_k - max) - log(sum_j exp(x_j - max)))',
+      expected: fail,
+      kernel: crossEntropy,
+    },
+    cross_entropy_grad: {
+      formula: 'exp(x_i - max) / sum_j exp(x_j - max) - onehot(k)_i',
+      expected: fail,
+      kernel: crossEntropyGrad,
+    },
   },
 };

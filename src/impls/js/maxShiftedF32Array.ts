@@ -74,10 +74,30 @@ export const MAX_SHIFTED_F32ARRAY: JsFormulation = {
   formats: ['f32'],
   computeFormat: () => 'f64',
   ops: {
-    softmax: { formula: 'f32(exp(x_i - max)) / sum_j f32(exp(x_j - max)), doubles stored to a Float32Array', expected: pass, kernel: softmax },
-    log_softmax: { formula: 'f32((x_i - max) - log(sum_j exp(x_j - max))) in doubles', expected: fail, kernel: logSoftmax },
-    logsumexp: { formula: 'f32(max + log(sum_j exp(x_j - max))) in doubles', expected: fail, kernel: logsumexp },
-    cross_entropy: { formula: 'f32(-((x_k - max) - log(sum_j exp(x_j - max)))) in doubles', expected: fail, kernel: crossEntropy },
-    cross_entropy_grad: { formula: 'f32(f32(exp(x_i - max)) / sum) - onehot(k)_i, stored twice at k', expected: fail, kernel: crossEntropyGrad },
+    softmax: {
+      formula: 'f32(exp(x_i - max)) / sum_j f32(exp(x_j - max)), doubles stored to a Float32Array',
+      expected: pass,
+      kernel: softmax,
+    },
+    log_softmax: {
+      formula: 'f32((x_i - max) - log(sum_j exp(x_j - max))) in doubles',
+      expected: fail,
+      kernel: logSoftmax,
+    },
+    logsumexp: {
+      formula: 'f32(max + log(sum_j exp(x_j - max))) in doubles',
+      expected: fail,
+      kernel: logsumexp,
+    },
+    cross_entropy: {
+      formula: 'f32(-((x_k - max) - log(sum_j exp(x_j - max)))) in doubles',
+      expected: fail,
+      kernel: crossEntropy,
+    },
+    cross_entropy_grad: {
+      formula: 'f32(f32(exp(x_i - max)) / sum) - onehot(k)_i, stored twice at k',
+      expected: fail,
+      kernel: crossEntropyGrad,
+    },
   },
 };

@@ -65,6 +65,10 @@ export const NAIVE: JsFormulation = {
     log_softmax: { formula: 'x_i - log(sum_j exp(x_j))', expected: fail, kernel: logSoftmax },
     logsumexp: { formula: 'log(sum_j exp(x_j))', expected: fail, kernel: logsumexp },
     cross_entropy: { formula: '-(x_k - log(sum_j exp(x_j)))', expected: fail, kernel: crossEntropy },
-    cross_entropy_grad: { formula: 'exp(x_i) / sum_j exp(x_j) - onehot(k)_i', expected: fail, kernel: crossEntropyGrad },
+    cross_entropy_grad: {
+      formula: 'exp(x_i) / sum_j exp(x_j) - onehot(k)_i',
+      expected: fail,
+      kernel: crossEntropyGrad,
+    },
   },
 };

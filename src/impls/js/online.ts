@@ -47,7 +47,8 @@ function crossEntropyGrad<T>(x: Float64Array, k: number, A: Arithmetic<T>): T[] 
 }
 
 /** d is a running sum in the format: it stagnates at 2^11 in f16 and 2^8 in bf16, as max-shifted's does. */
-const stagnatesInHalfFormats = (format: FormatName): 'pass' | 'fail' => (format === 'f16' || format === 'bf16' ? 'fail' : 'pass');
+const stagnatesInHalfFormats = (format: FormatName): 'pass' | 'fail' =>
+  format === 'f16' || format === 'bf16' ? 'fail' : 'pass';
 const fail = (): 'fail' => 'fail';
 
 /**
@@ -80,10 +81,26 @@ export const ONLINE: JsFormulation = {
   name: 'online',
   formats: ['f64', 'f32', 'f16', 'bf16'],
   ops: {
-    softmax: { formula: 'exp(x_i - m) / d, (m, d) = one pass with d <- d*exp(m_old - m_new) + exp(x_j - m_new)', expected: stagnatesInHalfFormats, kernel: softmax },
-    log_softmax: { formula: '(x_i - m) - log(d), (m, d) from one online pass', expected: fail, kernel: logSoftmax },
+    softmax: {
+      formula: 'exp(x_i - m) / d, (m, d) = one pass with d <- d*exp(m_old - m_new) + exp(x_j - m_new)',
+      expected: stagnatesInHalfFormats,
+      kernel: softmax,
+    },
+    log_softmax: {
+      formula: '(x_i - m) - log(d), (m, d) from one online pass',
+      expected: fail,
+      kernel: logSoftmax,
+    },
     logsumexp: { formula: 'm + log(d), (m, d) from one online pass', expected: fail, kernel: logsumexp },
-    cross_entropy: { formula: '-((x_k - m) - log(d)), (m, d) from one online pass', expected: fail, kernel: crossEntropy },
-    cross_entropy_grad: { formula: 'exp(x_i - m) / d - onehot(k)_i, (m, d) from one online pass', expected: fail, kernel: crossEntropyGrad },
+    cross_entropy: {
+      formula: '-((x_k - m) - log(d)), (m, d) from one online pass',
+      expected: fail,
+      kernel: crossEntropy,
+    },
+    cross_entropy_grad: {
+      formula: 'exp(x_i - m) / d - onehot(k)_i, (m, d) from one online pass',
+      expected: fail,
+      kernel: crossEntropyGrad,
+    },
   },
 };

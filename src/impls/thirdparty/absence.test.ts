@@ -11,7 +11,9 @@ function importerWithout(missing: readonly string[]): { importer: Importer; requ
   const importer: Importer = (specifier) => {
     requested.push(specifier);
     if (missing.includes(specifier)) {
-      const e = new Error(`Cannot find package '${specifier}' imported from /somewhere/logitfuzz`) as Error & { code: string };
+      const e = new Error(
+        `Cannot find package '${specifier}' imported from /somewhere/logitfuzz`,
+      ) as Error & { code: string };
       e.code = 'ERR_MODULE_NOT_FOUND';
       return Promise.reject(e);
     }
@@ -49,14 +51,16 @@ describe('a missing library makes setup throw Unavailable with the package and t
   });
 
   test('a module that is not the library (no softmax export) is Unavailable, not a crash later', async () => {
-    const importer: Importer = (s) => Promise.resolve(s === '@tensorflow/tfjs-core' ? { notSoftmax: 1 } : import(s));
+    const importer: Importer = (s) =>
+      Promise.resolve(s === '@tensorflow/tfjs-core' ? { notSoftmax: 1 } : import(s));
     const e = await unavailable(tfjsImplementations('cpu', { importer })[0].setup!());
     expect(e.reason).toContain("@tensorflow/tfjs-core loaded but has no export 'softmax'");
   });
 
   test('webgpu: no adapter is passed on as the GPU context reports it, before tfjs is imported', async () => {
     const { importer, requested } = importerWithout([]);
-    const gpuContext = () => Promise.reject(new Unavailable('no WebGPU adapter: test', 'apt-get install -y libegl-mesa0'));
+    const gpuContext = () =>
+      Promise.reject(new Unavailable('no WebGPU adapter: test', 'apt-get install -y libegl-mesa0'));
     const e = await unavailable(tfjsImplementations('webgpu', { importer, gpuContext })[0].setup!());
     expect(e.reason).toBe('no WebGPU adapter: test');
     expect(requested).toEqual([]);
@@ -68,7 +72,10 @@ describe('a missing library makes setup throw Unavailable with the package and t
     const ctx = { gpu: {}, globals: {}, info: { backend: 'default' } };
     const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
     try {
-      const impls = tfjsImplementations('webgpu', { importer, gpuContext: () => Promise.resolve(ctx as never) });
+      const impls = tfjsImplementations('webgpu', {
+        importer,
+        gpuContext: () => Promise.resolve(ctx as never),
+      });
       const e = await unavailable(impls[0].setup!());
       expect(e.reason).toContain('@tensorflow/tfjs-backend-webgpu');
       expect(e.fix).toBe('npm i -D @tensorflow/tfjs-core@4.22.0 @tensorflow/tfjs-backend-webgpu@4.22.0');
@@ -91,7 +98,8 @@ describe('a missing library makes setup throw Unavailable with the package and t
 
   test('after a failed setup, a later setup with the library present succeeds (nothing cached)', async () => {
     let present = false;
-    const importer: Importer = (s) => (present ? import(s) : Promise.reject(new Error(`Cannot find package '${s}'`)));
+    const importer: Importer = (s) =>
+      present ? import(s) : Promise.reject(new Error(`Cannot find package '${s}'`));
     const [softmax] = onnxruntimeImplementations('onnxruntime-node', { importer });
     await unavailable(softmax.setup!());
     present = true;
@@ -122,9 +130,16 @@ describe('thirdPartyImplementations', () => {
     ]);
     expect(new Set(impls.map((i) => i.name)).size).toBe(impls.length);
     // only tfjs-cpu softmax and onnxruntime-node softmax met the budgets on the deciding cases
-    expect(impls.filter((i) => i.expected === 'pass').map((i) => i.name)).toEqual(['softmax/tfjs-cpu/f32', 'softmax/onnxruntime-node/f32']);
-    expect(impls.find((i) => i.name === 'softmax/tfjs-wasm/f32')?.library).toBe('@tensorflow/tfjs-core@4.22.0 + @tensorflow/tfjs-backend-wasm@4.22.0');
-    expect(impls.find((i) => i.name === 'softmax/onnxruntime-web/f32')?.library).toBe('onnxruntime-web@1.30.0');
+    expect(impls.filter((i) => i.expected === 'pass').map((i) => i.name)).toEqual([
+      'softmax/tfjs-cpu/f32',
+      'softmax/onnxruntime-node/f32',
+    ]);
+    expect(impls.find((i) => i.name === 'softmax/tfjs-wasm/f32')?.library).toBe(
+      '@tensorflow/tfjs-core@4.22.0 + @tensorflow/tfjs-backend-wasm@4.22.0',
+    );
+    expect(impls.find((i) => i.name === 'softmax/onnxruntime-web/f32')?.library).toBe(
+      'onnxruntime-web@1.30.0',
+    );
     for (const i of impls) expect(i.formula.length).toBeGreaterThan(10);
   });
 

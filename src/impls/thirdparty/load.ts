@@ -83,5 +83,8 @@ export async function importPackage<T extends object>(
   for (const candidate of [ns, (ns as { default?: unknown } | null)?.default]) {
     if (typeof candidate === 'object' && candidate !== null && probe in candidate) return candidate as T;
   }
-  throw new Unavailable(`${pkg} loaded but has no export '${probe}' (not the expected library?)`, installCommand(installs));
+  throw new Unavailable(
+    `${pkg} loaded but has no export '${probe}' (not the expected library?)`,
+    installCommand(installs),
+  );
 }

@@ -3,7 +3,10 @@ import type { GpuContext, GpuInfo } from '../webgpu/device.js';
 import { forwardedAdapterOptions, installNavigatorGpu } from './navigatorGpu.js';
 
 /** A stand-in context whose `gpu` records the options requestAdapter receives (no Dawn needed). */
-function fakeContext(backend: GpuInfo['backend'], globals: object = {}): { ctx: GpuContext; calls: unknown[] } {
+function fakeContext(
+  backend: GpuInfo['backend'],
+  globals: object = {},
+): { ctx: GpuContext; calls: unknown[] } {
   const calls: unknown[] = [];
   const adapter = { fake: 'adapter' };
   const gpu = {
@@ -33,7 +36,10 @@ afterEach(() => {
 describe('forwardedAdapterOptions', () => {
   test("adds featureLevel 'compatibility' on the OpenGL ES fallback, keeping the caller's options", () => {
     const { ctx } = fakeContext('opengles');
-    expect(forwardedAdapterOptions(ctx, { powerPreference: 'high-performance' })).toEqual({ powerPreference: 'high-performance', featureLevel: 'compatibility' });
+    expect(forwardedAdapterOptions(ctx, { powerPreference: 'high-performance' })).toEqual({
+      powerPreference: 'high-performance',
+      featureLevel: 'compatibility',
+    });
     expect(forwardedAdapterOptions(ctx)).toEqual({ featureLevel: 'compatibility' });
   });
 
@@ -52,7 +58,9 @@ describe('installNavigatorGpu', () => {
     const shim = installNavigatorGpu(ctx);
     const nav = g.navigator as { gpu: typeof shim };
     expect(nav.gpu).toBe(shim);
-    expect(await nav.gpu.requestAdapter({ powerPreference: 'high-performance' })).toEqual({ fake: 'adapter' });
+    expect(await nav.gpu.requestAdapter({ powerPreference: 'high-performance' })).toEqual({
+      fake: 'adapter',
+    });
     expect(calls).toEqual([{ powerPreference: 'high-performance', featureLevel: 'compatibility' }]);
     expect(nav.gpu.getPreferredCanvasFormat()).toBe('rgba8unorm');
     // idempotent for the same context
@@ -71,7 +79,10 @@ describe('installNavigatorGpu', () => {
   test('defines missing WebGPU constant globals and keeps existing ones', () => {
     delete g.navigator;
     g.LogitfuzzTestConstant = 'mine';
-    const { ctx } = fakeContext('default', { LogitfuzzTestConstant: 'theirs', GPUBufferUsageForTest: { MAP_READ: 1 } });
+    const { ctx } = fakeContext('default', {
+      LogitfuzzTestConstant: 'theirs',
+      GPUBufferUsageForTest: { MAP_READ: 1 },
+    });
     installNavigatorGpu(ctx);
     expect(g.LogitfuzzTestConstant).toBe('mine');
     expect(g.GPUBufferUsageForTest).toEqual({ MAP_READ: 1 });

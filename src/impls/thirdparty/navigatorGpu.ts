@@ -18,7 +18,10 @@ export interface NavigatorGpuShim {
  * OpenGL ES fallback (`info.backend === 'opengles'`), where Dawn offers only compatibility-level
  * adapters and a plain request returns null.
  */
-export function forwardedAdapterOptions(ctx: GpuContext, options?: GPURequestAdapterOptions): AdapterOptions | undefined {
+export function forwardedAdapterOptions(
+  ctx: GpuContext,
+  options?: GPURequestAdapterOptions,
+): AdapterOptions | undefined {
   if (ctx.info.backend !== 'opengles') return options;
   return { ...options, featureLevel: 'compatibility' };
 }
@@ -52,13 +55,23 @@ export function installNavigatorGpu(ctx: GpuContext): NavigatorGpuShim {
   if (current !== shim) {
     const nav = g.navigator;
     if (typeof nav === 'object' && nav !== null) {
-      Object.defineProperty(nav, 'gpu', { value: shim, configurable: true, writable: true, enumerable: true });
+      Object.defineProperty(nav, 'gpu', {
+        value: shim,
+        configurable: true,
+        writable: true,
+        enumerable: true,
+      });
     } else {
-      Object.defineProperty(globalThis, 'navigator', { value: { gpu: shim }, configurable: true, writable: true });
+      Object.defineProperty(globalThis, 'navigator', {
+        value: { gpu: shim },
+        configurable: true,
+        writable: true,
+      });
     }
   }
   for (const [name, value] of Object.entries(ctx.globals)) {
-    if (!(name in globalThis)) Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
+    if (!(name in globalThis))
+      Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
   }
   return shim;
 }

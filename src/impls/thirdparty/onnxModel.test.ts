@@ -9,14 +9,21 @@ import { ONNX_INPUT, ONNX_IR_VERSION, ONNX_OPSET, ONNX_OUTPUT, onnxSoftmaxModel 
 // onnx.proto that onnxruntime-web ships (lib/onnxjs/ort-schema/protobuf/onnx.js). (That the
 // runtimes accept the model and compute the right op is checked in onnxruntime.test.ts.)
 const webDir = packageDir('onnxruntime-web');
-const decoderPath = webDir === null ? null : join(webDir, 'lib', 'onnxjs', 'ort-schema', 'protobuf', 'onnx.js');
+const decoderPath =
+  webDir === null ? null : join(webDir, 'lib', 'onnxjs', 'ort-schema', 'protobuf', 'onnx.js');
 const hasDecoder = decoderPath !== null && existsSync(decoderPath);
 
 interface Decoded {
   irVersion: unknown;
   opsetImport: { domain?: string; version: unknown }[];
   graph: {
-    node: { input: string[]; output: string[]; opType: string; domain?: string; attribute: { name: string; type: number; i: unknown }[] }[];
+    node: {
+      input: string[];
+      output: string[];
+      opType: string;
+      domain?: string;
+      attribute: { name: string; type: number; i: unknown }[];
+    }[];
     input: ValueInfo[];
     output: ValueInfo[];
   };
@@ -26,10 +33,14 @@ interface ValueInfo {
   type: { tensorType: { elemType: number; shape: { dim: { dimParam?: string; dimValue?: unknown }[] } } };
 }
 
-describe.skipIf(!hasDecoder)('onnxSoftmaxModel, decoded by onnx.proto\'s generated decoder', () => {
+describe.skipIf(!hasDecoder)("onnxSoftmaxModel, decoded by onnx.proto's generated decoder", () => {
   for (const op of ['Softmax', 'LogSoftmax'] as const) {
     test(op, () => {
-      const onnx = (createRequire(import.meta.url)(decoderPath as string) as { onnx: { ModelProto: { decode(b: Uint8Array): Decoded } } }).onnx;
+      const onnx = (
+        createRequire(import.meta.url)(decoderPath as string) as {
+          onnx: { ModelProto: { decode(b: Uint8Array): Decoded } };
+        }
+      ).onnx;
       const m = onnx.ModelProto.decode(onnxSoftmaxModel(op));
       expect(Number(m.irVersion)).toBe(ONNX_IR_VERSION);
       expect(m.opsetImport).toHaveLength(1);
@@ -44,7 +55,10 @@ describe.skipIf(!hasDecoder)('onnxSoftmaxModel, decoded by onnx.proto\'s generat
       expect(node.attribute[0].name).toBe('axis');
       expect(node.attribute[0].type).toBe(2); // AttributeType.INT
       expect(Number(node.attribute[0].i)).toBe(-1); // decoded from the 10-byte two's complement
-      for (const [v, name] of [[m.graph.input, ONNX_INPUT], [m.graph.output, ONNX_OUTPUT]] as const) {
+      for (const [v, name] of [
+        [m.graph.input, ONNX_INPUT],
+        [m.graph.output, ONNX_OUTPUT],
+      ] as const) {
         expect(v).toHaveLength(1);
         expect(v[0].name).toBe(name);
         expect(v[0].type.tensorType.elemType).toBe(1); // TensorProto.FLOAT

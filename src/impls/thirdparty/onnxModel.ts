@@ -46,11 +46,13 @@ export const ONNX_OPSET = 13;
 function floatMatrix(w: ProtoWriter, name: string): void {
   w.string(VALUE_INFO.name, name).message(VALUE_INFO.type, (t) =>
     t.message(TYPE.tensorType, (tt) =>
-      tt.int(TENSOR_TYPE.elemType, DATA_TYPE_FLOAT).message(TENSOR_TYPE.shape, (s) =>
-        s
-          .message(SHAPE.dim, (d) => d.string(DIMENSION.dimParam, 'batch'))
-          .message(SHAPE.dim, (d) => d.string(DIMENSION.dimParam, 'n')),
-      ),
+      tt
+        .int(TENSOR_TYPE.elemType, DATA_TYPE_FLOAT)
+        .message(TENSOR_TYPE.shape, (s) =>
+          s
+            .message(SHAPE.dim, (d) => d.string(DIMENSION.dimParam, 'batch'))
+            .message(SHAPE.dim, (d) => d.string(DIMENSION.dimParam, 'n')),
+        ),
     ),
   );
 }

@@ -27,13 +27,18 @@ interface OrtSession {
   release(): Promise<void>;
 }
 interface OrtModule {
-  readonly InferenceSession: { create(model: Uint8Array, options?: Record<string, unknown>): Promise<OrtSession> };
+  readonly InferenceSession: {
+    create(model: Uint8Array, options?: Record<string, unknown>): Promise<OrtSession>;
+  };
   readonly Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
   readonly env: { wasm?: { numThreads?: number } };
 }
 
 const ONNX_OP: Readonly<Record<OrtOp, OnnxSoftmaxOp>> = { softmax: 'Softmax', log_softmax: 'LogSoftmax' };
-const IMPL_BACKEND: Readonly<Record<OrtPackage, Backend>> = { 'onnxruntime-node': 'native', 'onnxruntime-web': 'wasm' };
+const IMPL_BACKEND: Readonly<Record<OrtPackage, Backend>> = {
+  'onnxruntime-node': 'native',
+  'onnxruntime-web': 'wasm',
+};
 
 /**
  * `expected`, from measurements against the oracle (f32, correctly rounded) with 1.30.0; the
@@ -83,10 +88,12 @@ class OrtRuntime {
 
   private load(): Promise<OrtModule> {
     if (!this.module) {
-      const p = importPackage<OrtModule>(this.importer, this.pkg, 'InferenceSession', [this.pkg]).then((ort) => {
-        if (this.pkg === 'onnxruntime-web' && ort.env.wasm) ort.env.wasm.numThreads = 1;
-        return ort;
-      });
+      const p = importPackage<OrtModule>(this.importer, this.pkg, 'InferenceSession', [this.pkg]).then(
+        (ort) => {
+          if (this.pkg === 'onnxruntime-web' && ort.env.wasm) ort.env.wasm.numThreads = 1;
+          return ort;
+        },
+      );
       this.module = p;
       p.catch(() => {
         if (this.module === p) this.module = undefined;
@@ -101,10 +108,15 @@ class OrtRuntime {
     let s = this.sessions.get(op);
     if (!s) {
       const options =
-        this.pkg === 'onnxruntime-node' ? { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 } : { executionProviders: ['wasm'] };
+        this.pkg === 'onnxruntime-node'
+          ? { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1 }
+          : { executionProviders: ['wasm'] };
       s = ort.InferenceSession.create(onnxSoftmaxModel(ONNX_OP[op]), options).catch((e: unknown) => {
         this.sessions.delete(op);
-        throw new Unavailable(`${this.pkg} could not create a session for ${ONNX_OP[op]}: ${(e as Error).message}`, installCommand([this.pkg]));
+        throw new Unavailable(
+          `${this.pkg} could not create a session for ${ONNX_OP[op]}: ${(e as Error).message}`,
+          installCommand([this.pkg]),
+        );
       });
       this.sessions.set(op, s);
     }
@@ -181,7 +193,10 @@ class OrtImplementation implements ThirdPartyImplementation {
  * onnxruntime-node is native code: the campaign runs it in a child process, but it works
  * in-process too.
  */
-export function onnxruntimeImplementations(pkg: OrtPackage, options: OrtOptions = {}): ThirdPartyImplementation[] {
+export function onnxruntimeImplementations(
+  pkg: OrtPackage,
+  options: OrtOptions = {},
+): ThirdPartyImplementation[] {
   const runtime = new OrtRuntime(pkg, options.importer ?? defaultImporter);
   return (['softmax', 'log_softmax'] as const).map((op) => new OrtImplementation(op, runtime));
 }

@@ -6,14 +6,14 @@ const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padSt
 // Expected bytes from the encoding guide (https://protobuf.dev/programming-guides/encoding/):
 // key = field_number << 3 | wire_type; varints little-endian in 7-bit groups.
 describe('ProtoWriter', () => {
-  test('varint fields: the guide\'s 150 example, one-byte, multi-byte and 64-bit values', () => {
+  test("varint fields: the guide's 150 example, one-byte, multi-byte and 64-bit values", () => {
     expect(hex(new ProtoWriter().int(1, 150).finish())).toBe('08 96 01');
     expect(hex(new ProtoWriter().int(2, 0).finish())).toBe('10 00');
     expect(hex(new ProtoWriter().int(1, 127).int(1, 128).finish())).toBe('08 7f 08 80 01');
     expect(hex(new ProtoWriter().int(1, 2n ** 63n - 1n).finish())).toBe('08 ff ff ff ff ff ff ff ff 7f');
   });
 
-  test('negative int64 is its 64-bit two\'s complement: 10 bytes', () => {
+  test("negative int64 is its 64-bit two's complement: 10 bytes", () => {
     expect(hex(new ProtoWriter().int(3, -1).finish())).toBe('18 ff ff ff ff ff ff ff ff ff 01');
     expect(hex(new ProtoWriter().int(1, -2).finish())).toBe('08 fe ff ff ff ff ff ff ff ff 01');
   });
@@ -27,7 +27,7 @@ describe('ProtoWriter', () => {
     expect(hex(new ProtoWriter().string(1, '−').finish())).toBe('0a 03 e2 88 92');
   });
 
-  test('embedded messages are length-delimited (the guide\'s Test3 { c: Test1 { a: 150 } })', () => {
+  test("embedded messages are length-delimited (the guide's Test3 { c: Test1 { a: 150 } })", () => {
     expect(hex(new ProtoWriter().message(3, (w) => w.int(1, 150)).finish())).toBe('1a 03 08 96 01');
   });
 

@@ -27,13 +27,15 @@ export class ProtoWriter {
   }
 
   private key(field: number, wireType: 0 | 2): void {
-    if (!Number.isInteger(field) || field < 1 || field > 0x1fffffff) throw new RangeError(`bad field number ${field}`);
+    if (!Number.isInteger(field) || field < 1 || field > 0x1fffffff)
+      throw new RangeError(`bad field number ${field}`);
     this.varint(field * 8 + wireType);
   }
 
   /** An int32/int64/enum field (wire type 0). Must be an integer. */
   int(field: number, value: number | bigint): this {
-    if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`not a safe integer: ${value}`);
+    if (typeof value === 'number' && !Number.isSafeInteger(value))
+      throw new RangeError(`not a safe integer: ${value}`);
     this.key(field, 0);
     this.varint(value);
     return this;

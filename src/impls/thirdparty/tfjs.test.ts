@@ -32,7 +32,9 @@ describe('tfjs webgpu on the shared Dawn instance', () => {
     await softmax.setup?.();
     const shim = (globalThis as { navigator?: { gpu?: NavigatorGpuShim } }).navigator?.gpu;
     expect(shim?.context).toBe(shared);
-    const tf = (await import('@tensorflow/tfjs-core')) as unknown as { findBackend(name: string): { device?: unknown } | null };
+    const tf = (await import('@tensorflow/tfjs-core')) as unknown as {
+      findBackend(name: string): { device?: unknown } | null;
+    };
     const first = tf.findBackend('webgpu')?.device;
     expect(first).toBeDefined();
     const [a] = await softmax.run([Float64Array.from([1, 2, 3])]);
@@ -53,7 +55,10 @@ describe('tfjs backends side by side', () => {
     const [wasmSoftmax] = tfjsImplementations('wasm');
     await cpuSoftmax.setup?.();
     await wasmSoftmax.setup?.();
-    const tf = (await import('@tensorflow/tfjs-core')) as unknown as { memory(): { numTensors: number }; getBackend(): string };
+    const tf = (await import('@tensorflow/tfjs-core')) as unknown as {
+      memory(): { numTensors: number };
+      getBackend(): string;
+    };
     const rows = benignRows(3, [6, 6, 2]);
     const before = tf.memory().numTensors;
     // issued concurrently: the queue must keep each call on its backend

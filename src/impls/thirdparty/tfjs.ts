@@ -1,7 +1,14 @@
 import { type Backend, type Op, Unavailable } from '../types.js';
 import { runBatched } from './batch.js';
 import { describeLibrary } from './load.js';
-import { type GpuContextGetter, type TfCore, type TfTensor, type TfjsBackendName, TfjsRuntime, tfjsPackages } from './tfjsRuntime.js';
+import {
+  type GpuContextGetter,
+  type TfCore,
+  type TfTensor,
+  type TfjsBackendName,
+  TfjsRuntime,
+  tfjsPackages,
+} from './tfjsRuntime.js';
 import { type Importer, type ThirdPartyImplementation, defaultImporter } from './types.js';
 
 export type { TfjsBackendName } from './tfjsRuntime.js';
@@ -16,7 +23,11 @@ export interface TfjsOptions {
   readonly gpuContext?: GpuContextGetter;
 }
 
-const IMPL_BACKEND: Readonly<Record<TfjsBackendName, Backend>> = { cpu: 'js', wasm: 'wasm', webgpu: 'webgpu' };
+const IMPL_BACKEND: Readonly<Record<TfjsBackendName, Backend>> = {
+  cpu: 'js',
+  wasm: 'wasm',
+  webgpu: 'webgpu',
+};
 
 /**
  * What each backend computes, read from the tfjs 4.22.0 sources in node_modules:
@@ -111,7 +122,10 @@ class TfjsImplementation implements ThirdPartyImplementation {
     const tf = await this.runtime.acquire();
     if (this.op === 'logsumexp' && typeof tf.logSumExp !== 'function') {
       await this.runtime.release();
-      throw new Unavailable(`@tensorflow/tfjs-core ${tf.version_core} has no logSumExp`, 'npm i -D @tensorflow/tfjs-core@4.22.0');
+      throw new Unavailable(
+        `@tensorflow/tfjs-core ${tf.version_core} has no logSumExp`,
+        'npm i -D @tensorflow/tfjs-core@4.22.0',
+      );
     }
   }
 
@@ -139,7 +153,10 @@ class TfjsImplementation implements ThirdPartyImplementation {
  * lazily loaded runtime. Nothing is imported until `setup`; a missing package makes `setup`
  * throw `Unavailable` naming it, with the install command as the fix.
  */
-export function tfjsImplementations(backend: TfjsBackendName, options: TfjsOptions = {}): ThirdPartyImplementation[] {
+export function tfjsImplementations(
+  backend: TfjsBackendName,
+  options: TfjsOptions = {},
+): ThirdPartyImplementation[] {
   const runtime = new TfjsRuntime(backend, options.importer ?? defaultImporter, options.gpuContext);
   return (['softmax', 'log_softmax', 'logsumexp'] as const).map((op) => new TfjsImplementation(op, runtime));
 }

@@ -12,7 +12,9 @@ export type TfjsBackendName = 'cpu' | 'wasm' | 'webgpu';
 export const TFJS_CORE = '@tensorflow/tfjs-core';
 
 /** The package that registers each backend, and an export that identifies it. */
-export const TFJS_BACKEND_PACKAGE: Readonly<Record<TfjsBackendName, { readonly pkg: string; readonly probe: string }>> = {
+export const TFJS_BACKEND_PACKAGE: Readonly<
+  Record<TfjsBackendName, { readonly pkg: string; readonly probe: string }>
+> = {
   cpu: { pkg: '@tensorflow/tfjs-backend-cpu', probe: 'MathBackendCPU' },
   wasm: { pkg: '@tensorflow/tfjs-backend-wasm', probe: 'setWasmPaths' },
   webgpu: { pkg: '@tensorflow/tfjs-backend-webgpu', probe: 'WebGPUBackend' },
@@ -162,13 +164,19 @@ export class TfjsRuntime {
     if (tf.findBackendFactory(this.backend) === null) {
       throw new Unavailable(
         `${pkg} loaded but registered no '${this.backend}' backend with the loaded ${TFJS_CORE}` +
-          (this.backend === 'webgpu' ? ' (it was imported before navigator.gpu existed?)' : ' (two copies of tfjs-core?)'),
+          (this.backend === 'webgpu'
+            ? ' (it was imported before navigator.gpu existed?)'
+            : ' (two copies of tfjs-core?)'),
         fix,
       );
     }
     if (this.backend === 'wasm' && !wasmPathsSet) {
       const dir = packageDir(pkg);
-      if (dir === null) throw new Unavailable(`${pkg} loaded but its install folder was not found (its .wasm files are needed)`, fix);
+      if (dir === null)
+        throw new Unavailable(
+          `${pkg} loaded but its install folder was not found (its .wasm files are needed)`,
+          fix,
+        );
       (backendModule as TfWasmModule).setWasmPaths(join(dir, 'dist') + '/');
       wasmPathsSet = true;
     }
@@ -177,9 +185,16 @@ export class TfjsRuntime {
     try {
       ok = await tf.setBackend(this.backend);
     } catch (e) {
-      throw new Unavailable(`tfjs backend '${this.backend}' failed to initialise: ${(e as Error).message}`, fix);
+      throw new Unavailable(
+        `tfjs backend '${this.backend}' failed to initialise: ${(e as Error).message}`,
+        fix,
+      );
     }
-    if (!ok) throw new Unavailable(`tfjs backend '${this.backend}' failed to initialise (tf.setBackend returned false; tfjs logged why)`, fix);
+    if (!ok)
+      throw new Unavailable(
+        `tfjs backend '${this.backend}' failed to initialise (tf.setBackend returned false; tfjs logged why)`,
+        fix,
+      );
     return tf;
   }
 }

@@ -39,7 +39,8 @@ function mixedBatch(seed: number, count: number): Float64Array[] {
     const shift = r() < 0.2 ? (r() < 0.5 ? -80 : 80) : 0;
     const masked = r() < 0.15;
     const row = new Float64Array(n);
-    for (let i = 0; i < n; i++) row[i] = masked && i > 0 && r() < 1 / 3 ? -1e9 : Math.fround(shift + (2 * r() - 1) * scale);
+    for (let i = 0; i < n; i++)
+      row[i] = masked && i > 0 && r() < 1 / 3 ? -1e9 : Math.fround(shift + (2 * r() - 1) * scale);
     rows.push(row);
   }
   // shuffle so the long and empty rows sit among the others
@@ -85,14 +86,17 @@ describe.skipIf(probe.skipReason !== undefined)('webgpu f32 kernels against the 
               maxOverBudgetShape = Math.max(maxOverBudgetShape, u - (x.length + 1 + Math.abs(x[i] - m)));
             }
           } else if (y === 0 && r[i] !== 0) flushed++;
-          if (!(Math.abs(y - r[i]) <= allow[i])) bad.push({ row: k, n: x.length, i, x: x[i], got: y, want: r[i], ulps: u });
+          if (!(Math.abs(y - r[i]) <= allow[i]))
+            bad.push({ row: k, n: x.length, i, x: x[i], got: y, want: r[i], ulps: u });
         }
         if (op === 'logsumexp' && !(out[k][0] >= m)) bad.push({ row: k, lseBelowMax: out[k][0], max: m });
       }
       console.log(
         `[webgpu ${op}/f32 on ${probe.ctx?.info.device}] rows ${rows.length}, max ULPs ${maxUlps}, ` +
           `max ULPs where the result is normal ${maxUlpsNormal}, subnormal results flushed to 0: ${flushed}` +
-          (op === 'softmax' ? `, max (ULPs − |x_i − max|) ${maxExcess}, max (ULPs − (n + 1 + |x_i − max|)) ${maxOverBudgetShape}` : ''),
+          (op === 'softmax'
+            ? `, max (ULPs − |x_i − max|) ${maxExcess}, max (ULPs − (n + 1 + |x_i − max|)) ${maxOverBudgetShape}`
+            : ''),
       );
       expect(bad.slice(0, 5)).toEqual([]);
     });
@@ -109,7 +113,9 @@ describe.skipIf(probe.skipReason !== undefined)('webgpu f32 kernels against the 
       // a different packing of the same rows (an empty row in between shifts no offsets)
       const part = await runBatch(op, 'f32', [rows[0], rows[1], rows[2], empty, rows[3]]);
       const emptyOut = op === 'logsumexp' ? [-Infinity] : [];
-      expect(part.map((v) => Array.from(v))).toEqual([batch[0], batch[1], batch[2], emptyOut, batch[3]].map((v) => Array.from(v)));
+      expect(part.map((v) => Array.from(v))).toEqual(
+        [batch[0], batch[1], batch[2], emptyOut, batch[3]].map((v) => Array.from(v)),
+      );
     }
   });
 

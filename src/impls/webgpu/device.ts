@@ -27,7 +27,14 @@ import type * as WebGpuModule from 'webgpu';
 import { Unavailable } from '../types.js';
 
 /** The Debian packages that give Dawn's OpenGL ES backend Mesa's llvmpipe (CI installs them). */
-export const WEBGPU_APT_PACKAGES: readonly string[] = ['libegl1', 'libegl-mesa0', 'libegl-dev', 'libgl1-mesa-dri', 'libgles2', 'libgl1'];
+export const WEBGPU_APT_PACKAGES: readonly string[] = [
+  'libegl1',
+  'libegl-mesa0',
+  'libegl-dev',
+  'libgl1-mesa-dri',
+  'libgles2',
+  'libgl1',
+];
 
 /** The fix named by `Unavailable` when no adapter is found. `libegl-dev` provides the unversioned libEGL.so Dawn loads. */
 export const WEBGPU_APT_FIX = `apt-get update && apt-get install -y ${WEBGPU_APT_PACKAGES.join(' ')}`;
@@ -126,7 +133,10 @@ async function loadModule(): Promise<typeof WebGpuModule> {
   try {
     return await import('webgpu');
   } catch (e) {
-    throw new Unavailable(`the 'webgpu' package (Dawn for Node) could not be loaded: ${(e as Error).message}`, 'npm install webgpu (an optional dependency of logitfuzz)');
+    throw new Unavailable(
+      `the 'webgpu' package (Dawn for Node) could not be loaded: ${(e as Error).message}`,
+      'npm install webgpu (an optional dependency of logitfuzz)',
+    );
   }
 }
 
@@ -176,7 +186,13 @@ async function acquire(): Promise<GpuContext> {
   // Compatibility defaults allow only 128 invocations per workgroup; ask for what we use.
   const lim = adapter.limits;
   let wg = PREFERRED_WORKGROUP_SIZE;
-  while (wg > 1 && (wg > lim.maxComputeInvocationsPerWorkgroup || wg > lim.maxComputeWorkgroupSizeX || wg * 4 > lim.maxComputeWorkgroupStorageSize)) wg /= 2;
+  while (
+    wg > 1 &&
+    (wg > lim.maxComputeInvocationsPerWorkgroup ||
+      wg > lim.maxComputeWorkgroupSizeX ||
+      wg * 4 > lim.maxComputeWorkgroupStorageSize)
+  )
+    wg /= 2;
   const features: GPUFeatureName[] = adapter.features.has('shader-f16') ? ['shader-f16'] : [];
   const device = await adapter.requestDevice({
     requiredFeatures: features,

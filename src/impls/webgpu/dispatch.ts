@@ -49,7 +49,13 @@ export function bindKernel(dev: GPUDevice, pipeline: GPUComputePipeline, b: Kern
 }
 
 /** Records one dispatch of the kernel over a gridX × gridY grid of workgroups (one per row). */
-export function encodeKernel(enc: GPUCommandEncoder, pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, gridX: number, gridY: number): void {
+export function encodeKernel(
+  enc: GPUCommandEncoder,
+  pipeline: GPUComputePipeline,
+  bindGroup: GPUBindGroup,
+  gridX: number,
+  gridY: number,
+): void {
   const pass = enc.beginComputePass();
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);
@@ -57,7 +63,11 @@ export function encodeKernel(enc: GPUCommandEncoder, pipeline: GPUComputePipelin
   pass.end();
 }
 
-export async function runBatch(op: KernelOp, precision: Precision, rows: readonly Float64Array[]): Promise<Float64Array[]> {
+export async function runBatch(
+  op: KernelOp,
+  precision: Precision,
+  rows: readonly Float64Array[],
+): Promise<Float64Array[]> {
   const ctx = await getGpuContext();
   try {
     return await runOn(ctx, op, precision, rows);
@@ -89,7 +99,12 @@ async function lostReason(ctx: GpuContext): Promise<string | undefined> {
   return ctx.lostReason;
 }
 
-async function runOn(ctx: GpuContext, op: KernelOp, precision: Precision, rows: readonly Float64Array[]): Promise<Float64Array[]> {
+async function runOn(
+  ctx: GpuContext,
+  op: KernelOp,
+  precision: Precision,
+  rows: readonly Float64Array[],
+): Promise<Float64Array[]> {
   const R = rows.length;
   if (R === 0) return [];
   const offsets = new Uint32Array(R + 1);
@@ -105,12 +120,15 @@ async function runOn(ctx: GpuContext, op: KernelOp, precision: Precision, rows: 
   const yBytes = align4(outLen * eb);
   const maxBinding = ctx.device.limits.maxStorageBufferBindingSize;
   if (xBytes > maxBinding || yBytes > maxBinding) {
-    throw new RangeError(`webgpu batch of ${total} elements needs ${Math.max(xBytes, yBytes)} bytes in one binding; this device allows ${maxBinding}: split the batch`);
+    throw new RangeError(
+      `webgpu batch of ${total} elements needs ${Math.max(xBytes, yBytes)} bytes in one binding; this device allows ${maxBinding}: split the batch`,
+    );
   }
   const maxGrid = ctx.device.limits.maxComputeWorkgroupsPerDimension;
   const gridX = Math.min(R, maxGrid);
   const gridY = Math.ceil(R / gridX);
-  if (gridY > maxGrid) throw new RangeError(`webgpu batch of ${R} rows exceeds ${maxGrid}² workgroups: split the batch`);
+  if (gridY > maxGrid)
+    throw new RangeError(`webgpu batch of ${R} rows exceeds ${maxGrid}² workgroups: split the batch`);
 
   const xData = packRows(precision, rows, total, xBytes);
   const table = new Uint32Array(2 * R);
@@ -152,11 +170,14 @@ async function runOn(ctx: GpuContext, op: KernelOp, precision: Precision, rows: 
   }
   // Pop all three scopes whatever happened, innermost first, synchronously: the scope stack is
   // the device's, and an await between pops would let a concurrent batch's scopes interleave.
-  const pops = [dev.popErrorScope(), dev.popErrorScope(), dev.popErrorScope()].map((p) => p.catch(() => null));
+  const pops = [dev.popErrorScope(), dev.popErrorScope(), dev.popErrorScope()].map((p) =>
+    p.catch(() => null),
+  );
   const errs = (await Promise.all(pops)).filter((e): e is GPUError => e !== null);
   if (thrown !== undefined || errs.length > 0 || !readback) {
     destroyAll(buffers);
-    if (errs.length > 0) throw new Error(`webgpu ${op}/${precision} batch failed: ${errs.map((e) => e.message).join('; ')}`);
+    if (errs.length > 0)
+      throw new Error(`webgpu ${op}/${precision} batch failed: ${errs.map((e) => e.message).join('; ')}`);
     throw thrown;
   }
 
@@ -180,7 +201,12 @@ function align4(bytes: number): number {
   return Math.ceil(bytes / 4) * 4;
 }
 
-function packRows(precision: Precision, rows: readonly Float64Array[], total: number, bytes: number): ArrayBuffer {
+function packRows(
+  precision: Precision,
+  rows: readonly Float64Array[],
+  total: number,
+  bytes: number,
+): ArrayBuffer {
   const buf = new ArrayBuffer(bytes);
   let k = 0;
   if (precision === 'f32') {
@@ -189,7 +215,8 @@ function packRows(precision: Precision, rows: readonly Float64Array[], total: nu
       const row = rows[r];
       for (let i = 0; i < row.length; i++, k++) {
         const v = row[i];
-        if (Math.fround(v) !== v && v === v) throw new RangeError(`webgpu f32: row ${r} index ${i}: ${v} is not an f32 value`);
+        if (Math.fround(v) !== v && v === v)
+          throw new RangeError(`webgpu f32: row ${r} index ${i}: ${v} is not an f32 value`);
         a[k] = v;
       }
     }
@@ -210,7 +237,13 @@ function packRows(precision: Precision, rows: readonly Float64Array[], total: nu
   return buf;
 }
 
-function readRows(precision: Precision, mapped: ArrayBuffer, op: KernelOp, rows: readonly Float64Array[], offsets: Uint32Array): Float64Array[] {
+function readRows(
+  precision: Precision,
+  mapped: ArrayBuffer,
+  op: KernelOp,
+  rows: readonly Float64Array[],
+  offsets: Uint32Array,
+): Float64Array[] {
   // copy out of the mapped range before unmap detaches it
   const values =
     precision === 'f32'

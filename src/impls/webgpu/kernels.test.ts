@@ -5,7 +5,8 @@ import { elementBytes, kernelSource, KERNEL_OPS, negInfBits, type Precision } fr
 
 describe('kernelSource', () => {
   it('rejects workgroup sizes the tree reduction cannot halve', () => {
-    for (const bad of [0, 3, 96, 2048, 1.5]) expect(() => kernelSource('softmax', 'f32', bad)).toThrow(RangeError);
+    for (const bad of [0, 3, 96, 2048, 1.5])
+      expect(() => kernelSource('softmax', 'f32', bad)).toThrow(RangeError);
     expect(() => kernelSource('softmax', 'f32', 1)).not.toThrow();
   });
 
@@ -23,7 +24,8 @@ describe('kernelSource', () => {
   });
 
   it('writes no Inf literal (WGSL has none): -Inf comes from the host bit pattern', () => {
-    for (const op of KERNEL_OPS) expect(kernelSource(op, 'f32', 256)).toContain('bitcast<f32>(params.neg_inf_bits)');
+    for (const op of KERNEL_OPS)
+      expect(kernelSource(op, 'f32', 256)).toContain('bitcast<f32>(params.neg_inf_bits)');
     // the bit patterns are -Inf: f32 sign 1, exponent all ones, fraction 0
     const view = new DataView(new ArrayBuffer(4));
     view.setUint32(0, negInfBits('f32'));
@@ -36,9 +38,12 @@ describe('kernelSource', () => {
 });
 
 const tint = await nullDevice();
-if (!tint) console.warn("kernel compile checks skipped: the 'webgpu' package (Dawn) could not load or has no null backend");
+if (!tint)
+  console.warn(
+    "kernel compile checks skipped: the 'webgpu' package (Dawn) could not load or has no null backend",
+  );
 
-describe.skipIf(!tint)('every kernel compiles (Tint, via Dawn\'s null backend)', () => {
+describe.skipIf(!tint)("every kernel compiles (Tint, via Dawn's null backend)", () => {
   afterAll(() => tint?.destroy());
 
   it('f32 and f16 (shader-f16, which llvmpipe lacks), at workgroup sizes 256, 128 and 1', async () => {
@@ -50,7 +55,9 @@ describe.skipIf(!tint)('every kernel compiles (Tint, via Dawn\'s null backend)',
           const code = kernelSource(op, precision, wg);
           const module = dev.createShaderModule({ code });
           const errors = (await module.getCompilationInfo()).messages.filter((m) => m.type === 'error');
-          expect(errors.map((m) => `${op}/${precision}/${wg} ${m.lineNum}:${m.linePos} ${m.message}`)).toEqual([]);
+          expect(
+            errors.map((m) => `${op}/${precision}/${wg} ${m.lineNum}:${m.linePos} ${m.message}`),
+          ).toEqual([]);
           // the pipeline too: checks the layout, the workgroup storage and the workgroup size limits
           await dev.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
         }

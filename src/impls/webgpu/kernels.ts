@@ -70,7 +70,12 @@ export function elementBytes(precision: Precision): number {
  * The dispatch is (min(R, grid_x), ceil(R / grid_x)) workgroups; row = wid.y·grid_x + wid.x.
  */
 export function kernelSource(op: KernelOp, precision: Precision, workgroupSize: number): string {
-  if (!Number.isInteger(workgroupSize) || workgroupSize < 1 || workgroupSize > 1024 || (workgroupSize & (workgroupSize - 1)) !== 0) {
+  if (
+    !Number.isInteger(workgroupSize) ||
+    workgroupSize < 1 ||
+    workgroupSize > 1024 ||
+    (workgroupSize & (workgroupSize - 1)) !== 0
+  ) {
     throw new RangeError(`kernelSource: workgroup size ${workgroupSize} is not a power of two in [1, 1024]`);
   }
   const T = precision;
@@ -78,7 +83,8 @@ export function kernelSource(op: KernelOp, precision: Precision, workgroupSize: 
   // literal that rounds to it, like 3.40282347e38, is out of range for WGSL: a compile error).
   const zero = T === 'f32' ? '0.0f' : '0.0h';
   const maxFinite = T === 'f32' ? '0x1.fffffep+127f' : '65504.0h';
-  const negInf = T === 'f32' ? 'bitcast<f32>(params.neg_inf_bits)' : 'bitcast<vec2<f16>>(params.neg_inf_bits).x';
+  const negInf =
+    T === 'f32' ? 'bitcast<f32>(params.neg_inf_bits)' : 'bitcast<vec2<f16>>(params.neg_inf_bits).x';
 
   let output: string;
   switch (op) {

@@ -12,7 +12,11 @@ import { kernelSource, type KernelOp, type Precision } from './kernels.js';
 const cache = new WeakMap<GPUDevice, Map<string, Promise<GPUComputePipeline>>>();
 
 /** The pipeline of `op` in `precision` on `ctx`'s device, compiled on first use. */
-export function getPipeline(ctx: GpuContext, op: KernelOp, precision: Precision): Promise<GPUComputePipeline> {
+export function getPipeline(
+  ctx: GpuContext,
+  op: KernelOp,
+  precision: Precision,
+): Promise<GPUComputePipeline> {
   let perDevice = cache.get(ctx.device);
   if (!perDevice) {
     perDevice = new Map();

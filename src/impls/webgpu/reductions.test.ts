@@ -24,7 +24,8 @@ describe.skipIf(probe.skipReason !== undefined)('webgpu f32 reductions, every le
     // softmax (the same max reduction, compiled separately): every 7th position and the last.
     const WG = probe.ctx?.info.workgroupSize ?? 256;
     const all = (n: number): number[] => Array.from({ length: n }, (_, p) => p);
-    const lsePositions = (n: number): number[] => (n <= 300 ? all(n) : all(n).filter((p) => p < WG || p >= n - WG || p % 31 === 0));
+    const lsePositions = (n: number): number[] =>
+      n <= 300 ? all(n) : all(n).filter((p) => p < WG || p >= n - WG || p % 31 === 0);
     const smPositions = (n: number): number[] => lsePositions(n).filter((p) => p % 7 === 0 || p === n - 1);
     const oneHot = (lengths: readonly number[], positions: (n: number) => number[]): Float64Array[] =>
       lengths.flatMap((n) =>
@@ -38,7 +39,9 @@ describe.skipIf(probe.skipReason !== undefined)('webgpu f32 reductions, every le
     for (const lengths of batches) {
       const rows = oneHot(lengths, lsePositions);
       const lse = await runBatch('logsumexp', 'f32', rows);
-      const bad = lse.flatMap((v, k) => (v[0] === 100 ? [] : [{ n: rows[k].length, p: rows[k].indexOf(100), got: v[0] }]));
+      const bad = lse.flatMap((v, k) =>
+        v[0] === 100 ? [] : [{ n: rows[k].length, p: rows[k].indexOf(100), got: v[0] }],
+      );
       expect(bad.slice(0, 5)).toEqual([]);
 
       const smRows = oneHot(lengths, smPositions);
@@ -101,7 +104,8 @@ describe.skipIf(probe.skipReason !== undefined)('webgpu f32 reductions, every le
       const n = rows[k].length;
       const exact = -Math.log(n);
       // log(n): 2^−21 absolute for n ≤ 2, else 3 ULP; then 0 − log(n) is exact; + reference rounding
-      const allow = (n <= 2 ? 2 ** -21 : 3 * 2 ** -23 * Math.log(n)) + 2 ** -24 * Math.max(1, Math.abs(exact));
+      const allow =
+        (n <= 2 ? 2 ** -21 : 3 * 2 ** -23 * Math.log(n)) + 2 ** -24 * Math.max(1, Math.abs(exact));
       row.forEach((y, i) => {
         if (!(Math.abs(y - exact) <= allow)) bad.push({ n, i, y, exact });
       });

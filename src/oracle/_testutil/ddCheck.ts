@@ -7,7 +7,12 @@ import { exactDecimal } from '../../formats/exact.js';
  */
 
 /** Exact arithmetic on sums of a few binary64 numbers (every such sum has ≤ 1200 digits here). */
-export const X = Decimal.clone({ precision: 1200, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15 });
+export const X = Decimal.clone({
+  precision: 1200,
+  rounding: Decimal.ROUND_HALF_EVEN,
+  minE: -9e15,
+  maxE: 9e15,
+});
 /** Reference precision for transcendental functions: 60 digits ≈ 2^−199, far below u² = 2^−106. */
 export const R = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_EVEN, minE: -9e15, maxE: 9e15 });
 

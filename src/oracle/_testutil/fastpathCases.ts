@@ -21,7 +21,19 @@ import { needsLabel, type Op } from '../ops.js';
  * - `long`: n from 50 to 300 with a mix of the above.
  */
 
-export const FAMILIES = ['benign', 'wide', 'underflowEdge', 'cutEdge', 'ties', 'overflowEdge', 'tiny', 'negInf', 'cancel', 'bits', 'long'] as const;
+export const FAMILIES = [
+  'benign',
+  'wide',
+  'underflowEdge',
+  'cutEdge',
+  'ties',
+  'overflowEdge',
+  'tiny',
+  'negInf',
+  'cancel',
+  'bits',
+  'long',
+] as const;
 export type Family = (typeof FAMILIES)[number];
 
 export interface Case {
@@ -101,7 +113,8 @@ export function makeCase(fmt: FormatSpec, op: Op, family: Family, rand: () => nu
     case 'overflowEdge': {
       const sign = rand() < 0.7 ? 1 : -1;
       x.push(sign * fmt.maxFinite);
-      for (let i = 1; i < n; i++) x.push(rand() < 0.5 ? -fmt.maxFinite : uniform(0, [10, 1e10, fmt.maxFinite][Math.floor(rand() * 3)]));
+      for (let i = 1; i < n; i++)
+        x.push(rand() < 0.5 ? -fmt.maxFinite : uniform(0, [10, 1e10, fmt.maxFinite][Math.floor(rand() * 3)]));
       break;
     }
     case 'tiny': {
@@ -118,7 +131,7 @@ export function makeCase(fmt: FormatSpec, op: Op, family: Family, rand: () => nu
     case 'cancel': {
       // x = [a, b]: logsumexp = a + log1p(e^(b − a)), near 0 when a ≈ −log1p(e^(b − a)) < 0
       const delta = -rand() * 5;
-      const a = fit(fmt, -Math.log1p(Math.exp(delta)) * (1 + (rand() - 0.5) * 2 ** -(Math.floor(rand() * 30))));
+      const a = fit(fmt, -Math.log1p(Math.exp(delta)) * (1 + (rand() - 0.5) * 2 ** -Math.floor(rand() * 30)));
       x.push(a, fit(fmt, a + delta));
       for (let i = 2; i < n; i++) x.push(fit(fmt, a - 200 - rand() * 100));
       break;

@@ -42,7 +42,12 @@ export function hostileRecord(): RunRecord {
 }
 
 /** A cell record. */
-export const cell = (cases: number, failures: number, maxUlps: CellRecord['maxUlps'], kinds: Record<string, number> = {}): CellRecord => ({ cases, failures, maxUlps, kinds });
+export const cell = (
+  cases: number,
+  failures: number,
+  maxUlps: CellRecord['maxUlps'],
+  kinds: Record<string, number> = {},
+): CellRecord => ({ cases, failures, maxUlps, kinds });
 
 /**
  * A large record: `count` implementations with every histogram bin and length bin filled, and
@@ -50,19 +55,40 @@ export const cell = (cases: number, failures: number, maxUlps: CellRecord['maxUl
  * the error-map cells a real input can reach (the spread is at most twice the largest |logit|,
  * so its bin is at most one above); `'all'` fills all of them (a damaged or synthetic record).
  */
-export function bigRecord(count: number, opts: { vecLen?: number; kindCount?: number; cells?: 'possible' | 'all' } = {}): RunRecord {
+export function bigRecord(
+  count: number,
+  opts: { vecLen?: number; kindCount?: number; cells?: 'possible' | 'all' } = {},
+): RunRecord {
   const vecLen = opts.vecLen ?? 64;
   const base = fixtureRecord();
   const proto = base.implementations.find((i) => i.verdict !== 'unavailable')!;
-  const kinds = ['overflow', 'underflow', 'ulp', 'sum', 'argmax', 'special', 'crash', 'timeout', 'shape', 'mutation', 'nan-swallowed', 'spurious-nan', 'nondeterministic'].slice(0, opts.kindCount ?? 13);
+  const kinds = [
+    'overflow',
+    'underflow',
+    'ulp',
+    'sum',
+    'argmax',
+    'special',
+    'crash',
+    'timeout',
+    'shape',
+    'mutation',
+    'nan-swallowed',
+    'spurious-nan',
+    'nondeterministic',
+  ].slice(0, opts.kindCount ?? 13);
   const vec = Array.from({ length: vecLen }, (_, k) => 709.7827128933844 - k * 1.0000000000000002e-7);
   const ops = ['softmax', 'log_softmax', 'logsumexp', 'cross_entropy', 'cross_entropy_grad'];
   const impls: ImplementationRecord[] = [];
   for (let n = 0; n < count; n++) {
     const errorMap: Record<string, CellRecord> = {};
-    for (let i = 0; i < base.mapEdges.length; i++) for (let j = 0; j < base.mapEdges.length; j++) if (opts.cells === 'all' || j <= i + 1) errorMap[`${i},${j}`] = cell(12345, 678, 'inf', { overflow: 600, underflow: 78, ulp: 3 });
+    for (let i = 0; i < base.mapEdges.length; i++)
+      for (let j = 0; j < base.mapEdges.length; j++)
+        if (opts.cells === 'all' || j <= i + 1)
+          errorMap[`${i},${j}`] = cell(12345, 678, 'inf', { overflow: 600, underflow: 78, ulp: 3 });
     const byLength: Record<string, CellRecord> = {};
-    for (let b = 0; b < base.lengthEdges.length; b++) byLength[String(b)] = cell(12345, 67, 4.6e18, { ulp: 67 });
+    for (let b = 0; b < base.lengthEdges.length; b++)
+      byLength[String(b)] = cell(12345, 67, 4.6e18, { ulp: 67 });
     const counterexamples: Record<string, CounterexampleRecord> = {};
     for (const k of kinds) {
       counterexamples[k] = {
@@ -70,7 +96,14 @@ export function bigRecord(count: number, opts: { vecLen?: number; kindCount?: nu
         region: 'near-overflow',
         input: vec,
         original: vec,
-        finding: { kind: k, index: 3, expected: 0.0123456789012345, actual: 'nan', ulps: 'inf', diagnosis: `NaN at 3: exp overflows: max logit 709.783 > 709.783 (${k})` },
+        finding: {
+          kind: k,
+          index: 3,
+          expected: 0.0123456789012345,
+          actual: 'nan',
+          ulps: 'inf',
+          diagnosis: `NaN at 3: exp overflows: max logit 709.783 > 709.783 (${k})`,
+        },
         expected: vec.map(() => 0.015625000000000003),
         actual: vec.map(() => 'nan' as const),
         shrinkEvaluations: 100,
@@ -89,10 +122,26 @@ export function bigRecord(count: number, opts: { vecLen?: number; kindCount?: nu
       findingCounts: Object.fromEntries(kinds.map((k) => [k, 100])),
       counterexamples,
       ulp: { ...proto.ulp, histogram: base.histogramEdges.map((_, b) => 1 + b * 97) },
-      regions: Object.fromEntries(['near-overflow', 'near-underflow', 'huge', 'spread', 'masked', 'subnormal', 'dominant', 'specials', 'benign', 'long'].map((g) => [g, { cases: 1234, failures: 56 }])),
+      regions: Object.fromEntries(
+        [
+          'near-overflow',
+          'near-underflow',
+          'huge',
+          'spread',
+          'masked',
+          'subnormal',
+          'dominant',
+          'specials',
+          'benign',
+          'long',
+        ].map((g) => [g, { cases: 1234, failures: 56 }]),
+      ),
       errorMap,
       byLength,
-      environment: { adapter: 'NVIDIA H200', library: '@tensorflow/tfjs-core@4.22.0 + @tensorflow/tfjs-backend-webgpu@4.22.0' },
+      environment: {
+        adapter: 'NVIDIA H200',
+        library: '@tensorflow/tfjs-core@4.22.0 + @tensorflow/tfjs-backend-webgpu@4.22.0',
+      },
     });
   }
   return { ...base, implementations: impls };

@@ -44,7 +44,14 @@ function gamma(rho: number, u: number): number {
  * u·(|y| + c·log1p(s') + (n − 2 + c + W)·s'/(1 + s')) (the sum's relative error through log1p's
  * derivative s'/(1 + s') ≤ 1, log1p's own c, the final addition's rounding).
  */
-export function closedFormBound(formulation: string, op: Op, format: FormatName, x: Float64Array, i: number, y: number): number | undefined {
+export function closedFormBound(
+  formulation: string,
+  op: Op,
+  format: FormatName,
+  x: Float64Array,
+  i: number,
+  y: number,
+): number | undefined {
   const n = x.length;
   let m = -Infinity;
   let lo = Infinity;

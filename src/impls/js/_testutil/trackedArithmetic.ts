@@ -62,8 +62,11 @@ export function trackedArithmetic(computeFormat: FormatName): Arithmetic<Tracked
   const t = (v: number, e: number): Tracked => ({ v, e: e * SLACK });
   // ±Inf from an exact infinite operand (−Inf − m, m = −Inf at the start of a running max) is exact
   const sumBound = (v: number, a: Tracked, b: Tracked): number =>
-    !Number.isFinite(v) && a.e === 0 && b.e === 0 && (!Number.isFinite(a.v) || !Number.isFinite(b.v)) ? 0 : a.e + b.e + roundBound(fmt, v);
-  const libmPropagated = (fx: number, e: number, growth: number): number => (e === 0 ? 0 : Math.abs(fx) * growth);
+    !Number.isFinite(v) && a.e === 0 && b.e === 0 && (!Number.isFinite(a.v) || !Number.isFinite(b.v))
+      ? 0
+      : a.e + b.e + roundBound(fmt, v);
+  const libmPropagated = (fx: number, e: number, growth: number): number =>
+    e === 0 ? 0 : Math.abs(fx) * growth;
   return {
     format: fmt,
     zero: { v: 0, e: 0 },
@@ -85,7 +88,12 @@ export function trackedArithmetic(computeFormat: FormatName): Arithmetic<Tracked
     div: (a, b) => {
       const v = r(a.v / b.v);
       const bb = Math.abs(b.v);
-      const prop = b.e >= bb ? Infinity : a.e === 0 && b.e === 0 ? 0 : (a.e * bb + Math.abs(a.v) * b.e) / (bb * (bb - b.e));
+      const prop =
+        b.e >= bb
+          ? Infinity
+          : a.e === 0 && b.e === 0
+            ? 0
+            : (a.e * bb + Math.abs(a.v) * b.e) / (bb * (bb - b.e));
       return t(v, prop + roundBound(fmt, v));
     },
     neg: (a) => ({ v: -a.v, e: a.e }),

@@ -32,7 +32,9 @@ export function benignRows(seed: number, lengths: readonly number[]): Float64Arr
 }
 
 /** Lengths that cross small powers of two and tfjs-webgpu's workgroup size (64). */
-export const BENIGN_LENGTHS: readonly number[] = [1, 2, 3, 5, 8, 13, 31, 32, 33, 63, 64, 65, 100, 7, 2, 1, 17, 40];
+export const BENIGN_LENGTHS: readonly number[] = [
+  1, 2, 3, 5, 8, 13, 31, 32, 33, 63, 64, 65, 100, 7, 2, 1, 17, 40,
+];
 
 /**
  * The loose bound a library's f32 result `a` must meet on benign rows, as |a − r| ≤ tol, r the
@@ -59,7 +61,11 @@ export function benignTolerance(op: ThirdPartyImplementation['op'], n: number, r
 }
 
 /** Per-element disagreements with the oracle beyond `benignTolerance`, as readable lines. */
-export function benignViolations(impl: ThirdPartyImplementation, rows: readonly Float64Array[], outs: readonly Float64Array[]): string[] {
+export function benignViolations(
+  impl: ThirdPartyImplementation,
+  rows: readonly Float64Array[],
+  outs: readonly Float64Array[],
+): string[] {
   const bad: string[] = [];
   rows.forEach((x, k) => {
     const r = oracle(impl.op, 'f32', x).values;
@@ -71,7 +77,9 @@ export function benignViolations(impl: ThirdPartyImplementation, rows: readonly 
     for (let i = 0; i < r.length; i++) {
       const tol = benignTolerance(impl.op, x.length, r[i]);
       if (!(Math.abs(a[i] - r[i]) <= tol)) {
-        bad.push(`row ${k} (n=${x.length}) [${i}]: ${a[i]} vs ${r[i]} (${ulpDistance(F32, a[i], r[i])} ulps, tol ${tol})`);
+        bad.push(
+          `row ${k} (n=${x.length}) [${i}]: ${a[i]} vs ${r[i]} (${ulpDistance(F32, a[i], r[i])} ulps, tol ${tol})`,
+        );
       }
     }
   });
@@ -87,7 +95,9 @@ export function benignViolations(impl: ThirdPartyImplementation, rows: readonly 
  * - subnormal: softmax([0, −90])_1 = e^−90/(1 + e^−90) ≈ 8.194009e−40, 584744 units of 2^−149
  *   in f32's subnormal range; a kernel that flushes subnormals returns 0.
  */
-export const DECIDING_CASES: Readonly<Record<ThirdPartyImplementation['op'], { x: readonly number[]; index: number } | undefined>> = {
+export const DECIDING_CASES: Readonly<
+  Record<ThirdPartyImplementation['op'], { x: readonly number[]; index: number } | undefined>
+> = {
   softmax: { x: [0, -90], index: 1 },
   log_softmax: { x: [0, -20], index: 0 },
   logsumexp: { x: [0, -20], index: 0 },
@@ -114,7 +124,11 @@ export interface SuiteOptions {
 }
 
 /** Registers the conformance tests of the adapters `make()` returns. */
-export function adapterSuite(title: string, make: () => ThirdPartyImplementation[], options: SuiteOptions = {}): void {
+export function adapterSuite(
+  title: string,
+  make: () => ThirdPartyImplementation[],
+  options: SuiteOptions = {},
+): void {
   describe(title, () => {
     const impls = make();
     let skip: string | undefined;
@@ -185,7 +199,8 @@ export function adapterSuite(title: string, make: () => ThirdPartyImplementation
             expect(relative).toBeGreaterThanOrEqual(1);
           } else {
             const shift = x[deciding.index] - Math.max(...x);
-            if (impl.op === 'softmax') expect(ulpDistance(F32, a, r)).toBeLessThanOrEqual(softmaxBudgetUlps(x.length, shift));
+            if (impl.op === 'softmax')
+              expect(ulpDistance(F32, a, r)).toBeLessThanOrEqual(softmaxBudgetUlps(x.length, shift));
             else expect(relative).toBeLessThan(1);
           }
         });

@@ -18,7 +18,8 @@ export async function probeGpu(): Promise<GpuProbe> {
     return { ctx: await getGpuContext(), skipReason: undefined };
   } catch (e) {
     if (!(e instanceof Unavailable)) throw e;
-    if (process.env.LOGITFUZZ_REQUIRE_WEBGPU === '1') throw new Error(`LOGITFUZZ_REQUIRE_WEBGPU=1 but: ${e.message}`);
+    if (process.env.LOGITFUZZ_REQUIRE_WEBGPU === '1')
+      throw new Error(`LOGITFUZZ_REQUIRE_WEBGPU=1 but: ${e.message}`);
     const reason = `webgpu tests skipped: ${e.message}`;
     console.warn(reason);
     return { ctx: undefined, skipReason: reason };

@@ -6,7 +6,15 @@
  * `package.json` of `"type": "module"` and a `node_modules` link to the project's, so bare
  * imports (`webgpu`) resolve as they do in the project.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import ts from 'typescript';
@@ -15,7 +23,10 @@ import ts from 'typescript';
  * Transpiles `entry` (an absolute .ts path) and its relative imports; returns the .js path of
  * the entry and a `cleanup` that removes the temporary folder (the link only, not its target).
  */
-export function transpileForNode(entry: string, projectRoot: string): { script: string; cleanup: () => void } {
+export function transpileForNode(
+  entry: string,
+  projectRoot: string,
+): { script: string; cleanup: () => void } {
   const out = mkdtempSync(join(tmpdir(), 'logitfuzz-webgpu-'));
   writeFileSync(join(out, 'package.json'), '{"type":"module"}\n');
   symlinkSync(join(projectRoot, 'node_modules'), join(out, 'node_modules'), 'dir');
@@ -32,11 +43,18 @@ export function transpileForNode(entry: string, projectRoot: string): { script: 
     }
     const js = ts.transpileModule(source, {
       fileName: file,
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        esModuleInterop: true,
+      },
     }).outputText;
     const dest = join(out, file.replace(/\.ts$/, '.js'));
     mkdirSync(dirname(dest), { recursive: true });
     writeFileSync(dest, js);
   }
-  return { script: join(out, resolve(entry).replace(/\.ts$/, '.js')), cleanup: () => rmSync(out, { recursive: true, force: true }) };
+  return {
+    script: join(out, resolve(entry).replace(/\.ts$/, '.js')),
+    cleanup: () => rmSync(out, { recursive: true, force: true }),
+  };
 }
