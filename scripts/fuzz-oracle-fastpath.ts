@@ -54,8 +54,6 @@ function runWorker(job: Job): void {
   // one generator per worker: case i of worker w is the i-th draw of rng(seed·W + w)
   const rand = rng(job.seed * 1009 + job.worker);
   let cases = 0;
-  let elements = 0;
-  let slow = 0;
   let last = Date.now();
   resetOracleCounters();
   for (let i = 0; i * job.workers + job.worker < job.cases; i++) {
@@ -96,8 +94,8 @@ function runWorker(job: Job): void {
       } satisfies Msg);
     }
   }
-  elements = oracleCounters.fastElements + oracleCounters.slowElements;
-  slow = oracleCounters.slowElements;
+  const elements = oracleCounters.fastElements + oracleCounters.slowElements;
+  const slow = oracleCounters.slowElements;
   port.postMessage({ kind: 'done', cases, elements, slow } satisfies Msg);
 }
 

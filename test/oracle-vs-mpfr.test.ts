@@ -171,16 +171,14 @@ function vectors(fmt: FormatSpec, length: fc.Arbitrary<number> = smallLength): f
       fc.integer({ min: -4, max: 4 }),
     )
     .map(([t, k]) => step(fmt, t, k));
-  const nearThreshold = fc
-    .tuple(fc.constantFrom(0, 1, -1, 0.5), length)
-    .chain(([c, n]) =>
-      fc
-        .array(fc.oneof(thresholdValue, moderate(fmt, 4)), {
-          minLength: Math.max(1, n - 1),
-          maxLength: Math.max(1, n - 1),
-        })
-        .map((xs) => [c, ...xs.map((v) => roundNumber(fmt, c + v))]),
-    );
+  const nearThreshold = fc.tuple(fc.constantFrom(0, 1, -1, 0.5), length).chain(([c, n]) =>
+    fc
+      .array(fc.oneof(thresholdValue, moderate(fmt, 4)), {
+        minLength: Math.max(1, n - 1),
+        maxLength: Math.max(1, n - 1),
+      })
+      .map((xs) => [c, ...xs.map((v) => roundNumber(fmt, c + v))]),
+  );
   // huge spreads: ±maxFinite and small values together (x_i − max down to −2·maxFinite)
   const hugeSpread = arr(
     fc.oneof(

@@ -8,7 +8,7 @@ const RANGE = { minE: -9e15, maxE: 9e15 } as const;
  * a power of two) has at most about 1400 significant decimal digits (positions 10^308 down to
  * 10^−1075), so at 1600 digits + and − are exact.
  */
-export const Exact = Decimal.clone({ precision: 1600, rounding: Decimal.ROUND_HALF_EVEN, ...RANGE });
+const Exact = Decimal.clone({ precision: 1600, rounding: Decimal.ROUND_HALF_EVEN, ...RANGE });
 
 /**
  * 60 significant digits rounded down / up: decimal.js documents exp and ln as correctly rounded

@@ -94,7 +94,7 @@ export function showInput(x: readonly number[], label: number | undefined): stri
  * A corpus entry (properties/corpus/*.json) for a counterexample, so that a failure message can
  * say how to keep it as a regression test.
  */
-export function corpusEntry(
+function corpusEntry(
   impl: Implementation,
   x: readonly number[],
   label: number | undefined,

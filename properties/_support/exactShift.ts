@@ -30,7 +30,7 @@ function exactSum(a: number, b: number): boolean {
 }
 
 /** Whether every x_i + c is exact and a value of `fmt` (non-finite logits are unchanged by a finite shift). */
-export function isExactShift(fmt: FormatSpec, x: readonly number[], c: number): boolean {
+function isExactShift(fmt: FormatSpec, x: readonly number[], c: number): boolean {
   if (!Number.isFinite(c) || !isRepresentable(fmt, c)) return false;
   for (const v of x) {
     if (!Number.isFinite(v)) continue;

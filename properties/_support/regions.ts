@@ -17,7 +17,7 @@ export function regionConstraints(
 }
 
 /** Regions without NaN or ±Inf logits (for properties about finite inputs). */
-export const FINITE_REGIONS: readonly RegionName[] = REGION_NAMES.filter((r) => r !== 'specials');
+const FINITE_REGIONS: readonly RegionName[] = REGION_NAMES.filter((r) => r !== 'specials');
 
 /** Finite regions of ordinary length (the mix of the shift, permutation and argmax properties). */
 export const SHORT_FINITE_REGIONS: readonly RegionName[] = FINITE_REGIONS.filter((r) => r !== 'long');

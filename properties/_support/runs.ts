@@ -16,7 +16,7 @@ function scale(): number {
 }
 
 /** The multiplier of every run count (LOGITFUZZ_PROP_SCALE, default 1). */
-export const RUN_SCALE: number = scale();
+const RUN_SCALE: number = scale();
 
 /** `base` cases, scaled, at least 1. */
 export function runs(base: number): number {

@@ -61,7 +61,7 @@ beforeAll(() => {
   const t = runTsc(project.dir);
   tsc = { status: t.status, output: `${t.stdout}${t.stderr}` };
   const v = runVitest(project.dir, ['--reporter=json', '--outputFile=vitest-report.json']);
-  let report: VitestReport | null = null;
+  let report: VitestReport | null;
   try {
     report = JSON.parse(readFileSync(join(project.dir, 'vitest-report.json'), 'utf8')) as VitestReport;
   } catch {

@@ -39,7 +39,7 @@ export function seedFromEnvironment(
 }
 
 /** A fresh random seed (for when neither an option nor LOGITFUZZ_SEED gives one). */
-export function randomSeed(): number {
+function randomSeed(): number {
   return (Math.random() * MAX_SEED) | 0;
 }
 

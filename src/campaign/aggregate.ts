@@ -9,7 +9,7 @@ export const HIST_EDGES: readonly number[] = [
   Infinity,
 ];
 
-export function binOf(ulps: number): number {
+function binOf(ulps: number): number {
   if (!(ulps >= 0)) return HIST_EDGES.length - 1;
   for (let b = 0; b < HIST_EDGES.length; b++) if (ulps <= HIST_EDGES[b]) return b;
   return HIST_EDGES.length - 1;
@@ -56,7 +56,7 @@ export interface Counterexample {
 }
 
 /** How many worst cases each implementation keeps as starting points of the search. */
-export const ELITE_SIZE = 4;
+const ELITE_SIZE = 4;
 
 /** Running statistics of one implementation. Order-independent: merging in any order gives the same result. */
 export interface ImplAggregate {

@@ -34,7 +34,3 @@ export type ImplSpec =
       readonly op: Op;
       readonly format: FormatName;
     };
-
-export function specName(s: ImplSpec): string {
-  return s.name;
-}

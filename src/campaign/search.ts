@@ -37,7 +37,7 @@ export interface SearchResult {
  * on an exp threshold, swap two, duplicate one, delete one. These are the moves that walk an input
  * towards the places softmax breaks: thresholds, cancellation, spreads, ties.
  */
-export function mutate(
+function mutate(
   x: readonly number[],
   label: number | undefined,
   format: FormatName,

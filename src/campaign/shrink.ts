@@ -2,7 +2,7 @@ import { formatSpec, isRepresentable } from '../formats/index.js';
 import type { FormatName } from '../formats/types.js';
 import type { Op } from '../oracle/ops.js';
 import type { Counterexample } from './aggregate.js';
-import type { FindingData, JudgeOptions } from './protocol.js';
+import type { FindingData } from './protocol.js';
 
 /** Evaluates an input: the finding of the kind being shrunk, if the implementation still shows it. */
 export type Probe = (x: Float64Array, label: number | undefined) => Promise<FindingData | undefined>;
@@ -106,5 +106,3 @@ export async function shrinkCounterexample(
   }
   return { cex: { ...cex, x, ...(label !== undefined ? { label } : {}), finding }, evaluations: evals };
 }
-
-export type { JudgeOptions };

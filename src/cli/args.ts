@@ -1,7 +1,7 @@
 import { UsageError } from './errors.js';
 
 /** A flag that is present or not: `--json`. */
-export interface BooleanFlag {
+interface BooleanFlag {
   readonly type: 'boolean';
   readonly help: string;
 }
@@ -31,7 +31,7 @@ export interface NumberFlag {
   readonly default?: number;
 }
 
-export type FlagSpec = BooleanFlag | StringFlag | NumberFlag;
+type FlagSpec = BooleanFlag | StringFlag | NumberFlag;
 
 /** A command's flags by long name (without the dashes). */
 export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
@@ -45,7 +45,7 @@ type ValueOf<S> = S extends { readonly type: 'boolean' }
       : string;
 
 /** The parsed type of one flag: booleans are false when absent, repeated flags are arrays, flags with a default are always set. */
-export type FlagValue<S> = S extends { readonly type: 'boolean' }
+type FlagValue<S> = S extends { readonly type: 'boolean' }
   ? boolean
   : S extends { readonly multiple: true }
     ? ValueOf<S>[]
@@ -53,7 +53,7 @@ export type FlagValue<S> = S extends { readonly type: 'boolean' }
       ? ValueOf<S>
       : ValueOf<S> | undefined;
 
-export type ParsedFlags<F extends FlagSpecs> = { -readonly [K in keyof F]: FlagValue<F[K]> };
+type ParsedFlags<F extends FlagSpecs> = { -readonly [K in keyof F]: FlagValue<F[K]> };
 
 export interface ParsedArgs<F extends FlagSpecs> {
   readonly flags: ParsedFlags<F>;

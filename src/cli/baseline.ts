@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { WorkerPool } from '../campaign/pool.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
 import type { JudgeOptions } from '../campaign/protocol.js';
-import { decodeNumber, decodeVector } from '../formats/jsonNumber.js';
+import { decodeVector } from '../formats/jsonNumber.js';
 import type { FormatName } from '../formats/types.js';
 import { failsVerdict, type FindingKind } from '../metrics/findings.js';
 import type { Op } from '../oracle/ops.js';
@@ -134,9 +134,4 @@ export async function gate(
   text += formatComparison(c);
   await write(io.stdout, text.endsWith('\n') ? text : text + '\n');
   return c;
-}
-
-/** The max ULPs of an implementation record as a number. */
-export function maxUlpsOf(i: ImplementationRecord): number {
-  return decodeNumber(i.ulp.max);
 }

@@ -29,7 +29,7 @@ const FLAGS = {
 } as const;
 
 /** Reads a run record from a results.json, or from a folder holding one; any problem is an exit-2 InputError naming the file. */
-export function readRunRecord(path: string, role: string): RunRecord {
+function readRunRecord(path: string, role: string): RunRecord {
   let file = path;
   try {
     if (existsSync(path) && statSync(path).isDirectory()) file = join(path, 'results.json');

@@ -66,7 +66,10 @@ describe('the logitfuzz bin (dist/src/cli/main.js)', () => {
     child.stdout.on('data', (chunk: string) => {
       const parts = (rest + chunk).split('\n');
       rest = parts.pop() ?? '';
-      for (const p of parts) p === '{"y":[1]}' ? lines++ : other++;
+      for (const p of parts) {
+        if (p === '{"y":[1]}') lines++;
+        else other++;
+      }
     });
     let err = '';
     child.stderr.on('data', (d) => (err += String(d)));

@@ -77,7 +77,7 @@ const FLAGS = {
   ...REPORT_FLAGS,
 } as const;
 
-export function replayFor(impl: string, x: number[], label: number | undefined): string {
+function replayFor(impl: string, x: number[], label: number | undefined): string {
   const parts = [
     'npx',
     'logitfuzz',

@@ -1,11 +1,10 @@
-export type { FormatName, FormatSpec, FloatClass } from './types.js';
+export type { FormatName, FormatSpec } from './types.js';
 export { FORMAT_NAMES } from './types.js';
-export { F64, F32, F16, BF16, FORMATS, formatSpec, isFormatName } from './specs.js';
+export { F64, F32, F16, FORMATS, formatSpec, isFormatName } from './specs.js';
 export { pow2 } from './pow2.js';
 export { roundNumber, isRepresentable } from './roundNumber.js';
-export { roundDecimal, type TieBreak } from './roundDecimal.js';
-export { exactDecimal, decompose, ExactDecimal } from './exact.js';
+export { roundDecimal } from './roundDecimal.js';
+export { exactDecimal } from './exact.js';
 export { toBits, fromBits } from './bits.js';
-export { ordinal, fromOrdinal, ulpDistance, bitsOfError, nextUp, nextDown, ulpOf, classify } from './ulp.js';
+export { ordinal, fromOrdinal, ulpDistance, bitsOfError, nextUp, nextDown, ulpOf } from './ulp.js';
 export { EXP_THRESHOLDS, expThresholds } from './thresholds.js';
-export { deriveExpThresholds, type ExpThresholds } from './deriveThresholds.js';

@@ -12,9 +12,6 @@
 /** A number as logitfuzz writes it in JSON. */
 export type JsonNumber = number | 'inf' | '-inf' | 'nan' | '-0';
 
-/** The four strings that stand for numbers JSON cannot write. */
-export const JSON_NUMBER_STRINGS: readonly ('inf' | '-inf' | 'nan' | '-0')[] = ['inf', '-inf', 'nan', '-0'];
-
 const A_NUMBER = 'a number or one of "inf", "-inf", "nan", "-0"';
 
 /**

@@ -1,7 +1,7 @@
 import type { RegionName } from './RegionName.js';
 
 /** Name of an exhaustive family (a deterministic sweep rather than a random region). */
-export type ExhaustiveFamilyName = 'exhaustive-pairs' | 'probes';
+type ExhaustiveFamilyName = 'exhaustive-pairs' | 'probes';
 
 /**
  * One generated input: logits `x`, every element exactly representable in the requested format,

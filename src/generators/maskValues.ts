@@ -3,7 +3,7 @@ import { formatSpec } from '../formats/specs.js';
 import type { FormatName } from '../formats/types.js';
 
 /** The conventional attention mask value, before rounding into a format. */
-export const MASK_VALUE = -1e9;
+const MASK_VALUE = -1e9;
 
 /**
  * The masking values the `masked` region writes into a row for a format, most conventional

@@ -6,7 +6,7 @@ import { ShapeError, toRow } from './load.js';
 import type { Implementation } from './types.js';
 
 /** The key of an input: its logits as the oracle encodes them, and its label. */
-export function inputKey(x: ArrayLike<number>, label: number | undefined): string {
+function inputKey(x: ArrayLike<number>, label: number | undefined): string {
   return JSON.stringify([encodeVector(x), label ?? null]);
 }
 

@@ -1,7 +1,7 @@
 import type { FormatName } from '../formats/types.js';
 import type { Op } from '../oracle/ops.js';
 
-export type { Op, FormatName };
+export type { Op };
 
 export type Backend = 'js' | 'webgpu' | 'wasm' | 'native' | 'user';
 

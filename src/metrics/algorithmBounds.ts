@@ -13,9 +13,9 @@ import { gamma } from './gamma.js';
  * u + 2^−52 relative, also under 1 ULP. Both functions are assumed exact where the result is
  * exact and representable: exp(0) = 1, log1p(0) = 0.
  */
-export const EXP_ULPS = 1;
+const EXP_ULPS = 1;
 /** See {@link EXP_ULPS}. */
-export const LOG1P_ULPS = 1;
+const LOG1P_ULPS = 1;
 
 /**
  * (p − emin)·ln 2 rounded up: the distance below the max past which e^(x_j − max) is under half

@@ -91,7 +91,7 @@ export function relativeUlps(fmt: FormatSpec, epsilon: number): number {
  * y(1 − ε) < T). So g is non-decreasing and g(magnitudeHigh) bounds it; the window is formed from
  * its lower end (rounded down, which only moves it towards the denser region) and its length 2εy.
  */
-export function relativeUlpsAt(fmt: FormatSpec, epsilon: number, magnitudeHigh: number): number {
+function relativeUlpsAt(fmt: FormatSpec, epsilon: number, magnitudeHigh: number): number {
   if (!(epsilon < 1)) return Infinity;
   if (!(epsilon > 0)) return 0;
   const T = 2 * fmt.minNormal;
@@ -119,12 +119,7 @@ export function relativeUlpsAt(fmt: FormatSpec, epsilon: number, magnitudeHigh: 
  * what it really costs: a window of width A around a result much smaller than A spans the
  * format's densest region.
  */
-export function absoluteUlps(
-  fmt: FormatSpec,
-  absolute: number,
-  magnitudeLow: number,
-  epsilon: number,
-): number {
+function absoluteUlps(fmt: FormatSpec, absolute: number, magnitudeLow: number, epsilon: number): number {
   if (!(absolute > 0)) return 0;
   const A = absolute;
   const upper = gridSteps(fmt, magnitudeLow, A);

@@ -7,7 +7,7 @@ import { boundToUlps, ulpCap, type ErrorBound } from './boundToUlps.js';
 import { down, up } from './directed.js';
 
 /** How the input was treated under the special-values policy (DESIGN.md). */
-export type SpecialInput = 'none' | 'empty' | 'nan' | 'posinf' | 'neginf';
+type SpecialInput = 'none' | 'empty' | 'nan' | 'posinf' | 'neginf';
 
 /** A budget with the derivation behind it, per output element. */
 export interface BudgetBreakdown {

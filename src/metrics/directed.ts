@@ -26,9 +26,9 @@
  * below anything a budget in ULPs of f64 (2^−53 relative) can notice for k < 2^20; the final
  * budgets are floored to integers.
  */
-export const UP = 1 + 2 ** -48;
+const UP = 1 + 2 ** -48;
 /** See {@link UP}. */
-export const DOWN = 1 - 2 ** -48;
+const DOWN = 1 - 2 ** -48;
 /** binary64's smallest subnormal and smallest normal. */
 const SUB = 2 ** -1074;
 const NORMAL = 2 ** -1022;

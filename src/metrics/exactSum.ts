@@ -39,7 +39,7 @@ export function exactSum(values: ArrayLike<number>): Dyadic {
 }
 
 /** a − b exactly. */
-export function subtractDyadic(a: Dyadic, b: Dyadic): Dyadic {
+function subtractDyadic(a: Dyadic, b: Dyadic): Dyadic {
   const e = Math.min(a.exp, b.exp);
   return { mant: (a.mant << BigInt(a.exp - e)) - (b.mant << BigInt(b.exp - e)), exp: e };
 }

@@ -12,7 +12,7 @@ export const BIN_COUNT = 67;
 /** The bin of Infinity. */
 const INF_BIN = BIN_COUNT - 1;
 /** Bits of error counted for an infinite distance: more than log2(1 + 2^64) of any finite one. */
-export const INFINITE_BITS = 65;
+const INFINITE_BITS = 65;
 /** Bits of error are summed in fixed point, units of 2^−32, so that merging is exact. */
 const BITS_SCALE = 2 ** 32;
 

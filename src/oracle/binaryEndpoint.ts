@@ -193,7 +193,7 @@ function sum2(a: number, b: number, c: number, d: number, r: number): number {
 }
 
 /** The sign (−1, 0, 1) of an endpoint's exact value. */
-export function scaledSign(e: ScaledSum): number {
+function scaledSign(e: ScaledSum): number {
   sc[0] = e.a;
   sc[1] = e.b;
   sc[2] = e.c;

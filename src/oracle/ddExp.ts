@@ -1,5 +1,5 @@
 import { U2, ddAdd, ddAddD, ddMul, ddMulD, twoProd, twoSum } from './dd.js';
-import { EXP_DEGREE, TABLE_BITS, TABLE_REL, ddTables } from './ddTables.js';
+import { EXP_DEGREE, TABLE_BITS, ddTables } from './ddTables.js';
 
 /**
  * e^d in double-double for an exact double-double argument d = dh + dl with −EXP_MIN_ARG ≤ dh ≤ 0,
@@ -64,9 +64,8 @@ const TAIL_FROM = 7;
  *   e_k ≤ EPS_ADD + TABLE_REL/(1 − ρ_k) + ρ_k(e_(k+1) + EPS_MUL)(1 + u).
  * The binary64 tail's error is damped by ρ_6·ρ_5·…·ρ_0 ≤ 1.04·R_MAX^7/7! < 2^−71.9, so it
  * contributes 7.1u·2^−71.9 < 0.0001u² to e_0, and the double-double steps
- * (3.01 + 1.01/0.9972 + 0.0028·8.01)u²/(1 − 0.0028) < 4.06u². So e_0 < 4.07u² < POLY_REL.
+ * (3.01 + 1.01/0.9972 + 0.0028·8.01)u²/(1 − 0.0028) < 4.06u². So e_0 < 4.07u² < POLY_REL = 4.1u².
  */
-export const POLY_REL = 4.1 * U2;
 
 const s = new Float64Array(2);
 const t = new Float64Array(2);

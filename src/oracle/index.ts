@@ -1,4 +1,4 @@
-export { oracle, DEFAULT_MAX_DIGITS } from './oracle.js';
+export { oracle } from './oracle.js';
 export { OPS, isOp, isScalarOp, needsLabel, outputLength, type Op } from './ops.js';
 export { OracleInputError, type OracleOptions, type OracleResult } from './types.js';
-export { oracleCounters, resetOracleCounters, type OracleCounters } from './counters.js';
+export { oracleCounters, resetOracleCounters } from './counters.js';

@@ -58,7 +58,7 @@ export function exact(v: Decimal): Interval {
  * significant digits): |r − exact| ≤ ½·10^(e−d+1) ≤ ½·|r|·10^(1−d) for r's decimal exponent e.
  * We widen by 2·|r|·10^(1−d), four times that, in directed arithmetic.
  */
-export function widen(a: Arith, r: Decimal): Interval {
+function widen(a: Arith, r: Decimal): Interval {
   if (r.isZero()) return exact(r);
   const slack = a.C.mul(r.abs(), `1e${1 - (a.digits + 5)}`).times(2);
   return { lo: a.F.sub(r, slack), hi: a.C.add(r, slack) };
@@ -99,7 +99,7 @@ export function log1pInterval(a: Arith, s: Interval): Interval {
 }
 
 /** Decimal endpoints: exact comparisons and `roundDecimal`'s exact rounding. */
-export const DECIMAL_ENDPOINTS: EndpointArith<Decimal> = {
+const DECIMAL_ENDPOINTS: EndpointArith<Decimal> = {
   round: (fmt, e, tie) => roundDecimal(fmt, e, tie),
   // gte/lte rather than the sign: a floor-rounded exact zero is −0 in decimal.js
   nonNegative: (e) => e.gte(0),

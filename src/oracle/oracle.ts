@@ -10,7 +10,7 @@ import { isOp, needsLabel, outputLength, type Op } from './ops.js';
 import { OracleInputError, type OracleOptions, type OracleResult } from './types.js';
 
 /** Default cap of the adaptive loop, in significant decimal digits (about 6600 bits). */
-export const DEFAULT_MAX_DIGITS = 2000;
+const DEFAULT_MAX_DIGITS = 2000;
 
 /**
  * First working precision: 20 digits (66 bits) already exceed binary64's 53 bits by 13 bits of
@@ -282,7 +282,7 @@ function evaluate(
  * interval or an already-final number (structural zeros, −Inf entries).
  */
 function level(sh: Shared, a: Arith, want: readonly number[]): (Interval | number)[] {
-  const { op, fmt, x, n, k, kStar, d } = sh;
+  const { op, fmt, n, k, kStar, d } = sh;
   const LN2 = Math.LN2;
   const T = (fmt.precision - fmt.emin + 2) * LN2 + Math.log(n + 1) + a.digits * Math.LN10 + 2;
   const cutExp10 = Math.floor(T / Math.LN10);

@@ -1,6 +1,3 @@
-import type { FormatName } from '../formats/types.js';
-import type { Op } from './ops.js';
-
 /** Options of one oracle evaluation. */
 export interface OracleOptions {
   /**
@@ -36,5 +33,3 @@ export class OracleInputError extends Error {
     this.name = 'OracleInputError';
   }
 }
-
-export type { FormatName, Op };

@@ -68,7 +68,7 @@ function histGeom(edges: readonly JsonNumber[]): HistGeom {
 }
 
 /** Bin b of the ULP histogram in words. */
-export function ulpBinText(edges: readonly JsonNumber[], b: number): string {
+function ulpBinText(edges: readonly JsonNumber[], b: number): string {
   const hi = num(edges[b]);
   if (hi === Infinity) return 'non-finite error (NaN or ±Inf where a number is due, or no answer)';
   if (b === 0) return `${edgeText(edges[0])} ulps (exact)`;
@@ -214,7 +214,7 @@ const kindColour = (k: string | undefined): string =>
   k !== undefined && Object.hasOwn(KIND_COLOUR, k) ? KIND_COLOUR[k] : UNKNOWN_KIND_COLOUR;
 
 /** Colour of a cell: its worst failing kind, more opaque the larger the share of failing cases; green when nothing failed. */
-export function cellStyle(
+function cellStyle(
   c: CellRecord,
   r: Pick<RunRecord, 'config'>,
 ): { fill: string; opacity: number; kind: string | undefined } {

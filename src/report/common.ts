@@ -44,7 +44,7 @@ export const KIND_COLOUR: Readonly<Record<string, string>> = {
 export const UNKNOWN_KIND_COLOUR = '#7f7f7f';
 
 /** Precedence when a cell shows several kinds: the first present wins its colour. */
-export const KIND_PRECEDENCE: readonly string[] = [
+const KIND_PRECEDENCE: readonly string[] = [
   'crash',
   'timeout',
   'shape',
@@ -198,11 +198,4 @@ export function counterexamplesWorstFirst(
       return a.pos - b.pos;
     })
     .map(({ kind, cex }) => ({ kind, cex }));
-}
-
-/** Text of a vector in JSON as the record stores it, at most `max` elements (then "… N more"). */
-export function vectorText(v: readonly JsonNumber[] | null, max = 24): { text: string; truncated: number } {
-  if (v === null) return { text: 'no answer', truncated: 0 };
-  if (v.length <= max) return { text: JSON.stringify(v), truncated: 0 };
-  return { text: `${JSON.stringify(v.slice(0, max)).slice(0, -1)}, …]`, truncated: v.length - max };
 }

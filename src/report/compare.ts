@@ -24,7 +24,7 @@ export interface CompareOptions {
   readonly allowMissing?: boolean;
 }
 
-export type ChangeKind =
+type ChangeKind =
   | 'missing'
   | 'unavailable'
   | 'newly-fails'
@@ -37,7 +37,7 @@ export type ChangeKind =
   | 'now-available'
   | 'options-differ';
 
-export interface Change {
+interface Change {
   readonly impl: string;
   readonly kind: ChangeKind;
   /** One line, plain text (escape it for the output format). */

@@ -32,7 +32,6 @@ import {
 import { escapeHtml } from './escape.js';
 import type { CounterexampleRecord, ImplementationRecord, RunRecord } from './schema.js';
 
-export { escapeHtml } from './escape.js';
 const e = escapeHtml;
 
 /** A safe token for a CSS class from a finding kind (unknown kinds share one class). */
@@ -443,7 +442,7 @@ export interface HtmlOptions {
 }
 
 /** Size above which `renderHtml` falls back to the compact page (the default zoo's page must stay under 5 MB). */
-export const HTML_BUDGET_BYTES = 4.5 * 1024 * 1024;
+const HTML_BUDGET_BYTES = 4.5 * 1024 * 1024;
 
 /**
  * Renders a run record (`logitfuzz/run@1`, from `run` or `vet`) as one self-contained HTML page.

@@ -13,6 +13,7 @@ export const RUN_SCHEMA = 'logitfuzz/run@1';
 export const VET_SCHEMA = 'logitfuzz/vet@1';
 export const CASES_SCHEMA = 'logitfuzz/cases@1';
 
+/** @public part of the record's schema */
 export type Verdict = 'pass' | 'fail' | 'unavailable';
 
 export interface FindingRecord {

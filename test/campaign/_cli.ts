@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The built bin (npm test builds before vitest runs). */
-export const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
 export function cli(
   args: string[],

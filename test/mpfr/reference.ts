@@ -82,7 +82,7 @@ function fmtByName(name: FormatName): Fmt {
 }
 
 /** Options of one reference evaluation. */
-export interface ReferenceOptions {
+interface ReferenceOptions {
   /** First working precision in bits (default: format precision + 40 + log2(n + 1)). */
   readonly startPrecision?: number;
   /** Precision cap in bits (default 1 << 17); an element still undecided there throws. */
@@ -90,7 +90,7 @@ export interface ReferenceOptions {
 }
 
 /** The reference's answer. */
-export interface ReferenceResult {
+interface ReferenceResult {
   /** Correctly rounded elements (length 1 for logsumexp and cross_entropy). */
   readonly values: Float64Array;
   /** The working precision, in bits, at which the last element was decided. */
@@ -98,7 +98,7 @@ export interface ReferenceResult {
 }
 
 /** Where an element's exact value lies relative to the nearest rounding midpoint of the format. */
-export interface MidpointDistance {
+interface MidpointDistance {
   /** The correctly rounded value. */
   readonly value: number;
   /** The nearest midpoint, as an exact decimal string (MPFR, base 10, all digits needed). */

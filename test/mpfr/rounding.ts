@@ -31,7 +31,7 @@ export function getMpfr(): Promise<GMPFunctions> {
 }
 
 /** MPFR's exponent range for `fmt` (see the module comment for the +1 and −p+2 shifts). */
-export function mpfrExponentRange(fmt: FormatSpec): { emin: number; emax: number } {
+function mpfrExponentRange(fmt: FormatSpec): { emin: number; emax: number } {
   return { emin: fmt.emin - fmt.precision + 2, emax: fmt.emax + 1 };
 }
 
@@ -51,7 +51,7 @@ function takeCString(b: GMPFunctions, ptr: number): string {
  *
  * Special cases: NaN, ±Inf and ±0 (sign kept) come back as themselves.
  */
-export function readExact(b: GMPFunctions, x: number): number {
+function readExact(b: GMPFunctions, x: number): number {
   if (b.mpfr_nan_p(x)) return NaN;
   const neg = b.mpfr_signbit(x) !== 0;
   if (b.mpfr_inf_p(x)) return neg ? -Infinity : Infinity;

@@ -14,7 +14,7 @@ import { allImplementations } from '../../src/impls/registry.js';
 
 const DIST_CAMPAIGN = new URL('../../dist/src/campaign/campaign.js', import.meta.url).href;
 
-export const fixture = (name: string): string =>
+const fixture = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/modules/${name}`, import.meta.url));
 
 /** A user module as the campaign sees it (what `vet MODULE` builds). */

@@ -28,7 +28,7 @@ export function byOrdinal(fmt: FormatSpec, lo: number, hi: number): Arbitrary<nu
 }
 
 /** The format values within `ulps` positions of `center` (clamped to the finite range); shrinks towards `center`. */
-export function aroundValue(fmt: FormatSpec, center: number, ulps: number): Arbitrary<number> {
+function aroundValue(fmt: FormatSpec, center: number, ulps: number): Arbitrary<number> {
   const c = ordinal(fmt, center);
   const top = ordinal(fmt, fmt.maxFinite);
   return fc.integer({ min: -ulps, max: ulps }).map((d) => {
@@ -47,7 +47,7 @@ export function roundInto(fmt: FormatSpec, v: number, lo: number, hi: number): n
 }
 
 /** The narrowest pair of format values enclosing [lo, hi] from the inside ([lo', hi'] ⊆ [lo, hi]); clamped to the finite range. */
-export function inward(fmt: FormatSpec, lo: number, hi: number): [number, number] {
+function inward(fmt: FormatSpec, lo: number, hi: number): [number, number] {
   const cl = (v: number) => Math.max(-fmt.maxFinite, Math.min(fmt.maxFinite, v));
   let a = roundNumber(fmt, cl(lo));
   if (a < lo) a = nextUp(fmt, a);
@@ -110,9 +110,4 @@ export function maxSubnormal(fmt: FormatSpec): number {
 /** ln of the smallest normal, 2^emin (approximate: used only to place generation bands). */
 export function lnMinNormal(fmt: FormatSpec): number {
   return fmt.emin * Math.LN2;
-}
-
-/** ln of the unit roundoff, −p·ln 2 (approximate, for generation bands). */
-export function lnUnitRoundoff(fmt: FormatSpec): number {
-  return -fmt.precision * Math.LN2;
 }

@@ -23,7 +23,7 @@ const slotPick: Arbitrary<number> = fc.oneof(
 );
 
 /** Distinct positions in [0, n) from slot picks; collisions move to the next free index. */
-export function placeSlots(picks: readonly number[], n: number): number[] {
+function placeSlots(picks: readonly number[], n: number): number[] {
   const out: number[] = [];
   for (const p of picks) {
     if (out.length >= n) break;

@@ -4,15 +4,15 @@ import { isOp, needsLabel, type Op } from '../../oracle/ops.js';
 import type { RegionConstraints } from '../RegionConstraints.js';
 
 /** Regions other than `long` never exceed this length unless minLength itself is larger. */
-export const ORDINARY_MAX_LENGTH = 1024;
+const ORDINARY_MAX_LENGTH = 1024;
 /** `long` exists only when min(maxLength, longMaxLength) reaches this. */
-export const LONG_MIN_CAP = 256;
+const LONG_MIN_CAP = 256;
 /** The shortest `long` case: one below the smallest workgroup size, 64. */
 export const LONG_MIN_LENGTH = 63;
 
-export const DEFAULT_MIN_LENGTH = 1;
-export const DEFAULT_MAX_LENGTH = 64;
-export const DEFAULT_LONG_MAX_LENGTH = 4096;
+const DEFAULT_MIN_LENGTH = 1;
+const DEFAULT_MAX_LENGTH = 64;
+const DEFAULT_LONG_MAX_LENGTH = 4096;
 
 /** Validated constraints, with defaults filled in. */
 export interface Resolved {

@@ -10,12 +10,7 @@ import { MAX_SHIFTED_F32ARRAY } from './maxShiftedF32Array.js';
 import { NAIVE } from './naive.js';
 import { ONLINE } from './online.js';
 
-export type { Arithmetic } from './Arithmetic.js';
-export type { JsFormulation, JsOpDefinition, RowKernel } from './JsFormulation.js';
-export { formatArithmetic } from './formatArithmetic.js';
-export { formulationImplementations } from './formulationImplementations.js';
-export { BHH, COMPENSATED, LSE, MAX_SHIFTED, MAX_SHIFTED_F32ARRAY, NAIVE, ONLINE };
-
+export type { JsFormulation } from './JsFormulation.js';
 /** Every pure-JS formulation, in the order the zoo lists them within an op. */
 export const JS_FORMULATIONS: readonly JsFormulation[] = [
   NAIVE,

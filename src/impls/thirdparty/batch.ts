@@ -4,7 +4,7 @@
  */
 
 /** Indices of `rows` grouped by row length, in order of first appearance. */
-export function groupByLength(rows: readonly Float64Array[]): Map<number, number[]> {
+function groupByLength(rows: readonly Float64Array[]): Map<number, number[]> {
   const groups = new Map<number, number[]>();
   rows.forEach((row, i) => {
     const g = groups.get(row.length);
@@ -19,7 +19,7 @@ export function groupByLength(rows: readonly Float64Array[]): Map<number, number
  * f32 by contract (DESIGN.md, format semantics), so the conversion is exact; the input rows are
  * only read.
  */
-export function packRows(rows: readonly Float64Array[], indices: readonly number[], n: number): Float32Array {
+function packRows(rows: readonly Float64Array[], indices: readonly number[], n: number): Float32Array {
   const out = new Float32Array(indices.length * n);
   indices.forEach((r, k) => out.set(rows[r], k * n));
   return out;
@@ -30,7 +30,7 @@ export function packRows(rows: readonly Float64Array[], indices: readonly number
  * every f32 is a binary64). Nothing is corrected or filtered: a short output gives short rows,
  * which the campaign reports as a `shape` finding.
  */
-export function unpackRows(flat: ArrayLike<number>, rowCount: number, width: number): Float64Array[] {
+function unpackRows(flat: ArrayLike<number>, rowCount: number, width: number): Float64Array[] {
   const out: Float64Array[] = [];
   for (let k = 0; k < rowCount; k++) {
     const start = Math.min(k * width, flat.length);

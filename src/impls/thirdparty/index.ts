@@ -2,11 +2,7 @@ import { onnxruntimeImplementations } from './onnxruntime.js';
 import { tfjsImplementations } from './tfjs.js';
 import type { ThirdPartyImplementation } from './types.js';
 
-export { defaultImporter, type Importer, type ThirdPartyImplementation } from './types.js';
-export { tfjsImplementations, type TfjsBackendName, type TfjsOp, type TfjsOptions } from './tfjs.js';
-export { onnxruntimeImplementations, type OrtOp, type OrtOptions, type OrtPackage } from './onnxruntime.js';
-export { onnxSoftmaxModel, type OnnxSoftmaxOp } from './onnxModel.js';
-
+export { type ThirdPartyImplementation } from './types.js';
 /**
  * Every third-party adapter (issue 3 item 4), f32:
  * - TensorFlow.js softmax / log_softmax / logsumexp on the cpu ('js'), wasm ('wasm') and webgpu

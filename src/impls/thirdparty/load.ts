@@ -36,7 +36,7 @@ export function packageDir(pkg: string): string | null {
 }
 
 /** The version in a package's package.json, or null when it is not installed or unreadable. */
-export function packageVersion(pkg: string): string | null {
+function packageVersion(pkg: string): string | null {
   const dir = packageDir(pkg);
   if (dir === null) return null;
   try {

@@ -27,7 +27,7 @@ export function forwardedAdapterOptions(
 }
 
 /** A shim over the shared context's Dawn `GPU` object (the process's one Dawn instance). */
-export function navigatorGpuShim(ctx: GpuContext): NavigatorGpuShim {
+function navigatorGpuShim(ctx: GpuContext): NavigatorGpuShim {
   return {
     requestAdapter: (options) => ctx.gpu.requestAdapter(forwardedAdapterOptions(ctx, options)),
     getPreferredCanvasFormat: () => ctx.gpu.getPreferredCanvasFormat(),

@@ -9,7 +9,7 @@ import { type Importer, type ThirdPartyImplementation, defaultImporter } from '.
 export type OrtPackage = 'onnxruntime-node' | 'onnxruntime-web';
 
 /** The ops run through an ONNX model. */
-export type OrtOp = Extract<Op, 'softmax' | 'log_softmax'>;
+type OrtOp = Extract<Op, 'softmax' | 'log_softmax'>;
 
 export interface OrtOptions {
   /** Loads the package; a test injects a failing one to simulate a missing library. */

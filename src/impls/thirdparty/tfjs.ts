@@ -14,7 +14,7 @@ import { type Importer, type ThirdPartyImplementation, defaultImporter } from '.
 export type { TfjsBackendName } from './tfjsRuntime.js';
 
 /** The ops tfjs offers directly: `tf.softmax`, `tf.logSoftmax`, `tf.logSumExp`. */
-export type TfjsOp = Extract<Op, 'softmax' | 'log_softmax' | 'logsumexp'>;
+type TfjsOp = Extract<Op, 'softmax' | 'log_softmax' | 'logsumexp'>;
 
 export interface TfjsOptions {
   /** Loads the packages; a test injects a failing one to simulate a missing library. */

@@ -9,10 +9,10 @@ import type { Importer } from './types.js';
 /** The tfjs backends the adapters drive. */
 export type TfjsBackendName = 'cpu' | 'wasm' | 'webgpu';
 
-export const TFJS_CORE = '@tensorflow/tfjs-core';
+const TFJS_CORE = '@tensorflow/tfjs-core';
 
 /** The package that registers each backend, and an export that identifies it. */
-export const TFJS_BACKEND_PACKAGE: Readonly<
+const TFJS_BACKEND_PACKAGE: Readonly<
   Record<TfjsBackendName, { readonly pkg: string; readonly probe: string }>
 > = {
   cpu: { pkg: '@tensorflow/tfjs-backend-cpu', probe: 'MathBackendCPU' },
@@ -59,7 +59,7 @@ interface WebGpuBackendInstance {
  * any adapter, goes through this one queue: a run switches backend with `setBackend` and two runs
  * never interleave.
  */
-export const TFJS_QUEUE = new SerialQueue();
+const TFJS_QUEUE = new SerialQueue();
 
 /** Getter of the process's shared WebGPU context (src/impls/webgpu/device.ts by default). */
 export type GpuContextGetter = () => Promise<GpuContext>;

@@ -7,7 +7,7 @@ import { wgslAllowance } from './_testutil/allowance.js';
 import { probeGpu } from './_testutil/gpu.js';
 import { releaseGpu } from './device.js';
 import { runBatch } from './dispatch.js';
-import { KERNEL_OPS, type KernelOp } from './kernels.js';
+import { KERNEL_OPS } from './kernels.js';
 
 const probe = await probeGpu();
 const SEED = 20240611;

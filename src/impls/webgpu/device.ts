@@ -153,7 +153,7 @@ async function acquire(): Promise<GpuContext> {
   let backend: GpuInfo['backend'] = 'default';
   let featureLevel: GpuInfo['featureLevel'] = 'core';
   let gpu: GPU | undefined;
-  let adapter: GPUAdapter | null = null;
+  let adapter: GPUAdapter | null;
   try {
     gpu = mod.create([]);
     gpuObjects.push(gpu);

@@ -64,7 +64,7 @@ const EXPECTED: Readonly<Record<KernelOp, 'pass' | 'fail'>> = {
 };
 
 /** The facts `describe()` reports, from an acquired context. */
-export function describeGpu(info: GpuInfo): Record<string, string> {
+function describeGpu(info: GpuInfo): Record<string, string> {
   return {
     adapter: info.device,
     vendor: info.vendor,

@@ -11,7 +11,7 @@ import type { ThirdPartyImplementation } from '../types.js';
 const U = F32.unitRoundoff;
 
 /** mulberry32: a small seeded PRNG, so that every run tests the same rows. */
-export function prng(seed: number): () => number {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -32,9 +32,7 @@ export function benignRows(seed: number, lengths: readonly number[]): Float64Arr
 }
 
 /** Lengths that cross small powers of two and tfjs-webgpu's workgroup size (64). */
-export const BENIGN_LENGTHS: readonly number[] = [
-  1, 2, 3, 5, 8, 13, 31, 32, 33, 63, 64, 65, 100, 7, 2, 1, 17, 40,
-];
+const BENIGN_LENGTHS: readonly number[] = [1, 2, 3, 5, 8, 13, 31, 32, 33, 63, 64, 65, 100, 7, 2, 1, 17, 40];
 
 /**
  * The loose bound a library's f32 result `a` must meet on benign rows, as |a − r| ≤ tol, r the
@@ -55,13 +53,13 @@ export const BENIGN_LENGTHS: readonly number[] = [
  *   u|r| ≤ ulp(r); the test allows 8(n + 2) u + 8 ulp(r). (The absolute term is why ULPs alone
  *   do not do: results near 0 are exactly where these formulas cancel.)
  */
-export function benignTolerance(op: ThirdPartyImplementation['op'], n: number, r: number): number {
+function benignTolerance(op: ThirdPartyImplementation['op'], n: number, r: number): number {
   const ulp = ulpOf(F32, r);
   return op === 'softmax' ? 8 * (n + 2) * ulp : 8 * (n + 2) * U + 8 * ulp;
 }
 
 /** Per-element disagreements with the oracle beyond `benignTolerance`, as readable lines. */
-export function benignViolations(
+function benignViolations(
   impl: ThirdPartyImplementation,
   rows: readonly Float64Array[],
   outs: readonly Float64Array[],
@@ -95,7 +93,7 @@ export function benignViolations(
  * - subnormal: softmax([0, −90])_1 = e^−90/(1 + e^−90) ≈ 8.194009e−40, 584744 units of 2^−149
  *   in f32's subnormal range; a kernel that flushes subnormals returns 0.
  */
-export const DECIDING_CASES: Readonly<
+const DECIDING_CASES: Readonly<
   Record<ThirdPartyImplementation['op'], { x: readonly number[]; index: number } | undefined>
 > = {
   softmax: { x: [0, -90], index: 1 },

@@ -19,7 +19,7 @@ export async function probeGpu(): Promise<GpuProbe> {
   } catch (e) {
     if (!(e instanceof Unavailable)) throw e;
     if (process.env.LOGITFUZZ_REQUIRE_WEBGPU === '1')
-      throw new Error(`LOGITFUZZ_REQUIRE_WEBGPU=1 but: ${e.message}`);
+      throw new Error(`LOGITFUZZ_REQUIRE_WEBGPU=1 but: ${e.message}`, { cause: e });
     const reason = `webgpu tests skipped: ${e.message}`;
     console.warn(reason);
     return { ctx: undefined, skipReason: reason };
