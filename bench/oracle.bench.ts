@@ -25,8 +25,9 @@ import {
   roundDecimal,
   roundNumber,
   ulpDistance,
+  type FormatSpec,
 } from '../src/formats/index.js';
-import type { FormatName, FormatSpec } from '../src/formats/index.js';
+import { type FormatName } from '../src/vocabulary/FormatName.js';
 import { oracle, oracleCounters } from '../src/oracle/index.js';
 
 /** Formats and lengths measured. */

@@ -19,7 +19,7 @@ import { EXP_THRESHOLDS } from '../src/formats/thresholds.js';
 import { nextUp, ulpOf } from '../src/formats/ulp.js';
 import { regionArbitrary } from '../src/generators/regionArbitrary.js';
 import type { Implementation } from '../src/impls/types.js';
-import { needsLabel } from '../src/oracle/ops.js';
+import { needsLabel } from '../src/vocabulary/Op.js';
 import { evaluate, showInput } from './_support/evaluate.js';
 import { disposeAll, subjects, title } from './_support/implementations.js';
 import { runs } from './_support/runs.js';

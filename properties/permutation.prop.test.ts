@@ -11,7 +11,7 @@ import { afterAll, describe, test } from 'vitest';
 import { formatSpec } from '../src/formats/specs.js';
 import { ulpDistance } from '../src/formats/ulp.js';
 import { logits } from '../src/generators/logits.js';
-import { isScalarOp } from '../src/oracle/ops.js';
+import { isScalarOp } from '../src/vocabulary/Op.js';
 import { assertProperty } from './_support/assertProperty.js';
 import { describe as describeFailure, evaluate, showInput } from './_support/evaluate.js';
 import { disposeAll, subjects, title } from './_support/implementations.js';

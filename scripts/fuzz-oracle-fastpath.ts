@@ -24,9 +24,9 @@ import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { FORMATS } from '../src/formats/specs.js';
-import { FORMAT_NAMES, type FormatName } from '../src/formats/types.js';
+import { FORMAT_NAMES, type FormatName } from '../src/vocabulary/FormatName.js';
 import { oracle, oracleCounters, resetOracleCounters } from '../src/oracle/index.js';
-import { OPS, type Op } from '../src/oracle/ops.js';
+import { OPS, type Op } from '../src/vocabulary/Op.js';
 import { FAMILIES, makeCase, rng } from '../src/oracle/_testutil/fastpathCases.js';
 
 interface Job {

@@ -35,18 +35,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { GMPFunctions } from 'gmp-wasm';
-import {
-  FORMATS,
-  FORMAT_NAMES,
-  nextDown,
-  nextUp,
-  roundNumber,
-  ulpOf,
-  type FormatName,
-  type FormatSpec,
-} from '../src/formats/index.js';
+import { FORMATS, nextDown, nextUp, roundNumber, ulpOf, type FormatSpec } from '../src/formats/index.js';
+import { FORMAT_NAMES, type FormatName } from '../src/vocabulary/FormatName.js';
 import { encodeVector, type JsonNumber } from '../src/formats/jsonNumber.js';
-import type { Op } from '../src/oracle/ops.js';
+import type { Op } from '../src/vocabulary/Op.js';
 import { getMpfrReference, type MpfrReference } from '../test/mpfr/reference.js';
 import { RNDD, RNDN, getMpfr } from '../test/mpfr/rounding.js';
 

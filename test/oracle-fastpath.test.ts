@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { decodeVector, type JsonNumber } from '../src/formats/jsonNumber.js';
 import { oracle, resetOracleCounters } from '../src/oracle/index.js';
-import type { Op } from '../src/oracle/ops.js';
-import type { FormatName } from '../src/formats/types.js';
+import type { Op } from '../src/vocabulary/Op.js';
+import type { FormatName } from '../src/vocabulary/FormatName.js';
 
 interface Fixture {
   op: Op;

@@ -13,9 +13,10 @@
  */
 import { Decimal } from 'decimal.js';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { FORMATS, FORMAT_NAMES, exactDecimal, type FormatName } from '../src/formats/index.js';
+import { FORMATS, exactDecimal } from '../src/formats/index.js';
+import { FORMAT_NAMES, type FormatName } from '../src/vocabulary/FormatName.js';
 import { oracle } from '../src/oracle/index.js';
-import { OPS, needsLabel, type Op } from '../src/oracle/ops.js';
+import { OPS, needsLabel, type Op } from '../src/vocabulary/Op.js';
 import { getMpfrReference, type MpfrReference } from './mpfr/reference.js';
 
 let ref: MpfrReference;

@@ -17,18 +17,17 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import {
   EXP_THRESHOLDS,
   FORMATS,
-  FORMAT_NAMES,
   fromBits,
   nextDown,
   nextUp,
   roundNumber,
   toBits,
-  type FormatName,
   type FormatSpec,
 } from '../src/formats/index.js';
+import { FORMAT_NAMES, type FormatName } from '../src/vocabulary/FormatName.js';
 import { decodeNumber, decodeVector } from '../src/formats/jsonNumber.js';
 import { oracle } from '../src/oracle/index.js';
-import { OPS, needsLabel, type Op } from '../src/oracle/ops.js';
+import { OPS, needsLabel, type Op } from '../src/vocabulary/Op.js';
 import { getMpfrReference, type MpfrReference } from './mpfr/reference.js';
 
 let ref: MpfrReference;

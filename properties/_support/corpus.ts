@@ -2,10 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeVector, type JsonNumber } from '../../src/formats/jsonNumber.js';
 import { isRepresentable } from '../../src/formats/roundNumber.js';
-import { formatSpec, isFormatName } from '../../src/formats/specs.js';
-import type { FormatName } from '../../src/formats/types.js';
-import { FINDING_KINDS, type FindingKind } from '../../src/metrics/findings.js';
-import { isOp, needsLabel, type Op } from '../../src/oracle/ops.js';
+import { formatSpec } from '../../src/formats/specs.js';
+import { isFormatName, type FormatName } from '../../src/vocabulary/FormatName.js';
+import { FINDING_KINDS, type FindingKind } from '../../src/vocabulary/FindingKind.js';
+import { isOp, needsLabel, type Op } from '../../src/vocabulary/Op.js';
 
 /**
  * One stored counterexample (properties/corpus/NAME.json): `impl` once showed a finding of `kind`

@@ -1,15 +1,10 @@
 import { encodeVector } from '../../src/formats/jsonNumber.js';
-import type { FormatName } from '../../src/formats/types.js';
+import type { FormatName } from '../../src/vocabulary/FormatName.js';
 import type { Implementation } from '../../src/impls/types.js';
-import {
-  failsVerdict,
-  judge,
-  type Finding,
-  type Judgement,
-  type SpecialsPolicy,
-} from '../../src/metrics/findings.js';
+import { failsVerdict, judge, type Finding, type Judgement } from '../../src/metrics/findings.js';
+import { type SpecialsPolicy } from '../../src/vocabulary/SpecialsPolicy.js';
 import { oracle } from '../../src/oracle/oracle.js';
-import { isScalarOp, needsLabel, type Op } from '../../src/oracle/ops.js';
+import { isScalarOp, needsLabel, type Op } from '../../src/vocabulary/Op.js';
 import { showVector } from '../../src/api/formatVet.js';
 
 /** One implementation's answer on one input, judged. */

@@ -12,7 +12,7 @@
 import { describe, expect, test } from 'vitest';
 import { roundDecimal } from '../../src/formats/roundDecimal.js';
 import { formatSpec } from '../../src/formats/specs.js';
-import { FORMAT_NAMES } from '../../src/formats/types.js';
+import { FORMAT_NAMES } from '../../src/vocabulary/FormatName.js';
 import { logits } from '../../src/generators/logits.js';
 import { oracle } from '../../src/oracle/oracle.js';
 import { Ceil60, exact } from '../_support/decimal.js';

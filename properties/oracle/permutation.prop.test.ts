@@ -7,10 +7,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { FORMAT_NAMES } from '../../src/formats/types.js';
+import { FORMAT_NAMES } from '../../src/vocabulary/FormatName.js';
 import { logits } from '../../src/generators/logits.js';
 import { oracle } from '../../src/oracle/oracle.js';
-import { isScalarOp, OPS } from '../../src/oracle/ops.js';
+import { isScalarOp, OPS } from '../../src/vocabulary/Op.js';
 import { showInput } from '../_support/evaluate.js';
 import { SHORT_FINITE_REGIONS } from '../_support/regions.js';
 import { runs } from '../_support/runs.js';

@@ -15,7 +15,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { formatSpec } from '../../src/formats/specs.js';
-import { FORMAT_NAMES } from '../../src/formats/types.js';
+import { FORMAT_NAMES } from '../../src/vocabulary/FormatName.js';
 import { logits } from '../../src/generators/logits.js';
 import { down, sumUp, up } from '../../src/metrics/directed.js';
 import { dyadicToNumber, exactSum, exceedsBound, sumMinusOne } from '../../src/metrics/exactSum.js';

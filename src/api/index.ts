@@ -38,43 +38,30 @@ export {
   type RegionConstraints,
   type RegionName,
 } from '../generators/index.js';
-export {
-  oracle,
-  OracleInputError,
-  OPS,
-  isOp,
-  isScalarOp,
-  needsLabel,
-  outputLength,
-  type Op,
-  type OracleOptions,
-  type OracleResult,
-} from '../oracle/index.js';
+export { oracle, OracleInputError, type OracleOptions, type OracleResult } from '../oracle/index.js';
+export { OPS, isOp, isScalarOp, needsLabel, outputLength, type Op } from '../vocabulary/Op.js';
 export {
   judge,
   budget,
   failsVerdict,
-  FINDING_KINDS,
   type Finding,
-  type FindingKind,
   type JudgeArgs,
   type Judgement,
-  type SpecialsPolicy,
 } from '../metrics/index.js';
+export { FINDING_KINDS, type FindingKind } from '../vocabulary/FindingKind.js';
+export { type SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
 export {
-  FORMAT_NAMES,
   FORMATS,
   formatSpec,
-  isFormatName,
   roundNumber,
   isRepresentable,
   nextUp,
   nextDown,
   bitsOfError,
   EXP_THRESHOLDS,
-  type FormatName,
   type FormatSpec,
 } from '../formats/index.js';
+export { FORMAT_NAMES, isFormatName, type FormatName } from '../vocabulary/FormatName.js';
 export {
   encodeNumber,
   decodeNumber,

@@ -1,6 +1,8 @@
-import { formatSpec, isFormatName } from '../formats/specs.js';
-import type { FormatName, FormatSpec } from '../formats/types.js';
+import { formatSpec } from '../formats/specs.js';
+import { isFormatName, type FormatName, FORMAT_NAMES } from '../vocabulary/FormatName.js';
+import type { FormatSpec } from '../formats/types.js';
 import { ulpDistance as ulpDistanceIn } from '../formats/ulp.js';
+import { expectedOneOf } from '../vocabulary/expectedOneOf.js';
 
 /**
  * The ULP distance between two values of a format (DESIGN.md, "ULP distance"): the difference of
@@ -17,13 +19,13 @@ export function ulpDistance(format: FormatName | FormatSpec, a: number, b: numbe
   let fmt: FormatSpec;
   if (typeof format === 'string') {
     if (!isFormatName(format))
-      throw new RangeError(`format: unknown format '${format}': expected one of f64, f32, f16, bf16`);
+      throw new RangeError(`format: unknown format '${format}': ${expectedOneOf(FORMAT_NAMES)}`);
     fmt = formatSpec(format);
   } else if (format !== null && typeof format === 'object' && isFormatName(format.name)) {
     fmt = formatSpec(format.name);
   } else {
     throw new RangeError(
-      `format: expected a format name (f64, f32, f16, bf16) or a FormatSpec, got ${String(format)}`,
+      `format: expected a format name (${FORMAT_NAMES.join(', ')}) or a FormatSpec, got ${String(format)}`,
     );
   }
   return ulpDistanceIn(fmt, a, b);

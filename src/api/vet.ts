@@ -9,15 +9,17 @@ import type {
 } from '../campaign/protocol.js';
 import { runCase } from '../campaign/runCase.js';
 import { shrinkCounterexample } from '../campaign/shrink.js';
-import { isFormatName } from '../formats/specs.js';
-import type { FormatName } from '../formats/types.js';
+import { isFormatName, type FormatName, FORMAT_NAMES } from '../vocabulary/FormatName.js';
 import { userImplementation } from '../impls/load.js';
 import type { Implementation } from '../impls/types.js';
 import { budget as budgetOf } from '../metrics/budgets.js';
-import { failsVerdict, FINDING_KINDS, type FindingKind, type SpecialsPolicy } from '../metrics/findings.js';
+import { failsVerdict } from '../metrics/findings.js';
+import { type SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
+import { FINDING_KINDS, type FindingKind } from '../vocabulary/FindingKind.js';
 import { oracle } from '../oracle/oracle.js';
-import { isOp, needsLabel, OPS, type Op } from '../oracle/ops.js';
+import { isOp, needsLabel, OPS, type Op } from '../vocabulary/Op.js';
 import { resolveSeed } from './seed.js';
+import { expectedOneOf } from '../vocabulary/expectedOneOf.js';
 
 /**
  * A function under test: logits in (a Float32Array when the format is f32, a Float64Array
@@ -215,10 +217,10 @@ export function resolveVetOptions(options: VetOptions = {}): Resolved {
     throw bad('options', `must be an object, got ${String(options)}`);
   const op: unknown = options.op ?? DEFAULTS.op;
   if (typeof op !== 'string' || !isOp(op))
-    throw bad('op', `unknown op '${String(op)}': expected one of ${OPS.join(', ')}`);
+    throw bad('op', `unknown op '${String(op)}': ${expectedOneOf(OPS)}`);
   const format: unknown = options.format ?? DEFAULTS.format;
   if (typeof format !== 'string' || !isFormatName(format))
-    throw bad('format', `unknown format '${String(format)}': expected one of f64, f32, f16, bf16`);
+    throw bad('format', `unknown format '${String(format)}': ${expectedOneOf(FORMAT_NAMES)}`);
   const runs = nonNegativeInteger('runs', options.runs ?? DEFAULTS.runs);
   const probes = boolean('probes', options.probes ?? DEFAULTS.probes);
   const b: unknown = options.budget;

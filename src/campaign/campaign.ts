@@ -1,9 +1,10 @@
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { decodeNumber, decodeVector, encodeNumber, encodeVector } from '../formats/jsonNumber.js';
-import type { FormatName } from '../formats/types.js';
-import { failsVerdict, type FindingKind } from '../metrics/findings.js';
-import { needsLabel, type Op } from '../oracle/ops.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
+import { failsVerdict } from '../metrics/findings.js';
+import { type FindingKind } from '../vocabulary/FindingKind.js';
+import { needsLabel, type Op } from '../vocabulary/Op.js';
 import {
   CASES_SCHEMA,
   RUN_SCHEMA,

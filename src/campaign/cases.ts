@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { FORMAT_NAMES, type FormatName } from '../formats/types.js';
+import { FORMAT_NAMES, type FormatName } from '../vocabulary/FormatName.js';
 import { logits, probes, type LogitCase, type LogitsConstraints } from '../generators/index.js';
-import { OPS, type Op } from '../oracle/ops.js';
+import { OPS, type Op } from '../vocabulary/Op.js';
 import type { CaseInput } from './protocol.js';
 import { deriveSeed } from './seed.js';
 

@@ -1,5 +1,5 @@
-import type { FormatName } from '../formats/types.js';
-import type { Op } from '../oracle/ops.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
+import type { Op } from '../vocabulary/Op.js';
 import type { ImplSpec } from './implSpec.js';
 
 /** One generated input. `id` is its position in the campaign's case order. */

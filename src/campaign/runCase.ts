@@ -1,7 +1,7 @@
 import { MutationError, ShapeError } from '../impls/load.js';
 import type { Implementation } from '../impls/types.js';
 import { failsVerdict } from '../metrics/findings.js';
-import { outputLength } from '../oracle/ops.js';
+import { outputLength } from '../vocabulary/Op.js';
 import { judgeOutput } from './judgeOutput.js';
 import type { CaseInput, FindingData, ImplOutcome, JudgeOptions, OracleAnswer } from './protocol.js';
 

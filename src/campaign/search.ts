@@ -1,8 +1,8 @@
 import { formatSpec, fromOrdinal, isRepresentable, ordinal, roundNumber } from '../formats/index.js';
 import { EXP_THRESHOLDS } from '../formats/thresholds.js';
-import type { FormatName } from '../formats/types.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
 import { mulberry32 } from '../generators/_internals/mulberry32.js';
-import { needsLabel, type Op } from '../oracle/ops.js';
+import { needsLabel, type Op } from '../vocabulary/Op.js';
 import type { FindingData } from './protocol.js';
 import { deriveSeed } from './seed.js';
 

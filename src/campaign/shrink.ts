@@ -1,6 +1,6 @@
 import { formatSpec, isRepresentable } from '../formats/index.js';
-import type { FormatName } from '../formats/types.js';
-import type { Op } from '../oracle/ops.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
+import type { Op } from '../vocabulary/Op.js';
 import type { Counterexample } from './aggregate.js';
 import type { FindingData } from './protocol.js';
 

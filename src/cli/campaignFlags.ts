@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import { FORMAT_NAMES } from '../formats/types.js';
-import { OPS } from '../oracle/ops.js';
+import { FORMAT_NAMES } from '../vocabulary/FormatName.js';
+import { OPS } from '../vocabulary/Op.js';
 import { UsageError } from './errors.js';
+import { SPECIALS_POLICIES } from '../vocabulary/SpecialsPolicy.js';
 
 /** Flags shared by `run` and `vet` (DESIGN.md, "CLI (stable)"). */
 export const CAMPAIGN_FLAGS = {
@@ -20,7 +21,7 @@ export const CAMPAIGN_FLAGS = {
   },
   specials: {
     type: 'string',
-    choices: ['strict', 'report', 'skip'],
+    choices: SPECIALS_POLICIES,
     default: 'report',
     value: 'P',
     help: 'special-values policy: include NaN/±Inf cases, and whether their deviations fail a verdict',

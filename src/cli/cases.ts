@@ -7,6 +7,7 @@ import type { Command } from './command.js';
 import { UsageError } from './errors.js';
 import { formatHelp } from './help.js';
 import { write } from './io.js';
+import { SPECIALS_POLICIES } from '../vocabulary/SpecialsPolicy.js';
 
 const FLAGS = {
   op: { ...OP_FLAG, default: 'softmax' },
@@ -15,7 +16,7 @@ const FLAGS = {
   seed: { type: 'integer', value: 'N', help: 'seed (random and printed on stderr when absent)' },
   specials: {
     type: 'string',
-    choices: ['strict', 'report', 'skip'],
+    choices: SPECIALS_POLICIES,
     default: 'report',
     value: 'P',
     help: 'include NaN/±Inf cases unless skip',

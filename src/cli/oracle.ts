@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { FORMAT_NAMES } from '../formats/types.js';
+import { FORMAT_NAMES } from '../vocabulary/FormatName.js';
 import { encodeNumber, encodeVector } from '../formats/jsonNumber.js';
 import { oracle } from '../oracle/index.js';
-import { isScalarOp, OPS } from '../oracle/ops.js';
+import { isScalarOp, OPS } from '../vocabulary/Op.js';
 import { OracleInputError } from '../oracle/types.js';
 import { parseArgs, type FlagSpecs } from './args.js';
 import type { Command } from './command.js';

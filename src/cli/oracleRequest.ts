@@ -1,7 +1,8 @@
 import { formatSpec, roundNumber } from '../formats/index.js';
-import { FORMAT_NAMES, type FormatName } from '../formats/types.js';
+import { FORMAT_NAMES, type FormatName, isFormatName } from '../vocabulary/FormatName.js';
 import { describeJson, JsonNumberError, decodeNumber } from '../formats/jsonNumber.js';
-import { isOp, needsLabel, OPS, type Op } from '../oracle/ops.js';
+import { isOp, needsLabel, OPS, type Op } from '../vocabulary/Op.js';
+import { expectedOneOf } from '../vocabulary/expectedOneOf.js';
 
 /** One evaluation asked of the oracle: an op, a format, logits of that format, a label when the op takes one. */
 export interface OracleRequest {
@@ -57,15 +58,15 @@ export function parseOracleRequest(
     }
     if (obj.op !== undefined) {
       if (typeof obj.op !== 'string' || !isOp(obj.op))
-        throw new RequestError(`unknown op ${describe(obj.op)}: expected one of ${OPS.join(', ')}`);
+        throw new RequestError(`unknown op ${describe(obj.op)}: ${expectedOneOf(OPS)}`);
       op = obj.op;
     }
     if (obj.format !== undefined) {
       const f = obj.format;
-      if (typeof f !== 'string' || !(FORMAT_NAMES as readonly string[]).includes(f)) {
-        throw new RequestError(`unknown format ${describe(f)}: expected one of ${FORMAT_NAMES.join(', ')}`);
+      if (!isFormatName(f)) {
+        throw new RequestError(`unknown format ${describe(f)}: ${expectedOneOf(FORMAT_NAMES)}`);
       }
-      format = f as FormatName;
+      format = f;
     }
     if (!Object.hasOwn(obj, 'x')) throw new RequestError('missing field "x" (the array of logits)');
     xs = obj.x;

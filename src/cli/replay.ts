@@ -4,8 +4,8 @@ import { WorkerPool } from '../campaign/pool.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
 import { decodeVector, encodeVector, JsonNumberError } from '../formats/jsonNumber.js';
 import { formatSpec, isRepresentable } from '../formats/index.js';
-import type { FormatName } from '../formats/types.js';
-import { needsLabel, type Op } from '../oracle/ops.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
+import { needsLabel, type Op } from '../vocabulary/Op.js';
 import { parseRunRecord, RecordError } from '../report/load.js';
 import { parseArgs } from './args.js';
 import { FORMAT_FLAG, OP_FLAG } from './campaignFlags.js';
@@ -13,6 +13,7 @@ import type { Command } from './command.js';
 import { InputError, UsageError } from './errors.js';
 import { formatHelp } from './help.js';
 import { write } from './io.js';
+import { SPECIALS_POLICIES } from '../vocabulary/SpecialsPolicy.js';
 
 const FLAGS = {
   impl: { type: 'string', value: 'NAME', help: 'a built-in implementation (see logitfuzz list)' },
@@ -29,7 +30,7 @@ const FLAGS = {
   label: { type: 'integer', min: 0, value: 'K', help: 'the class label (cross-entropy ops)' },
   specials: {
     type: 'string',
-    choices: ['strict', 'report', 'skip'],
+    choices: SPECIALS_POLICIES,
     default: 'report',
     value: 'P',
     help: 'special-values policy',

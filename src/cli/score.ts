@@ -4,11 +4,10 @@ import type { ImplSpec } from '../campaign/implSpec.js';
 import type { CaseInput } from '../campaign/protocol.js';
 import { decodeVector, JsonNumberError } from '../formats/jsonNumber.js';
 import { formatSpec, isRepresentable } from '../formats/index.js';
-import { isFormatName } from '../formats/specs.js';
-import type { FormatName } from '../formats/types.js';
+import { isFormatName, type FormatName } from '../vocabulary/FormatName.js';
 import { contentHash } from '../impls/load.js';
 import { readJsonLines, TableError } from '../impls/table.js';
-import { isOp, needsLabel, type Op } from '../oracle/ops.js';
+import { isOp, needsLabel, type Op } from '../vocabulary/Op.js';
 import { parseArgs } from './args.js';
 import { baseEnvironment, defaultWorkers, gitCommit, shellQuote } from './campaignFlags.js';
 import type { Command } from './command.js';
@@ -19,6 +18,7 @@ import { campaign } from './run.js';
 import { formatSummary } from './summary.js';
 import { logitfuzzVersion } from './version.js';
 import { toVetRecord } from './vet.js';
+import { SPECIALS_POLICIES } from '../vocabulary/SpecialsPolicy.js';
 
 const FLAGS = {
   json: {
@@ -34,7 +34,7 @@ const FLAGS = {
   },
   specials: {
     type: 'string',
-    choices: ['strict', 'report', 'skip'],
+    choices: SPECIALS_POLICIES,
     default: 'report',
     value: 'P',
     help: 'whether deviations on NaN/±Inf inputs fail the verdict',

@@ -1,13 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { WorkerPool } from '../campaign/pool.js';
 import type { JudgeOptions } from '../campaign/protocol.js';
-import { decodeNumber, decodeVector, type JsonNumber } from '../formats/jsonNumber.js';
-import { failsVerdict, type FindingKind } from '../metrics/findings.js';
+import { decodeNumber, decodeVector, type JsonNumber, encodeVector } from '../formats/jsonNumber.js';
+import { failsVerdict } from '../metrics/findings.js';
+import { type FindingKind } from '../vocabulary/FindingKind.js';
 import { resolve } from 'node:path';
 import { contentHash, LoadError } from '../impls/load.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
 import { randomSeed } from '../campaign/seed.js';
-import { encodeVector } from '../formats/jsonNumber.js';
 import { VET_SCHEMA, type RunRecord } from '../report/schema.js';
 import { parseArgs } from './args.js';
 import {
@@ -27,8 +27,8 @@ import { campaign } from './run.js';
 import { formatSummary } from './summary.js';
 import { REPORT_FLAGS, writeReports } from './reportFlags.js';
 import { logitfuzzVersion } from './version.js';
-import type { Op } from '../oracle/ops.js';
-import type { FormatName } from '../formats/types.js';
+import type { Op } from '../vocabulary/Op.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
 
 const FLAGS = {
   export: {

@@ -1,6 +1,5 @@
-export type { FormatName, FormatSpec } from './types.js';
-export { FORMAT_NAMES } from './types.js';
-export { F64, F32, F16, FORMATS, formatSpec, isFormatName } from './specs.js';
+export type { FormatSpec } from './types.js';
+export { F64, F32, F16, FORMATS, formatSpec } from './specs.js';
 export { pow2 } from './pow2.js';
 export { roundNumber, isRepresentable } from './roundNumber.js';
 export { roundDecimal } from './roundDecimal.js';

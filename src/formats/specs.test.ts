@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { BF16, F16, F32, F64, FORMATS, formatSpec, isFormatName } from './specs.js';
+import { BF16, F16, F32, F64, FORMATS, formatSpec } from './specs.js';
+import { isFormatName } from '../vocabulary/FormatName.js';
 import type { FormatSpec } from './types.js';
 
 /** 2^k as a number, built from a bigint (exact for −1074 ≤ k ≤ 1023; independent of pow2). */

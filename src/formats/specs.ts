@@ -1,5 +1,7 @@
 import { pow2 } from './pow2.js';
-import type { FormatName, FormatSpec } from './types.js';
+import type { FormatSpec } from './types.js';
+import { type FormatName, FORMAT_NAMES } from '../vocabulary/FormatName.js';
+import { expectedOneOf } from '../vocabulary/expectedOneOf.js';
 
 function spec(name: FormatName, precision: number, exponentBits: number): FormatSpec {
   const bias = 2 ** (exponentBits - 1) - 1;
@@ -45,10 +47,6 @@ export const FORMATS: Readonly<Record<FormatName, FormatSpec>> = Object.freeze({
 /** The spec of a format by name; throws a RangeError naming the valid names otherwise. */
 export function formatSpec(name: FormatName | string): FormatSpec {
   const f = (FORMATS as Record<string, FormatSpec | undefined>)[name];
-  if (!f) throw new RangeError(`unknown format '${name}': expected one of f64, f32, f16, bf16`);
+  if (!f) throw new RangeError(`unknown format '${name}': ${expectedOneOf(FORMAT_NAMES)}`);
   return f;
-}
-
-export function isFormatName(name: string): name is FormatName {
-  return name === 'f64' || name === 'f32' || name === 'f16' || name === 'bf16';
 }

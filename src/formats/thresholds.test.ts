@@ -5,7 +5,7 @@ import { deriveExpThresholds } from './deriveThresholds.js';
 import { isRepresentable } from './roundNumber.js';
 import { FORMATS } from './specs.js';
 import { EXP_THRESHOLDS, expThresholds } from './thresholds.js';
-import { FORMAT_NAMES, type FormatName } from './types.js';
+import { FORMAT_NAMES, type FormatName } from '../vocabulary/FormatName.js';
 import { nextDown, nextUp } from './ulp.js';
 
 let mpfr: GMPFunctions;

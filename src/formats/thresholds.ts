@@ -1,5 +1,5 @@
 import type { ExpThresholds } from './deriveThresholds.js';
-import type { FormatName } from './types.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
 
 /**
  * exp overflow and underflow thresholds of each format, as values of that format.

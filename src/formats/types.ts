@@ -6,9 +6,7 @@
  * ±0, ±Inf and NaN. Numbers below 2^emin are subnormal (gradual underflow): their quantum is
  * fixed at 2^(emin−p+1).
  */
-export type FormatName = 'f64' | 'f32' | 'f16' | 'bf16';
-
-export const FORMAT_NAMES: readonly FormatName[] = ['f64', 'f32', 'f16', 'bf16'];
+import type { FormatName } from '../vocabulary/FormatName.js';
 
 export interface FormatSpec {
   readonly name: FormatName;

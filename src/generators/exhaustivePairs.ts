@@ -1,6 +1,6 @@
 import { fromBits } from '../formats/bits.js';
 import { formatSpec } from '../formats/specs.js';
-import { needsLabel, type Op } from '../oracle/ops.js';
+import { needsLabel, type Op } from '../vocabulary/Op.js';
 import type { LogitCase } from './LogitCase.js';
 import { configError, resolveConstraints } from './_internals/resolveConstraints.js';
 

@@ -1,6 +1,6 @@
 import { roundNumber } from '../formats/roundNumber.js';
 import { formatSpec } from '../formats/specs.js';
-import type { FormatName } from '../formats/types.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
 
 /** The conventional attention mask value, before rounding into a format. */
 const MASK_VALUE = -1e9;

@@ -2,8 +2,8 @@ import { formatSpec } from '../formats/specs.js';
 import { roundNumber } from '../formats/roundNumber.js';
 import { EXP_THRESHOLDS } from '../formats/thresholds.js';
 import { nextDown, nextUp } from '../formats/ulp.js';
-import type { FormatName } from '../formats/types.js';
-import { needsLabel, type Op } from '../oracle/ops.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
+import { needsLabel, type Op } from '../vocabulary/Op.js';
 import type { LogitCase } from './LogitCase.js';
 import { maskValues } from './maskValues.js';
 

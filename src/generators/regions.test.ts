@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { FORMATS } from '../formats/specs.js';
 import { expThresholds } from '../formats/thresholds.js';
-import type { FormatName, FormatSpec } from '../formats/types.js';
+import type { FormatSpec } from '../formats/types.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
 import { ordinal, ulpDistance, ulpOf } from '../formats/ulp.js';
 import { toBits } from '../formats/bits.js';
 import type { LogitCase } from './LogitCase.js';

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { decodeNumber, encodeVector } from '../formats/jsonNumber.js';
-import type { FormatName } from '../formats/types.js';
-import { isScalarOp, needsLabel, type Op } from '../oracle/ops.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
+import { isScalarOp, needsLabel, type Op } from '../vocabulary/Op.js';
 import { ShapeError, toRow } from './load.js';
 import type { Implementation } from './types.js';
 

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { FormatName } from '../formats/types.js';
-import { isScalarOp, needsLabel, type Op } from '../oracle/ops.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
+import { isScalarOp, needsLabel, type Op } from '../vocabulary/Op.js';
 import type { Implementation } from './types.js';
 
 /** The function a vetted module exports (DESIGN.md, `vet`). */

@@ -2,8 +2,7 @@ import { describe, expect, test, vi } from 'vitest';
 import { jsImplementations } from './js/index.js';
 import { allImplementations, availability, findImplementations } from './registry.js';
 import { thirdPartyImplementations } from './thirdparty/index.js';
-import type { Implementation } from './types.js';
-import { Unavailable } from './types.js';
+import { type Implementation, Unavailable } from './types.js';
 import { webgpuImplementations } from './webgpu/index.js';
 
 // Constructing the zoo must load no native or heavy library (they load lazily in setup): any

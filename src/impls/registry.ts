@@ -1,7 +1,6 @@
 import { jsImplementations } from './js/index.js';
 import { thirdPartyImplementations } from './thirdparty/index.js';
-import type { Availability, Implementation } from './types.js';
-import { Unavailable } from './types.js';
+import { type Availability, type Implementation, Unavailable } from './types.js';
 import { webgpuImplementations } from './webgpu/index.js';
 
 /**

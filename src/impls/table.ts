@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { decodeNumber, decodeVector, encodeVector } from '../formats/jsonNumber.js';
-import type { FormatName } from '../formats/types.js';
-import { isScalarOp, type Op } from '../oracle/ops.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
+import { isScalarOp, type Op } from '../vocabulary/Op.js';
 import { ShapeError, toRow } from './load.js';
 import type { Implementation } from './types.js';
 

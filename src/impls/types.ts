@@ -1,5 +1,5 @@
-import type { FormatName } from '../formats/types.js';
-import type { Op } from '../oracle/ops.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
+import type { Op } from '../vocabulary/Op.js';
 
 export type { Op };
 

@@ -1,6 +1,7 @@
 import { formatSpec } from '../formats/specs.js';
-import type { FormatName, FormatSpec } from '../formats/types.js';
-import type { Op } from '../oracle/ops.js';
+import type { FormatSpec } from '../formats/types.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
+import type { Op } from '../vocabulary/Op.js';
 import type { ErrorBound } from './boundToUlps.js';
 import { down, sumDown, sumUp, up } from './directed.js';
 import { gamma } from './gamma.js';

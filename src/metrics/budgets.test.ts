@@ -7,9 +7,10 @@ import {
   pow2,
   roundNumber,
   ulpDistance,
-  type FormatName,
 } from '../formats/index.js';
-import { oracle, type Op } from '../oracle/index.js';
+import { type FormatName } from '../vocabulary/FormatName.js';
+import { oracle } from '../oracle/index.js';
+import { type Op } from '../vocabulary/Op.js';
 import { algorithmBounds, expTermBound, underflowClamp } from './algorithmBounds.js';
 import { boundToUlps, gridSteps, relativeUlps, ulpCap } from './boundToUlps.js';
 import { budget, budgetBreakdown } from './budgets.js';

@@ -1,7 +1,7 @@
 import { formatSpec } from '../formats/specs.js';
-import type { FormatName } from '../formats/types.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
 import { ulpOf } from '../formats/ulp.js';
-import { needsLabel, outputLength, type Op } from '../oracle/ops.js';
+import { needsLabel, outputLength, type Op } from '../vocabulary/Op.js';
 import { algorithmBounds, type BoundParts } from './algorithmBounds.js';
 import { boundToUlps, ulpCap, type ErrorBound } from './boundToUlps.js';
 import { down, up } from './directed.js';

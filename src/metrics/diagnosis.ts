@@ -1,5 +1,5 @@
 import type { FormatSpec } from '../formats/types.js';
-import type { Op } from '../oracle/ops.js';
+import type { Op } from '../vocabulary/Op.js';
 import type { Regimes } from './regimes.js';
 
 /** A value as a message shows it: shortest round-trip text, with -0, NaN, Inf and -Inf. */

@@ -1,8 +1,8 @@
 import { roundNumber } from '../formats/roundNumber.js';
 import { formatSpec } from '../formats/specs.js';
-import type { FormatName } from '../formats/types.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
 import { bitsOfError, ulpDistance } from '../formats/ulp.js';
-import type { Op } from '../oracle/ops.js';
+import type { Op } from '../vocabulary/Op.js';
 import { argmaxCheck } from './argmax.js';
 import { dyadicToNumber, sumMinusOne } from './exactSum.js';
 

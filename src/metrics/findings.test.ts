@@ -1,25 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import {
-  EXP_THRESHOLDS,
-  formatSpec,
-  fromOrdinal,
-  nextDown,
-  ordinal,
-  type FormatName,
-} from '../formats/index.js';
-import { oracle, type Op } from '../oracle/index.js';
+import { EXP_THRESHOLDS, formatSpec, fromOrdinal, nextDown, ordinal } from '../formats/index.js';
+import { type FormatName } from '../vocabulary/FormatName.js';
+import { oracle } from '../oracle/index.js';
+import { type Op } from '../vocabulary/Op.js';
 import { budget } from './budgets.js';
 import {
   crashFinding,
   failsVerdict,
-  FINDING_KINDS,
   judge,
   mutationFinding,
   shapeFinding,
   timeoutFinding,
-  type FindingKind,
   type JudgeArgs,
 } from './findings.js';
+import { FINDING_KINDS, type FindingKind } from '../vocabulary/FindingKind.js';
 
 /** The textbook formula exp(x_i)/Σ exp(x_j) in binary64: overflows past 709.78, underflows below −745.13. */
 function naiveSoftmax(x: readonly number[]): Float64Array {

@@ -1,8 +1,8 @@
 import { roundNumber } from '../formats/roundNumber.js';
 import { formatSpec } from '../formats/specs.js';
-import type { FormatName } from '../formats/types.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
 import { ulpDistance } from '../formats/ulp.js';
-import { isScalarOp, outputLength, type Op } from '../oracle/ops.js';
+import { isScalarOp, outputLength, type Op } from '../vocabulary/Op.js';
 import { argmaxCheck } from './argmax.js';
 import { budgetBreakdown } from './budgets.js';
 import {
@@ -16,46 +16,8 @@ import {
 import { dyadicToNumber, exceedsBound, sumMinusOne } from './exactSum.js';
 import { regimes } from './regimes.js';
 import { softmaxSumBound } from './softmaxSumBound.js';
-
-/**
- * Every kind of finding (DESIGN.md, Numerical definitions): case-level `crash`, `timeout`,
- * `shape`, `mutation`, `sum`, `argmax`, `nondeterministic`; element-level `special`,
- * `nan-swallowed`, `overflow`, `underflow`, `spurious-nan`, `ulp`.
- */
-export type FindingKind =
-  | 'crash'
-  | 'timeout'
-  | 'shape'
-  | 'mutation'
-  | 'special'
-  | 'nan-swallowed'
-  | 'overflow'
-  | 'underflow'
-  | 'spurious-nan'
-  | 'ulp'
-  | 'sum'
-  | 'argmax'
-  | 'nondeterministic';
-
-/** All finding kinds, case-level first, then the element table's rows in order. */
-export const FINDING_KINDS: readonly FindingKind[] = [
-  'crash',
-  'timeout',
-  'shape',
-  'mutation',
-  'special',
-  'nan-swallowed',
-  'overflow',
-  'underflow',
-  'spurious-nan',
-  'ulp',
-  'sum',
-  'argmax',
-  'nondeterministic',
-];
-
-/** `--specials`: how deviations on inputs with NaN or ±Inf logits count. */
-export type SpecialsPolicy = 'strict' | 'report' | 'skip';
+import { FINDING_KINDS, type FindingKind } from '../vocabulary/FindingKind.js';
+import type { SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
 
 /** One finding: a value, never an exception. */
 export interface Finding {

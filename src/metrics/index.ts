@@ -1,11 +1,2 @@
 export { budget } from './budgets.js';
-export {
-  judge,
-  failsVerdict,
-  FINDING_KINDS,
-  type Finding,
-  type FindingKind,
-  type JudgeArgs,
-  type Judgement,
-  type SpecialsPolicy,
-} from './findings.js';
+export { judge, failsVerdict, type Finding, type JudgeArgs, type Judgement } from './findings.js';

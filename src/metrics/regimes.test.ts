@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  EXP_THRESHOLDS,
-  formatSpec,
-  isRepresentable,
-  nextDown,
-  nextUp,
-  type FormatName,
-} from '../formats/index.js';
+import { EXP_THRESHOLDS, formatSpec, isRepresentable, nextDown, nextUp } from '../formats/index.js';
+import { type FormatName } from '../vocabulary/FormatName.js';
 import { regimes } from './regimes.js';
 
 const FORMATS: readonly FormatName[] = ['f64', 'f32', 'f16', 'bf16'];

@@ -1,5 +1,5 @@
 import { EXP_THRESHOLDS } from '../formats/thresholds.js';
-import type { FormatName } from '../formats/types.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
 
 /** Which exp regime an input is in (DESIGN.md, Numerical definitions), and why. */
 export interface Regimes {

@@ -1,7 +1,7 @@
 import { roundNumber } from '../formats/roundNumber.js';
 import { formatSpec } from '../formats/specs.js';
-import type { FormatName } from '../formats/types.js';
-import type { Op } from '../oracle/ops.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
+import type { Op } from '../vocabulary/Op.js';
 
 /** Order in which the simulated sum s = Σ_{j≠k} ê_j is accumulated. */
 export type SumOrder = 'forward' | 'reverse' | 'pairwise';

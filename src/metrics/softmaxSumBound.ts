@@ -1,5 +1,5 @@
 import { formatSpec } from '../formats/specs.js';
-import type { FormatName } from '../formats/types.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
 import { algorithmBounds } from './algorithmBounds.js';
 import { up, down } from './directed.js';
 

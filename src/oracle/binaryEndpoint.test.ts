@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { exactDecimal } from '../formats/exact.js';
 import { roundDecimal, type TieBreak } from '../formats/roundDecimal.js';
 import { FORMATS } from '../formats/specs.js';
-import { FORMAT_NAMES } from '../formats/types.js';
+import { FORMAT_NAMES } from '../vocabulary/FormatName.js';
 import { nextDown, nextUp } from '../formats/ulp.js';
 import { exactSign, roundScaled, type ScaledSum } from './binaryEndpoint.js';
 import { X, seeded } from './_testutil/ddCheck.js';

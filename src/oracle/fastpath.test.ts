@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { FORMATS } from '../formats/specs.js';
-import { FORMAT_NAMES, type FormatName } from '../formats/types.js';
+import { FORMAT_NAMES, type FormatName } from '../vocabulary/FormatName.js';
 import { oracleCounters, resetOracleCounters } from './counters.js';
 import { fastEvaluate } from './fastpath.js';
-import { OPS, type Op } from './ops.js';
+import { OPS, type Op } from '../vocabulary/Op.js';
 import { oracle } from './oracle.js';
 import { FAMILIES, makeCase, rng, type Case } from './_testutil/fastpathCases.js';
 

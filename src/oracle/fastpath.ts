@@ -4,8 +4,7 @@ import { EPS_ADD, EPS_ADD_D, EPS_DIV, composeRel, ddAdd, ddAddD, ddDiv, ddMul, i
 import { EPS_EXP, EXP_MIN_ARG, ddExpNeg } from './ddExp.js';
 import { LOG1P_REL, SERIES_REL, ddLog1p, ddLog1pG } from './ddLog.js';
 import { decideValue } from './decide.js';
-import type { Op } from './ops.js';
-import { outputLength } from './ops.js';
+import { type Op, outputLength } from '../vocabulary/Op.js';
 import { exponentOf, pow2i } from './pow2i.js';
 
 /**

@@ -2,11 +2,12 @@ import { Decimal } from 'decimal.js';
 import { exactDecimal } from '../formats/exact.js';
 import { isRepresentable } from '../formats/roundNumber.js';
 import { formatSpec } from '../formats/specs.js';
-import type { FormatName, FormatSpec } from '../formats/types.js';
+import type { FormatSpec } from '../formats/types.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
 import { oracleCounters } from './counters.js';
 import { fastEvaluate, type FastOutcome } from './fastpath.js';
 import { arith, decide, exact, expInterval, log1pInterval, type Arith, type Interval } from './interval.js';
-import { isOp, needsLabel, outputLength, type Op } from './ops.js';
+import { isOp, needsLabel, outputLength, type Op } from '../vocabulary/Op.js';
 import { OracleInputError, type OracleOptions, type OracleResult } from './types.js';
 
 /** Default cap of the adaptive loop, in significant decimal digits (about 6600 bits). */

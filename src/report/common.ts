@@ -4,8 +4,9 @@
  * ops. Pure functions of the record; no escaping here (each format escapes for itself).
  */
 import { decodeNumber, type JsonNumber } from '../formats/jsonNumber.js';
-import { failsVerdict, FINDING_KINDS, type FindingKind } from '../metrics/findings.js';
-import { OPS } from '../oracle/ops.js';
+import { failsVerdict } from '../metrics/findings.js';
+import { FINDING_KINDS, type FindingKind } from '../vocabulary/FindingKind.js';
+import { OPS } from '../vocabulary/Op.js';
 import type { ImplementationRecord, RunRecord } from './schema.js';
 
 /** One line per finding kind, for a reader who has never seen logitfuzz. */

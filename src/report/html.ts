@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { expThresholds } from '../formats/thresholds.js';
-import { isFormatName } from '../formats/specs.js';
+import { isFormatName } from '../vocabulary/FormatName.js';
 import type { JsonNumber } from '../formats/jsonNumber.js';
 import { cdfSvg, chartDefs, errorMapSvg, histogramSvg, lengthSvg } from './charts.js';
 import {

@@ -8,13 +8,11 @@
  * other field is determined by the seed and the options.
  */
 import type { JsonNumber } from '../formats/jsonNumber.js';
+import type { Verdict } from '../vocabulary/Verdict.js';
 
 export const RUN_SCHEMA = 'logitfuzz/run@1';
 export const VET_SCHEMA = 'logitfuzz/vet@1';
 export const CASES_SCHEMA = 'logitfuzz/cases@1';
-
-/** @public part of the record's schema */
-export type Verdict = 'pass' | 'fail' | 'unavailable';
 
 export interface FindingRecord {
   readonly kind: string;

@@ -42,8 +42,8 @@
  * n ≥ 2 are otherwise transcendental or non-dyadic, so enclosures shrink away from midpoints.
  */
 import type { GMPFunctions } from 'gmp-wasm';
-import type { FormatName } from '../../src/formats/types.js';
-import type { Op } from '../../src/oracle/ops.js';
+import type { FormatName } from '../../src/vocabulary/FormatName.js';
+import type { Op } from '../../src/vocabulary/Op.js';
 import { RNDD, RNDN, RNDU, RNDZ, getMpfr } from './rounding.js';
 
 /** One binary format, described independently of src/formats. */

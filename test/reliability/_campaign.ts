@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type * as CampaignModule from '../../src/campaign/campaign.js';
 import type { CampaignOptions, ImplMeta } from '../../src/campaign/campaign.js';
 import type { ImplSpec } from '../../src/campaign/implSpec.js';
-import type { FormatName } from '../../src/formats/types.js';
-import type { Op } from '../../src/oracle/ops.js';
+import type { FormatName } from '../../src/vocabulary/FormatName.js';
+import type { Op } from '../../src/vocabulary/Op.js';
 import type { ImplementationRecord, RunRecord } from '../../src/report/schema.js';
 import { allImplementations } from '../../src/impls/registry.js';
 

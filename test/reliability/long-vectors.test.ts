@@ -5,7 +5,7 @@
 // is cut). The general 10^6 oracle check (a row the oracle must really sum) is in the script too.
 import { describe, expect, it } from 'vitest';
 import { formatSpec, isRepresentable } from '../../src/formats/index.js';
-import type { FormatName } from '../../src/formats/types.js';
+import type { FormatName } from '../../src/vocabulary/FormatName.js';
 import { allImplementations } from '../../src/impls/registry.js';
 import { oracle } from '../../src/oracle/index.js';
 

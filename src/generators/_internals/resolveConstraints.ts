@@ -1,9 +1,11 @@
-import { formatSpec, isFormatName } from '../../formats/specs.js';
+import { formatSpec } from '../../formats/specs.js';
+import { isFormatName, FORMAT_NAMES } from '../../vocabulary/FormatName.js';
 import type { FormatSpec } from '../../formats/types.js';
-import { isOp, needsLabel, type Op } from '../../oracle/ops.js';
+import { isOp, needsLabel, type Op, OPS } from '../../vocabulary/Op.js';
 import type { RegionConstraints } from '../RegionConstraints.js';
+import { expectedOneOf } from '../../vocabulary/expectedOneOf.js';
 
-/** Regions other than `long` never exceed this length unless minLength itself is larger. */
+/*length unless minLength itself is larger. */
 const ORDINARY_MAX_LENGTH = 1024;
 /** `long` exists only when min(maxLength, longMaxLength) reaches this. */
 const LONG_MIN_CAP = 256;
@@ -45,14 +47,11 @@ export function resolveConstraints(c: RegionConstraints = {}): Resolved {
     throw configError('constraints', `must be an object, got ${String(c)}`);
   const format: string = c.format ?? 'f64';
   if (typeof format !== 'string' || !isFormatName(format)) {
-    throw configError('format', `unknown format '${String(format)}': expected one of f64, f32, f16, bf16`);
+    throw configError('format', `unknown format '${String(format)}': ${expectedOneOf(FORMAT_NAMES)}`);
   }
   const op: string = c.op ?? 'softmax';
   if (typeof op !== 'string' || !isOp(op)) {
-    throw configError(
-      'op',
-      `unknown op '${String(op)}': expected one of softmax, log_softmax, logsumexp, cross_entropy, cross_entropy_grad`,
-    );
+    throw configError('op', `unknown op '${String(op)}': ${expectedOneOf(OPS)}`);
   }
   const minLength = checkLength('minLength', c.minLength ?? DEFAULT_MIN_LENGTH);
   const maxLength = checkLength('maxLength', c.maxLength ?? DEFAULT_MAX_LENGTH);

@@ -1,4 +1,4 @@
-import type { FormatName } from '../../formats/types.js';
+import type { FormatName } from '../../vocabulary/FormatName.js';
 import type { Arithmetic } from './Arithmetic.js';
 import type { JsFormulation } from './JsFormulation.js';
 

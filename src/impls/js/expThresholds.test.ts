@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { formatSpec } from '../../formats/specs.js';
 import { EXP_THRESHOLDS } from '../../formats/thresholds.js';
-import type { FormatName } from '../../formats/types.js';
+import type { FormatName } from '../../vocabulary/FormatName.js';
 import { nextDown, nextUp } from '../../formats/ulp.js';
 import { jsImplementations } from './index.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { formatSpec } from '../../formats/specs.js';
 import { EXP_THRESHOLDS } from '../../formats/thresholds.js';
-import type { FormatName } from '../../formats/types.js';
+import type { FormatName } from '../../vocabulary/FormatName.js';
 import { nextUp, ulpDistance } from '../../formats/ulp.js';
 import { oracle } from '../../oracle/index.js';
-import { needsLabel, type Op } from '../../oracle/ops.js';
+import { needsLabel, type Op } from '../../vocabulary/Op.js';
 import { jsImplementations } from './index.js';
 
 /**

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JS_FORMULATIONS } from './index.js';
 import { formatArithmetic } from './formatArithmetic.js';
-import { OPS } from '../../oracle/ops.js';
+import { OPS } from '../../vocabulary/Op.js';
 
 describe('fastF64 kernels do exactly what the generic kernel does with f64 arithmetic', () => {
   const A = formatArithmetic('f64');

@@ -1,6 +1,7 @@
 import { roundNumber } from '../../formats/roundNumber.js';
 import { formatSpec } from '../../formats/specs.js';
-import type { FormatName, FormatSpec } from '../../formats/types.js';
+import type { FormatSpec } from '../../formats/types.js';
+import type { FormatName } from '../../vocabulary/FormatName.js';
 import type { Arithmetic } from './Arithmetic.js';
 
 /** binary64 needs no rounding: JS numbers are its values and its arithmetic is IEEE 754's. */

@@ -1,5 +1,5 @@
-import type { FormatName } from '../../formats/types.js';
-import { needsLabel, OPS } from '../../oracle/ops.js';
+import type { FormatName } from '../../vocabulary/FormatName.js';
+import { needsLabel, OPS } from '../../vocabulary/Op.js';
 import type { Implementation } from '../types.js';
 import { formatArithmetic } from './formatArithmetic.js';
 import type { JsFormulation, JsOpDefinition } from './JsFormulation.js';

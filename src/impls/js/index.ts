@@ -1,4 +1,4 @@
-import { OPS } from '../../oracle/ops.js';
+import { OPS } from '../../vocabulary/Op.js';
 import type { Implementation } from '../types.js';
 import { BHH } from './bhh.js';
 import { COMPENSATED } from './compensated.js';

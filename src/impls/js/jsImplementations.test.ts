@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { isRepresentable, roundNumber } from '../../formats/roundNumber.js';
 import { formatSpec } from '../../formats/specs.js';
-import type { FormatName } from '../../formats/types.js';
-import { isScalarOp, needsLabel, OPS } from '../../oracle/ops.js';
+import type { FormatName } from '../../vocabulary/FormatName.js';
+import { isScalarOp, needsLabel, OPS } from '../../vocabulary/Op.js';
 import type { Implementation } from '../types.js';
 import { JS_FORMULATIONS, jsImplementations } from './index.js';
 

@@ -34,8 +34,7 @@
  * A device that keeps subnormals and evaluates exp and log more accurately could pass softmax:
  * the campaign would then report an unexpected pass, which is worth knowing.
  */
-import type { Implementation } from '../types.js';
-import { Unavailable } from '../types.js';
+import { type Implementation, Unavailable } from '../types.js';
 import { getGpuContext, type GpuContext, type GpuInfo } from './device.js';
 import { runBatch } from './dispatch.js';
 import { KERNEL_OPS, type KernelOp, type Precision } from './kernels.js';

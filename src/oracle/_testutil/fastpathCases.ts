@@ -1,7 +1,7 @@
 import { roundNumber } from '../../formats/roundNumber.js';
 import { EXP_THRESHOLDS } from '../../formats/thresholds.js';
 import type { FormatSpec } from '../../formats/types.js';
-import { needsLabel, type Op } from '../ops.js';
+import { needsLabel, type Op } from '../../vocabulary/Op.js';
 
 /**
  * Random and extreme inputs for cross-checking the oracle's fast path against its slow path

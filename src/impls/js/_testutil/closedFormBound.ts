@@ -1,6 +1,6 @@
 import { formatSpec } from '../../../formats/specs.js';
-import type { FormatName } from '../../../formats/types.js';
-import type { Op } from '../../../oracle/ops.js';
+import type { FormatName } from '../../../vocabulary/FormatName.js';
+import type { Op } from '../../../vocabulary/Op.js';
 
 /**
  * The libm's error in units of the compute format's u: V8's fdlibm exp/log/log1p are < 1 ulp,

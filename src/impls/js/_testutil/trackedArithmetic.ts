@@ -1,6 +1,7 @@
 import { roundNumber } from '../../../formats/roundNumber.js';
 import { F64, formatSpec } from '../../../formats/specs.js';
-import type { FormatName, FormatSpec } from '../../../formats/types.js';
+import type { FormatSpec } from '../../../formats/types.js';
+import type { FormatName } from '../../../vocabulary/FormatName.js';
 import type { Arithmetic } from '../Arithmetic.js';
 
 /**

@@ -1,0 +1,36 @@
+/**
+ * Every kind of finding (DESIGN.md, Numerical definitions): case-level `crash`, `timeout`,
+ * `shape`, `mutation`, `sum`, `argmax`, `nondeterministic`; element-level `special`,
+ * `nan-swallowed`, `overflow`, `underflow`, `spurious-nan`, `ulp`.
+ */
+export type FindingKind =
+  | 'crash'
+  | 'timeout'
+  | 'shape'
+  | 'mutation'
+  | 'special'
+  | 'nan-swallowed'
+  | 'overflow'
+  | 'underflow'
+  | 'spurious-nan'
+  | 'ulp'
+  | 'sum'
+  | 'argmax'
+  | 'nondeterministic';
+
+/** All finding kinds, case-level first, then the element table's rows in order. */
+export const FINDING_KINDS: readonly FindingKind[] = [
+  'crash',
+  'timeout',
+  'shape',
+  'mutation',
+  'special',
+  'nan-swallowed',
+  'overflow',
+  'underflow',
+  'spurious-nan',
+  'ulp',
+  'sum',
+  'argmax',
+  'nondeterministic',
+];
