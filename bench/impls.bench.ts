@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { roundNumber, formatSpec } from '../src/formats/index.js';
 import { allImplementations, availability } from '../src/impls/registry.js';
 import type { Implementation } from '../src/impls/types.js';
-import { runCampaign } from '../src/campaign/campaign.js';
+import { runCampaign } from '../src/campaign/runCampaign.js';
 
 export interface ImplBenchRow {
   readonly impl: string;
@@ -147,14 +147,16 @@ export function formatImplsBench(r: ImplBenchResult): string {
           ? `${(v / 1e3).toFixed(1)}k`
           : v.toFixed(0);
   const ratio = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${v.toFixed(2)}×`);
-  let out = `implementation throughput, elements/s (and time relative to a bare Math.exp loop over the same elements)\n`;
+  let out =
+    'implementation throughput, elements/s (and time relative to a bare Math.exp loop over the same elements)\n';
   out += `${'Math.exp loop'.padEnd(44)}${r.lengths.map((n) => `n=${n}: ${fmt(r.expLoop[n])}`.padEnd(26)).join('')}\n`;
   for (const row of r.rows) {
     if (row.note) {
       out += `${row.impl.padEnd(44)}${row.note}\n`;
       continue;
     }
-    out += `${row.impl.padEnd(44)}${r.lengths.map((n) => `${fmt(row.rates[n])} (${ratio(row.ratioToExp[n])})`.padEnd(26)).join('')}\n`;
+    const cells = r.lengths.map((n) => `${fmt(row.rates[n])} (${ratio(row.ratioToExp[n])})`.padEnd(26));
+    out += `${row.impl.padEnd(44)}${cells.join('')}\n`;
   }
   return out;
 }
@@ -215,7 +217,9 @@ export async function runCampaignBench(opts: { quick?: boolean } = {}): Promise<
 }
 
 export function formatCampaignBench(r: CampaignBenchResult): string {
-  return `campaign throughput (${r.cases} cases, the JS softmax zoo in f64 and f32, no shrinking, worker start-up included): 1 worker ${r.rate1.toFixed(1)} cases/s, 2 workers ${r.rate2.toFixed(1)} cases/s, speed-up ${r.speedup.toFixed(2)}× on ${r.cores} core(s)\n`;
+  const setup = `${r.cases} cases, the JS softmax zoo in f64 and f32, no shrinking, worker start-up included`;
+  const rates = `1 worker ${r.rate1.toFixed(1)} cases/s, 2 workers ${r.rate2.toFixed(1)} cases/s`;
+  return `campaign throughput (${setup}): ${rates}, speed-up ${r.speedup.toFixed(2)}× on ${r.cores} core(s)\n`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -312,7 +316,10 @@ export function formatGpuKernelBench(rows: readonly GpuKernelBenchRow[]): string
   if (rows.length === 0) return 'webgpu: no adapter here (see logitfuzz list for the fix)\n';
   let s =
     'webgpu f32, elements/s: kernel only (inputs resident, no read-back) vs through run() (upload, dispatch, read back)\n';
-  for (const r of rows)
-    s += `  ${r.op.padEnd(12)} n=${String(r.n).padEnd(8)} kernel only ${(r.kernelOnly / 1e6).toFixed(2)}M   with transfers ${(r.withTransfers / 1e6).toFixed(2)}M\n`;
+  for (const r of rows) {
+    const kernel = (r.kernelOnly / 1e6).toFixed(2);
+    const transfers = (r.withTransfers / 1e6).toFixed(2);
+    s += `  ${r.op.padEnd(12)} n=${String(r.n).padEnd(8)} kernel only ${kernel}M   with transfers ${transfers}M\n`;
+  }
   return s;
 }

@@ -297,7 +297,8 @@ function offByOne(fmt: FormatSpec, label: string, ref: Float64Array, want: Float
     const d = ulpDistance(fmt, ref[i], want[i]);
     if (d > 1)
       throw new Error(
-        `oracle bench: ${label} differs from the oracle by ${d} ULPs at element ${i} (${fmt.name}: ${ref[i]} vs ${want[i]})`,
+        `oracle bench: ${label} differs from the oracle by ${d} ULPs at element ${i} ` +
+          `(${fmt.name}: ${ref[i]} vs ${want[i]})`,
       );
     count += d;
   }
@@ -463,8 +464,10 @@ export function formatOracleBench(result: OracleBenchResult): string {
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
   const line = (cells: string[]) =>
     cells.map((s, c) => (c < 3 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('  ');
+  const title =
+    'softmax, correctly rounded (oracle) vs fixed-precision references: elements/s, median per call';
   const out = [
-    `softmax, correctly rounded (oracle) vs fixed-precision references: elements/s, median per call${result.quick ? ' (quick: 1 sample)' : ''}`,
+    `${title}${result.quick ? ' (quick: 1 sample)' : ''}`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),

@@ -11,7 +11,8 @@ import fc from 'fast-check';
 import { regionArbitrary } from '../src/generators/index.js';
 import { allImplementations } from '../src/impls/registry.js';
 import type { Implementation } from '../src/impls/types.js';
-import { judge } from '../src/metrics/findings.js';
+import type { CaseInput, FindingData } from '../src/campaign/protocol.js';
+import { runCase } from '../src/campaign/runCase.js';
 import { oracle } from '../src/oracle/oracle.js';
 import { searchWorst } from '../src/campaign/search.js';
 import { pathToFileURL } from 'node:url';
@@ -46,22 +47,25 @@ function median(xs: (number | null)[]): number | null {
   return m === Infinity ? null : m;
 }
 
+/** One evaluation through the campaign's own judging path (runCase → judge), `special` findings aside. */
 async function evaluate(
   impl: Implementation,
   x: number[],
   label: number | undefined,
-): Promise<{ maxUlps: number; findings: { kind: string }[] }> {
-  const ref = oracle(impl.op, impl.format, x, label).values;
-  let out: unknown;
-  try {
-    [out] = await impl.run([Float64Array.from(x)], label === undefined ? undefined : [label]);
-  } catch {
-    return { maxUlps: Infinity, findings: [{ kind: 'crash' }] };
-  }
-  const j = judge({ op: impl.op, format: impl.format, x, label, actual: out, reference: ref });
-  let maxUlps = 0;
-  for (const u of j.ulps ?? []) maxUlps = Math.max(maxUlps, u !== u ? Infinity : u);
-  return { maxUlps, findings: j.findings.filter((f) => f.kind !== 'special') };
+): Promise<{ maxUlps: number; findings: FindingData[] }> {
+  const c: CaseInput = {
+    id: -1,
+    op: impl.op,
+    format: impl.format,
+    region: 'search',
+    x: Float64Array.from(x),
+    label,
+  };
+  const o = await runCase(impl, c, oracle(impl.op, impl.format, x, label), {
+    specials: 'report',
+    checkDeterminism: false,
+  });
+  return { maxUlps: o.maxUlps, findings: o.findings.filter((f) => f.kind !== 'special') };
 }
 
 export async function runSearchBench(opts: { quick?: boolean } = {}): Promise<SearchBenchResult> {
@@ -109,7 +113,7 @@ export async function runSearchBench(opts: { quick?: boolean } = {}): Promise<Se
         pts,
         impl.format,
         impl.op,
-        (x, l) => evaluate(impl, x, l) as never,
+        (x, l) => evaluate(impl, x, l),
         budget - 3,
         seed,
         name,

@@ -1,5 +1,5 @@
 /**
- * NaN propagates per the special-values policy (DESIGN.md): a NaN logit makes every output NaN,
+ * NaN propagates per the special-values policy (docs/design.md, "Special values"): a NaN logit makes every output NaN,
  * whatever else the row holds (±Inf logits, huge or tiny ones), for every implementation expected
  * to pass. Inputs: rows of every finite region with one to three NaNs planted (and sometimes a
  * ±Inf beside them), and the `specials` region's rows that hold a NaN.

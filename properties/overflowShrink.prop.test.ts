@@ -14,6 +14,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { shrinkCounterexample } from '../src/campaign/shrink.js';
+import type { FindingData } from '../src/campaign/protocol.js';
 import { formatSpec } from '../src/formats/specs.js';
 import { EXP_THRESHOLDS } from '../src/formats/thresholds.js';
 import { nextUp, ulpOf } from '../src/formats/ulp.js';
@@ -72,7 +73,14 @@ describe.each(list.map((s) => [title(s), s] as const))('%s', (name, s) => {
       await overflows(impl, fcShrunk.x, fcShrunk.label),
       context(`fast-check's shrunk ${showInput(fcShrunk.x, fcShrunk.label)} does not overflow`),
     ).toBe(true);
-    const finding = { kind: 'overflow', index: -1, expected: null, actual: null, ulps: null, diagnosis: '' };
+    const finding: FindingData = {
+      kind: 'overflow',
+      index: -1,
+      expected: null,
+      actual: null,
+      ulps: null,
+      diagnosis: '',
+    };
     const { cex } = await shrinkCounterexample(
       {
         caseId: 0,

@@ -1,6 +1,6 @@
 /**
  * Every implementation of the registry that is expected to pass stays within its budget on every
- * input region of its format: `judge` (DESIGN.md's findings table, budgets of the recommended
+ * input region of its format: `judge` (docs/design.md, "Findings": the findings table, budgets of the recommended
  * algorithm) finds nothing that fails a verdict — no `ulp`, `overflow`, `underflow`,
  * `spurious-nan`, `nan-swallowed`, `sum` or `argmax` finding; `special` findings (deviations on
  * ±Inf logits) are reported by the policy, not failed.

@@ -38,7 +38,7 @@ if (!existsSync(fileURLToPath(dist('impls/registry.js')))) {
 const { allImplementations } = await import(dist('impls/registry.js'));
 const { formatSpec, isRepresentable, roundDecimal } = await import(dist('formats/index.js'));
 const { oracle } = await import(dist('oracle/index.js'));
-const { judgeOutput } = await import(dist('campaign/judgeOutput.js'));
+const { judge } = await import(dist('metrics/judge.js'));
 const { failsVerdict } = await import(dist('metrics/findings.js'));
 
 const args = process.argv.slice(2);
@@ -128,14 +128,20 @@ if (!args.includes('--no-impls')) {
     if (impl.expected === 'pass') {
       if (y.some((v) => Number.isNaN(v))) fail(`${impl.name}: NaN in the output`);
       const t2 = performance.now();
-      const j = judgeOutput(
-        { id: 0, op: impl.op, format: impl.format, region: 'long', x: X, label: labels?.[0] },
-        y,
-        { values: reference(impl.op, impl.format), undetermined: [] },
-        { specials: 'report', checkDeterminism: false },
-      );
+      const j = judge({
+        op: impl.op,
+        format: impl.format,
+        x: X,
+        label: labels?.[0],
+        actual: y,
+        reference: reference(impl.op, impl.format),
+        specials: 'report',
+        maxPerKind: 1,
+      });
+      let maxUlps = 0;
+      for (const u of j.ulps ?? [Infinity]) maxUlps = Math.max(maxUlps, u !== u ? Infinity : u);
       const failing = j.findings.filter((f) => failsVerdict(f.kind, 'report'));
-      line += `  max ${j.maxUlps} ulps, ${failing.length ? `fails: ${failing.map((f) => f.kind).join(', ')}` : 'within budget'} (judged in ${ms(t2)})`;
+      line += `  max ${maxUlps} ulps, ${failing.length ? `fails: ${failing.map((f) => f.kind).join(', ')}` : 'within budget'} (judged in ${ms(t2)})`;
       if (failing.length && (impl.format === 'f64' || impl.format === 'f32'))
         fail(`${impl.name}: ${failing.map((f) => f.diagnosis).join('; ')}`);
     }

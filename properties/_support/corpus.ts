@@ -4,7 +4,7 @@ import { decodeVector, type JsonNumber } from '../../src/formats/jsonNumber.js';
 import { isRepresentable } from '../../src/formats/roundNumber.js';
 import { formatSpec } from '../../src/formats/specs.js';
 import { isFormatName, type FormatName } from '../../src/vocabulary/FormatName.js';
-import { FINDING_KINDS, type FindingKind } from '../../src/vocabulary/FindingKind.js';
+import { FINDING_KINDS, isFindingKind, type FindingKind } from '../../src/vocabulary/FindingKind.js';
 import { isOp, needsLabel, type Op } from '../../src/vocabulary/Op.js';
 
 /**
@@ -74,7 +74,8 @@ export function parseCorpusEntry(file: string, text: string): CorpusEntry {
       throw new CorpusError(file, 'label', `${o.op} needs an integer label in [0, ${x.length})`);
     label = o.label;
   } else if (o.label !== undefined) throw new CorpusError(file, 'label', `${o.op} takes no label`);
-  if (typeof o.kind !== 'string' || !(FINDING_KINDS as readonly string[]).includes(o.kind))
+  const kind = o.kind;
+  if (!isFindingKind(kind))
     throw new CorpusError(file, 'kind', `must be a finding kind: ${FINDING_KINDS.join(', ')}`);
   if (typeof o.note !== 'string' || o.note.trim() === '')
     throw new CorpusError(file, 'note', 'must say where the counterexample came from');
@@ -85,7 +86,7 @@ export function parseCorpusEntry(file: string, text: string): CorpusEntry {
     format: o.format,
     x,
     ...(label !== undefined ? { label } : {}),
-    kind: o.kind as FindingKind,
+    kind,
     note: o.note,
   };
 }

@@ -1,7 +1,8 @@
 import { encodeVector } from '../../src/formats/jsonNumber.js';
 import type { FormatName } from '../../src/vocabulary/FormatName.js';
 import type { Implementation } from '../../src/impls/types.js';
-import { failsVerdict, judge, type Finding, type Judgement } from '../../src/metrics/findings.js';
+import { failsVerdict, type Finding } from '../../src/metrics/findings.js';
+import { judge, type Judgement } from '../../src/metrics/judge.js';
 import { type SpecialsPolicy } from '../../src/vocabulary/SpecialsPolicy.js';
 import { oracle } from '../../src/oracle/oracle.js';
 import { isScalarOp, needsLabel, type Op } from '../../src/vocabulary/Op.js';
@@ -50,7 +51,7 @@ export async function call(
   return Float64Array.from(rows[0]);
 }
 
-/** Runs and judges `impl` on `x` against the oracle (DESIGN.md's findings table, derived budgets). */
+/** Runs and judges `impl` on `x` against the oracle (docs/design.md, "Findings", with derived budgets). */
 export async function evaluate(
   impl: Implementation,
   x: readonly number[],

@@ -5,7 +5,7 @@ import { ulpDistance as ulpDistanceIn } from '../formats/ulp.js';
 import { expectedOneOf } from '../vocabulary/expectedOneOf.js';
 
 /**
- * The ULP distance between two values of a format (DESIGN.md, "ULP distance"): the difference of
+ * The ULP distance between two values of a format (docs/design.md, "ULP distance and error"): the difference of
  * their positions in the ordered list of the format's values. +0 and −0 share one position;
  * maxFinite and +Inf are 1 apart. Takes the format by name (`'f32'`) or as a FormatSpec.
  *

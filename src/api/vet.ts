@@ -1,4 +1,4 @@
-import type { Counterexample } from '../campaign/aggregate.js';
+import { addOutcome, emptyAggregate } from '../campaign/aggregate.js';
 import { caseAt, probeCount, type CaseSpace } from '../campaign/cases.js';
 import type {
   CaseInput,
@@ -8,10 +8,10 @@ import type {
   OracleAnswer,
 } from '../campaign/protocol.js';
 import { runCase } from '../campaign/runCase.js';
-import { shrinkCounterexample } from '../campaign/shrink.js';
+import { minimalCounterexample } from '../campaign/counterexample.js';
 import { isFormatName, type FormatName, FORMAT_NAMES } from '../vocabulary/FormatName.js';
 import { userImplementation } from '../impls/load.js';
-import type { Implementation } from '../impls/types.js';
+import type { AnyImplementation } from '../impls/types.js';
 import { budget as budgetOf } from '../metrics/budgets.js';
 import { failsVerdict } from '../metrics/findings.js';
 import { type SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
@@ -25,7 +25,7 @@ import { expectedOneOf } from '../vocabulary/expectedOneOf.js';
  * A function under test: logits in (a Float32Array when the format is f32, a Float64Array
  * otherwise, always a fresh copy), and for the cross-entropy ops the class label; out an
  * array-like of numbers (softmax, log_softmax, cross_entropy_grad) or a number (logsumexp,
- * cross_entropy), or a promise of one. The same contract as `logitfuzz vet MODULE` (DESIGN.md).
+ * cross_entropy), or a promise of one. The same contract as `logitfuzz vet MODULE` (docs/design.md, "Vetted modules").
  */
 export type SoftmaxLike = (
   x: Float64Array | Float32Array,
@@ -65,7 +65,7 @@ export interface VetOptions {
   readonly probes?: boolean;
   /**
    * A per-element budget in ULPs (a number ≥ 0) instead of the derived a-priori bound of the
-   * recommended algorithm (DESIGN.md, "Budgets").
+   * recommended algorithm (docs/design.md, "Budgets").
    * @defaultValue the derived budget
    */
   readonly budget?: number;
@@ -261,10 +261,10 @@ export function resolveVetOptions(options: VetOptions = {}): Resolved {
 }
 
 /** The user function as an Implementation, with a per-call timeout for promises; `timedOut` says whether the last call ran out of time. */
-function wrap(fn: SoftmaxLike, o: Resolved): { impl: Implementation; timedOut: () => boolean } {
+function wrap(fn: SoftmaxLike, o: Resolved): { impl: AnyImplementation; timedOut: () => boolean } {
   const inner = userImplementation(`${o.op}/user/${o.format}`, fn, o.op, o.format);
   let timedOut = false;
-  const impl: Implementation = {
+  const impl: AnyImplementation = {
     ...inner,
     async run(rows, labels) {
       timedOut = false;
@@ -292,7 +292,7 @@ function wrap(fn: SoftmaxLike, o: Resolved): { impl: Implementation; timedOut: (
  * What it runs: the format's probes (unless `probes: false`), then `runs` random cases from the
  * extreme-logit generators (`logits`), case j under a seed derived from `seed` — the cases
  * `logitfuzz vet --seed N --runs R --search 0` runs. Each case: the oracle's correctly rounded
- * result, one call of `fn` (two with `checkDeterminism`), and `judge` (DESIGN.md's findings
+ * result, one call of `fn` (two with `checkDeterminism`), and `judge` (docs/design.md, "Findings": the findings
  * table, budgets of the recommended algorithm). A throw is a `crash`, a wrong length or type a
  * `shape`, a changed input a `mutation`. Then each finding kind's first counterexample is shrunk
  * (shrinkCounterexample: delete elements, simplify values, keep the kind) and re-run for its
@@ -345,72 +345,41 @@ export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<Ve
   };
 
   const total = (o.probes ? probeCount(space) : 0) + o.runs;
-  const first = new Map<FindingKind, Counterexample>();
-  const counts: Partial<Record<FindingKind, number>> = {};
-  let cases = 0;
-  let passes = 0;
-  let maxUlps = 0;
+  // the campaign's aggregate: counts, the worst error and each kind's first counterexample
+  const agg = emptyAggregate();
   let undetermined = 0;
   for (let id = 0; id < total; id++) {
     const c = caseAt(space, id);
     const { outcome, reference } = await evaluate(c, false);
-    cases++;
     if (reference.undetermined.length > 0) undetermined++;
-    if (outcome.pass) passes++;
-    maxUlps = Math.max(maxUlps, outcome.maxUlps !== outcome.maxUlps ? Infinity : outcome.maxUlps);
-    const seen = new Set<FindingKind>();
-    for (const f of outcome.findings) {
-      const kind = f.kind as FindingKind;
-      if (seen.has(kind)) continue;
-      seen.add(kind);
-      counts[kind] = (counts[kind] ?? 0) + 1;
-      if (!first.has(kind))
-        first.set(kind, {
-          caseId: c.id,
-          region: c.region,
-          x: Array.from(c.x),
-          ...(c.label !== undefined ? { label: c.label } : {}),
-          finding: f,
-        });
-    }
+    addOutcome(agg, c, outcome);
   }
 
   const findings: VetFinding[] = [];
   for (const kind of FINDING_KINDS) {
-    const cex = first.get(kind);
+    const cex = agg.first[kind];
     if (!cex) continue;
-    const probe = async (x: Float64Array, label: number | undefined) => {
-      const { outcome } = await evaluate(
-        { id: -1, op: o.op, format: o.format, region: cex.region, x, label },
-        false,
-      );
-      return outcome.findings.find((f) => f.kind === kind);
-    };
-    // a hang costs a full timeout per probe: shrink those only a little (as the campaign does)
-    const evals = kind === 'timeout' ? Math.min(o.shrinkEvals, 6) : o.shrinkEvals;
-    const { cex: small, evaluations } = await shrinkCounterexample(
+    const min = await minimalCounterexample(
       cex,
-      o.format,
+      kind,
       o.op,
-      needsLabel(o.op),
-      probe,
-      evals,
+      o.format,
+      (x, label, keepOutput) =>
+        evaluate({ id: -1, op: o.op, format: o.format, region: cex.region, x, label }, keepOutput),
+      o.shrinkEvals,
     );
-    const x = Float64Array.from(small.x);
-    const { outcome, reference } = await evaluate(
-      { id: -1, op: o.op, format: o.format, region: cex.region, x, label: small.label },
-      true,
-    );
-    const f = outcome.findings.find((g) => g.kind === kind) ?? small.finding;
+    const { small, finding: f, reference } = min;
     const budgets =
-      f.index >= 0 ? budgetOf(o.op, o.format, small.x, small.label, o.budget, reference.values) : null;
+      f.index >= 0 && reference
+        ? budgetOf(o.op, o.format, small.x, small.label, o.budget, reference.values)
+        : null;
     findings.push({
       kind,
       fails: failsVerdict(kind, o.specials),
       input: small.x.slice(),
       ...(small.label !== undefined ? { label: small.label } : {}),
-      expected: Array.from(reference.values),
-      actual: outcome.output ? Array.from(outcome.output) : null,
+      expected: reference ? Array.from(reference.values) : [],
+      actual: min.output ? Array.from(min.output) : null,
       index: f.index,
       ulps: f.ulps ?? NaN,
       budget: budgets && f.index < budgets.length ? budgets[f.index] : NaN,
@@ -419,8 +388,8 @@ export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<Ve
       ...(cex.label !== undefined ? { originalLabel: cex.label } : {}),
       region: cex.region,
       caseId: cex.caseId,
-      shrinkEvaluations: evaluations,
-      count: counts[kind] ?? 0,
+      shrinkEvaluations: min.evaluations,
+      count: agg.findingCounts[kind] ?? 0,
     });
   }
   findings.sort((a, b) => Number(b.fails) - Number(a.fails));
@@ -429,11 +398,11 @@ export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<Ve
     op: o.op,
     format: o.format,
     seed: o.seed,
-    cases,
-    passes,
-    findingCounts: counts,
+    cases: agg.cases,
+    passes: agg.passes,
+    findingCounts: agg.findingCounts,
     findings,
-    maxUlps,
+    maxUlps: agg.maxUlps,
     undetermined,
     ms: performance.now() - t0,
   };

@@ -1,19 +1,7 @@
+import { BIN_COUNT, binOf, errorBits } from '../metrics/histogram.js';
+import type { FindingKind } from '../vocabulary/FindingKind.js';
 import type { CaseInput, FindingData, ImplOutcome } from './protocol.js';
-
-/** ULP histogram bins: 0, 1, 2, 3–4, 5–8, …, 2^k+1–2^(k+1), …, then Infinity (NaN, Inf, no answer). */
-export const HIST_EDGES: readonly number[] = [
-  0,
-  1,
-  2,
-  ...Array.from({ length: 63 }, (_, k) => 2 ** (k + 2)),
-  Infinity,
-];
-
-function binOf(ulps: number): number {
-  if (!(ulps >= 0)) return HIST_EDGES.length - 1;
-  for (let b = 0; b < HIST_EDGES.length; b++) if (ulps <= HIST_EDGES[b]) return b;
-  return HIST_EDGES.length - 1;
-}
+import { fromLine, type CaseLine } from './store.js';
 
 /**
  * Upper edges of the bins of the error map's axes (largest |logit| and spread max − min): a value
@@ -35,7 +23,7 @@ export interface Cell {
   cases: number;
   failures: number;
   maxUlps: number;
-  kinds: Record<string, number>;
+  kinds: Partial<Record<FindingKind, number>>;
 }
 
 function addToCell(cells: Record<string, Cell>, key: string, o: ImplOutcome): void {
@@ -63,9 +51,9 @@ export interface ImplAggregate {
   cases: number;
   passes: number;
   /** Cases per finding kind. */
-  findingCounts: Record<string, number>;
+  findingCounts: Partial<Record<FindingKind, number>>;
   /** Lowest-id counterexample per finding kind. */
-  first: Record<string, Counterexample>;
+  first: Partial<Record<FindingKind, Counterexample>>;
   /** Histogram of per-case max ULP error over HIST_EDGES. */
   histogram: number[];
   maxUlps: number;
@@ -83,7 +71,7 @@ export interface ImplAggregate {
   /** Error against length: key = bin over LENGTH_EDGES. */
   lengths: Record<string, Cell>;
   /** The worst cases (by max ULPs, then lowest id), at most ELITE_SIZE: where `--search` starts. */
-  elite: { id: number; x: number[]; label?: number; maxUlps: number; kinds: string[] }[];
+  elite: { id: number; x: number[]; label?: number; maxUlps: number; kinds: FindingKind[] }[];
   /** Total wall time of the calls in ms (timing: excluded from determinism). */
   ms: number;
   outOfFormat: number;
@@ -95,7 +83,7 @@ export function emptyAggregate(): ImplAggregate {
     passes: 0,
     findingCounts: {},
     first: {},
-    histogram: new Array(HIST_EDGES.length).fill(0),
+    histogram: new Array<number>(BIN_COUNT).fill(0),
     maxUlps: 0,
     worstCase: -1,
     sumMicroBits: 0,
@@ -118,13 +106,14 @@ export function addOutcome(
   if (o.pass) a.passes++;
   a.ms += o.ms;
   a.outOfFormat += o.outOfFormat;
-  a.histogram[binOf(o.maxUlps)]++;
-  const u = Number.isFinite(o.maxUlps) ? o.maxUlps : Infinity;
+  // NaN is never written, but a damaged store could hold one: no distance counts as the worst
+  const u = Number.isNaN(o.maxUlps) ? Infinity : o.maxUlps;
+  a.histogram[binOf(u)]++;
   if (u > a.maxUlps || (u === a.maxUlps && (a.worstCase < 0 || c.id < a.worstCase))) {
     a.maxUlps = u;
     a.worstCase = c.id;
   }
-  a.sumMicroBits += Math.round((Number.isFinite(o.maxBits) ? o.maxBits : 64) * 1e6);
+  a.sumMicroBits += Math.round(errorBits(u) * 1e6);
   const r = (a.regions[c.region] ??= { cases: 0, failures: 0 });
   r.cases++;
   if (!o.pass) r.failures++;
@@ -173,15 +162,35 @@ export function addOutcome(
   }
 }
 
-/** Quantile of the per-case max ULP error from the histogram: the upper edge of the bin holding it. */
-export function quantile(hist: readonly number[], q: number): number {
-  const total = hist.reduce((s, v) => s + v, 0);
-  if (total === 0) return 0;
-  const target = Math.ceil(q * total);
-  let acc = 0;
-  for (let b = 0; b < hist.length; b++) {
-    acc += hist[b];
-    if (acc >= target) return HIST_EDGES[b];
+/**
+ * The aggregate stage over every implementation of a campaign (docs/design.md, "Campaign"): each
+ * line of the store, read back by `--resume` or fresh from the scheduler, is added once. The
+ * result does not depend on the order lines are added in.
+ */
+export class Tally {
+  readonly aggs: Map<string, ImplAggregate>;
+  /** Ids read back by --resume, to be skipped (fresh cases are only counted: a Set of every id would grow with each case, and holds at most 2^24). */
+  readonly resumedIds = new Set<number>();
+  fresh = 0;
+  /** Cases where the oracle left an element undetermined. */
+  undetermined = 0;
+
+  constructor(names: readonly string[]) {
+    this.aggs = new Map(names.map((n) => [n, emptyAggregate()]));
   }
-  return Infinity;
+
+  add(line: CaseLine, resumed: boolean): void {
+    if (resumed) this.resumedIds.add(line.id);
+    else this.fresh++;
+    if (line.undetermined?.length) this.undetermined++;
+    const { c, outcomes } = fromLine(line);
+    for (const o of outcomes) {
+      const agg = this.aggs.get(o.impl);
+      if (agg) addOutcome(agg, c, o);
+    }
+  }
+
+  get cases(): number {
+    return this.resumedIds.size + this.fresh;
+  }
 }

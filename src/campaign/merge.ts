@@ -1,7 +1,7 @@
 import { decodeNumber, encodeNumber, type JsonNumber } from '../formats/jsonNumber.js';
 import { RUN_SCHEMA, type CellRecord, type ImplementationRecord, type RunRecord } from '../report/schema.js';
-import { HIST_EDGES, quantile } from './aggregate.js';
-import { CampaignError } from './campaign.js';
+import { HIST_EDGES, quantile } from '../metrics/histogram.js';
+import { CampaignError } from './CampaignError.js';
 
 const num = (v: JsonNumber): number => decodeNumber(v);
 
@@ -93,9 +93,9 @@ function mergeImpl(
     counterexamples,
     ulp: {
       max: encodeNumber(max),
-      p50: encodeNumber(quantile(histogram, 0.5)),
-      p90: encodeNumber(quantile(histogram, 0.9)),
-      p99: encodeNumber(quantile(histogram, 0.99)),
+      p50: encodeNumber(quantile(histogram, max, 0.5)),
+      p90: encodeNumber(quantile(histogram, max, 0.9)),
+      p99: encodeNumber(quantile(histogram, max, 0.99)),
       meanBits: cases ? sumMicroBits / 1e6 / cases : 0,
       sumMicroBits,
       histogram,

@@ -2,15 +2,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ImplSpec } from './implSpec.js';
-import type {
-  CaseInput,
-  FindingData,
-  FromWorker,
-  ImplOutcome,
-  JudgeOptions,
-  OracleAnswer,
-  ToWorker,
-} from './protocol.js';
+import { callFinding, timeoutFinding } from '../metrics/findings.js';
+import { failedOutcome } from './outcome.js';
+import type { CaseInput, FromWorker, ImplOutcome, JudgeOptions, OracleAnswer, ToWorker } from './protocol.js';
 
 /**
  * The worker entry beside this module; when this module runs from TypeScript sources (the test
@@ -67,10 +61,6 @@ interface Slot {
   timer?: NodeJS.Timeout;
   stderr: string;
   killedForTimeout?: string;
-}
-
-function caseLevel(kind: string, diagnosis: string): FindingData {
-  return { kind, index: -1, expected: null, actual: null, ulps: null, diagnosis };
 }
 
 /**
@@ -147,6 +137,8 @@ export class WorkerPool {
     slot.ready.catch(() => {});
     child.stderr?.on('data', (b: Buffer) => {
       slot.stderr = (slot.stderr + b.toString()).slice(-4000);
+      // kept for a crash's diagnosis, not shown (Dawn's warnings on every start): LOGITFUZZ_DEBUG shows it
+      if (process.env.LOGITFUZZ_DEBUG && process.env.LOGITFUZZ_DEBUG !== '0') process.stderr.write(b);
     });
     child.on('message', (m: FromWorker) => this.onMessage(slot, m));
     child.on('exit', (code, signal) => this.onExit(slot, code, signal));
@@ -266,17 +258,11 @@ export class WorkerPool {
     if (job) {
       if (culprit) {
         const finding = slot.killedForTimeout
-          ? caseLevel('timeout', `no answer within ${this.options.timeoutMs} ms`)
-          : caseLevel('crash', describeDeath(code, signal, slot.stderr));
-        job.outcomes.push({
-          impl: culprit,
-          findings: [finding],
-          maxUlps: Infinity,
-          maxBits: Infinity,
-          pass: false,
-          outOfFormat: 0,
-          ms: slot.killedForTimeout ? this.options.timeoutMs : 0,
-        });
+          ? timeoutFinding(this.options.timeoutMs)
+          : callFinding('crash', describeDeath(code, signal, slot.stderr));
+        job.outcomes.push(
+          failedOutcome(culprit, finding, slot.killedForTimeout ? this.options.timeoutMs : 0),
+        );
         job.remaining = job.remaining.filter((n) => n !== culprit);
       }
     }
@@ -289,15 +275,7 @@ export class WorkerPool {
         (e: Error) => {
           // a worker that cannot even start: give up on this job's remaining implementations
           for (const name of job.remaining)
-            job.outcomes.push({
-              impl: name,
-              findings: [caseLevel('crash', e.message)],
-              maxUlps: Infinity,
-              maxBits: Infinity,
-              pass: false,
-              outOfFormat: 0,
-              ms: 0,
-            });
+            job.outcomes.push(failedOutcome(name, callFinding('crash', e.message), 0));
           job.remaining = [];
           fresh.job = undefined;
           job.resolve({ c: job.c, oracle: job.oracle, oracleMs: job.oracleMs, outcomes: job.outcomes });

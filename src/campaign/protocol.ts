@@ -1,5 +1,7 @@
 import type { FormatName } from '../vocabulary/FormatName.js';
+import type { FindingKind } from '../vocabulary/FindingKind.js';
 import type { Op } from '../vocabulary/Op.js';
+import type { SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
 import type { ImplSpec } from './implSpec.js';
 
 /** One generated input. `id` is its position in the campaign's case order. */
@@ -16,14 +18,14 @@ export interface CaseInput {
 export interface JudgeOptions {
   /** Per-element budget override in ULPs, or undefined for the derived budgets. */
   readonly budget?: number;
-  readonly specials: 'strict' | 'report' | 'skip';
+  readonly specials: SpecialsPolicy;
   /** Call each implementation a second time and compare (the `nondeterministic` finding). */
   readonly checkDeterminism: boolean;
 }
 
 /** A finding as it travels and is stored: plain data, numbers kept as numbers (IPC is structured clone). */
 export interface FindingData {
-  readonly kind: string;
+  readonly kind: FindingKind;
   /** Element index, or −1 for case-level findings. */
   readonly index: number;
   readonly expected: number | null;
@@ -35,7 +37,7 @@ export interface FindingData {
 /** What one implementation did on one case. */
 export interface ImplOutcome {
   readonly impl: string;
-  /** Findings of this case, at most one per kind (the first element at fault). */
+  /** Findings of this case, at most one per kind: the worst of each (the largest ULP distance). */
   readonly findings: readonly FindingData[];
   /** Max ULP error over the elements that were compared (0 when none could be). */
   readonly maxUlps: number;

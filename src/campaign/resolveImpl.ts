@@ -1,7 +1,7 @@
 import { execImplementation } from '../impls/exec.js';
 import { tableImplementation } from '../impls/table.js';
 import { loadUserFunction, userImplementation } from '../impls/load.js';
-import type { Implementation } from '../impls/types.js';
+import type { AnyImplementation, Implementation } from '../impls/types.js';
 import type { ImplSpec } from './implSpec.js';
 
 let zoo: Map<string, Implementation> | undefined;
@@ -10,7 +10,7 @@ let zoo: Map<string, Implementation> | undefined;
  * Turns a spec into an Implementation inside the process that will run it.
  * Throws (LoadError for modules, a plain Error for an unknown built-in name).
  */
-export async function resolveImpl(spec: ImplSpec): Promise<Implementation> {
+export async function resolveImpl(spec: ImplSpec): Promise<AnyImplementation> {
   switch (spec.kind) {
     case 'builtin': {
       // imported on demand: the zoo is most of a worker's start-up, which a worker vetting a

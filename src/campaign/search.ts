@@ -1,3 +1,4 @@
+import type { FindingKind } from '../vocabulary/FindingKind.js';
 import { formatSpec, fromOrdinal, isRepresentable, ordinal, roundNumber } from '../formats/index.js';
 import { EXP_THRESHOLDS } from '../formats/thresholds.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
@@ -11,7 +12,7 @@ export interface SearchPoint {
   readonly x: number[];
   readonly label?: number;
   readonly maxUlps: number;
-  readonly kinds: readonly string[];
+  readonly kinds: readonly FindingKind[];
 }
 
 /** Runs the implementation on an input: its max ULP error and its finding kinds. */
@@ -25,7 +26,7 @@ export interface SearchResult {
   /** The worst point reached. */
   readonly best: SearchPoint;
   /** For each finding kind the search met: the first input showing it, and its finding. */
-  readonly found: ReadonlyMap<string, { x: number[]; label?: number; finding: FindingData }>;
+  readonly found: ReadonlyMap<FindingKind, { x: number[]; label?: number; finding: FindingData }>;
   /** Evaluations until the first finding (any kind), or null if none. */
   readonly firstFindingAt: number | null;
 }
@@ -143,7 +144,7 @@ export async function searchWorst(
   implName: string,
 ): Promise<SearchResult> {
   const rand = mulberry32(deriveSeed(seed, 'search', implName));
-  const found = new Map<string, { x: number[]; label?: number; finding: FindingData }>();
+  const found = new Map<FindingKind, { x: number[]; label?: number; finding: FindingData }>();
   let firstFindingAt: number | null = null;
   let evaluations = 0;
   if (starts.length === 0)

@@ -8,11 +8,13 @@
  * (the first without an outcome) and blames it when this process hangs or dies.
  */
 import { oracle } from '../oracle/oracle.js';
-import { Unavailable, type Implementation } from '../impls/types.js';
+import { Unavailable, type AnyImplementation } from '../impls/types.js';
 import type { ImplSpec } from './implSpec.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { resolveImpl } from './resolveImpl.js';
 import { runCase } from './runCase.js';
+import { callFinding } from '../metrics/findings.js';
+import { failedOutcome } from './outcome.js';
 
 // Built-in and untrusted implementations share this process: a module that replaced Math.exp
 // (say, with a faster approximation) would silently change every other implementation's results.
@@ -20,7 +22,7 @@ import { runCase } from './runCase.js';
 // No dependency assigns to Math.
 Object.freeze(Math);
 
-const impls = new Map<string, Implementation>();
+const impls = new Map<string, AnyImplementation>();
 
 function send(m: FromWorker): void {
   process.send!(m);
@@ -53,7 +55,7 @@ async function init(specs: readonly ImplSpec[]): Promise<void> {
  * What identifies the code under test beyond its name: a GPU implementation's adapter
  * (`describe()`), a third-party adapter's library version (`library`).
  */
-function environmentOf(impl: Implementation): { environment?: Record<string, string> } {
+function environmentOf(impl: AnyImplementation): { environment?: Record<string, string> } {
   const env: Record<string, string> = {};
   const x = impl as { describe?: () => Record<string, string>; library?: unknown };
   if (typeof x.describe === 'function') Object.assign(env, x.describe());
@@ -90,24 +92,7 @@ process.on('message', (raw) => {
         send({
           t: 'outcome',
           seq: m.seq,
-          outcome: {
-            impl: name,
-            findings: [
-              {
-                kind: 'crash',
-                index: -1,
-                expected: null,
-                actual: null,
-                ulps: null,
-                diagnosis: 'not loaded in this worker',
-              },
-            ],
-            maxUlps: Infinity,
-            maxBits: Infinity,
-            pass: false,
-            outOfFormat: 0,
-            ms: 0,
-          },
+          outcome: failedOutcome(name, callFinding('crash', 'not loaded in this worker'), 0),
         });
         continue;
       }

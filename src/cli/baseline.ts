@@ -5,11 +5,16 @@ import type { JudgeOptions } from '../campaign/protocol.js';
 import { decodeVector } from '../formats/jsonNumber.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import { failsVerdict } from '../metrics/findings.js';
-import { type FindingKind } from '../vocabulary/FindingKind.js';
 import type { Op } from '../vocabulary/Op.js';
 import { compareRecords, formatComparison, type Comparison } from '../report/compare.js';
 import { parseRunRecord, RecordError } from '../report/load.js';
-import type { CounterexampleRecord, ImplementationRecord, RunRecord } from '../report/schema.js';
+import {
+  VET_SCHEMA,
+  type CounterexampleRecord,
+  type ImplementationRecord,
+  type RunRecord,
+  type VetRecord,
+} from '../report/schema.js';
 import { InputError } from './errors.js';
 import { write, type Io } from './io.js';
 
@@ -36,6 +41,67 @@ export function loadBaseline(path: string): RunRecord {
     if (e instanceof RecordError) throw new InputError(e.message);
     throw e;
   }
+}
+
+/** Reads a `logitfuzz/vet@1` baseline (what `vet --json` writes) of `op` in `format`, or exits 2 naming what is wrong. */
+export function readVetBaseline(path: string, op: Op, format: FormatName): VetRecord {
+  let v: VetRecord;
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8')) as VetRecord;
+  } catch (e) {
+    throw new InputError(`cannot read the baseline ${path}: ${(e as Error).message}`);
+  }
+  if (v === null || typeof v !== 'object' || v.schema !== VET_SCHEMA || !Array.isArray(v.findings))
+    throw new InputError(`${path} is not a vet baseline (schema ${VET_SCHEMA}, as vet --json writes)`);
+  if (v.op !== op || v.format !== format)
+    throw new InputError(`${path} is a baseline for ${v.op} in ${v.format}, not ${op} in ${format}`);
+  return v;
+}
+
+/**
+ * A vet baseline as the one-implementation run record the gate compares (`compareRecords`, the
+ * same rules as `run --baseline` and `compare`): its verdict, finding counts, maximum error and
+ * minimal counterexamples, under the name and options of `like`, the record of this vet.
+ */
+export function vetBaselineRecord(v: VetRecord, like: RunRecord): RunRecord {
+  const head = like.implementations[0];
+  const counterexamples: Record<string, CounterexampleRecord> = {};
+  for (const f of v.findings)
+    counterexamples[f.kind] = {
+      caseId: -1,
+      region: 'baseline',
+      input: f.input,
+      ...(f.label !== undefined ? { label: f.label } : {}),
+      original: f.input,
+      finding: {
+        kind: f.kind,
+        index: f.index,
+        expected: null,
+        actual: null,
+        ulps: f.ulps,
+        diagnosis: f.diagnosis,
+      },
+      expected: f.expected,
+      actual: f.actual,
+      shrinkEvaluations: 0,
+      replay: f.replay,
+    };
+  return {
+    ...like,
+    seed: v.seed,
+    logitfuzzVersion: v.logitfuzzVersion,
+    implementations: [
+      {
+        ...head,
+        verdict: v.verdict,
+        cases: v.stats.cases,
+        passes: v.stats.passes,
+        findingCounts: v.stats.findingCounts,
+        counterexamples,
+        ulp: { ...head.ulp, max: v.stats.maxUlps, p99: v.stats.p99Ulps, meanBits: v.stats.meanBits },
+      },
+    ],
+  };
 }
 
 /**
@@ -112,7 +178,7 @@ export function foldReplays(head: RunRecord, replays: readonly Replayed[]): RunR
           counterexamples[kind] = { ...r.counterexample, region: 'baseline' };
         }
       }
-      const failing = Object.keys(findingCounts).some((k) => failsVerdict(k as FindingKind, specials));
+      const failing = Object.keys(findingCounts).some((k) => failsVerdict(k, specials));
       return { ...impl, findingCounts, counterexamples, verdict: failing ? 'fail' : 'pass' };
     }),
   };

@@ -5,7 +5,7 @@ import { OPS } from '../vocabulary/Op.js';
 import { UsageError } from './errors.js';
 import { SPECIALS_POLICIES } from '../vocabulary/SpecialsPolicy.js';
 
-/** Flags shared by `run` and `vet` (DESIGN.md, "CLI (stable)"). */
+/** Flags shared by `run` and `vet` (docs/design.md, "Flags"). */
 export const CAMPAIGN_FLAGS = {
   runs: { type: 'integer', min: 1, value: 'N', help: 'cases per (op, format) group' },
   'time-limit': {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Availability, Implementation } from '../impls/types.js';
 import { findImplementations } from '../impls/registry.js';
-import { formatList, probeImplementations } from './list.js';
+import { debugLines, formatList, probeImplementations } from './list.js';
 import { runCli } from './runCli.js';
 import { memoryIo } from './_testutil/memoryIo.js';
 
@@ -136,6 +136,21 @@ describe('logitfuzz list (the real zoo, pure-JS implementations only)', () => {
     expect(await runCli(['list', '--impl', 'nosuch/*'], io)).toBe(2);
     expect(io.stderr.text).toMatch(
       /^logitfuzz list: no implementation matches --impl nosuch\/\*; run 'logitfuzz list' to see the names/,
+    );
+  });
+});
+
+describe('debugLines', () => {
+  it("writes the probes' lines to stderr, prefixed with the probe, only under LOGITFUZZ_DEBUG", () => {
+    for (const off of [{}, { LOGITFUZZ_DEBUG: '' }, { LOGITFUZZ_DEBUG: '0' }])
+      expect(debugLines(memoryIo('', off))).toBeUndefined();
+    const io = memoryIo('', { LOGITFUZZ_DEBUG: '1' });
+    const onLine = debugLines(io)!;
+    onLine('Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced', 'softmax/webgpu/f32');
+    onLine('a line outside any probe', undefined);
+    expect(io.stderr.text).toBe(
+      '[softmax/webgpu/f32] Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced\n' +
+        '[probe] a line outside any probe\n',
     );
   });
 });

@@ -3,8 +3,9 @@ import { parseArgs, type FlagSpecs } from './args.js';
 import type { Command } from './command.js';
 import { UsageError } from './errors.js';
 import { formatHelp } from './help.js';
-import { write } from './io.js';
+import { write, type Io } from './io.js';
 import { formatTable } from './formatTable.js';
+import { canProbeInChild, probeInChild } from './listProbe.js';
 
 const FLAGS = {
   json: {
@@ -84,6 +85,52 @@ export async function probeImplementations(
 
 class TimeoutError extends Error {}
 
+/**
+ * With LOGITFUZZ_DEBUG set (and not '0'), what the probes print goes to stderr, line by line,
+ * each prefixed with the implementation being probed; otherwise undefined (kept out of sight).
+ */
+export function debugLines(io: Io): ((line: string, impl: string | undefined) => void) | undefined {
+  const v = io.env.LOGITFUZZ_DEBUG;
+  if (!v || v === '0') return undefined;
+  return (line, impl) => io.stderr.write(`[${impl ?? 'probe'}] ${line}\n`);
+}
+
+/**
+ * Every implementation's row, in order. Those without a `setup` (the pure-JS zoo) are available
+ * by definition and answered here; the rest are set up in a child process (listProbe.ts), so that
+ * what native code prints while they load (Dawn's warnings) reaches us on a pipe instead of the
+ * terminal. Without the compiled child (sources run without a build), they are probed here.
+ */
+async function probeAll(
+  impls: readonly Implementation[],
+  probe: (impl: Implementation) => Promise<Availability>,
+  timeoutMs: number,
+  onLine: ((line: string, impl: string | undefined) => void) | undefined,
+): Promise<ListedImplementation[]> {
+  const isolated = impls.filter((i) => i.setup !== undefined);
+  const here = impls.filter((i) => i.setup === undefined);
+  const byName = new Map<string, ListedImplementation>();
+  for (const r of await probeImplementations(here, probe, timeoutMs)) byName.set(r.name, r);
+  if (isolated.length > 0) {
+    let rows: ListedImplementation[];
+    if (canProbeInChild()) rows = await probeInChild(isolated, timeoutMs, { onLine });
+    else {
+      try {
+        rows = await probeImplementations(isolated, probe, timeoutMs);
+      } finally {
+        // The WebGPU implementations share one process-wide device that their probes acquired
+        // and their dispose() leaves alive; destroy it so probing leaves no device behind
+        // (device.ts: releasing it is what lets the process exit promptly). main.ts also exits
+        // explicitly, for a setup that timed out and may still hold something.
+        const { releaseGpu } = await import('../impls/webgpu/index.js');
+        await releaseGpu();
+      }
+    }
+    for (const r of rows) byName.set(r.name, r);
+  }
+  return impls.map((i) => byName.get(i.name)!);
+}
+
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -124,6 +171,7 @@ export const listCommand: Command = {
     synopsis: '[--json] [--impl GLOB] [--timeout MS]',
     description: [
       "Lists the implementation zoo: each one's name, op, format, backend, expected verdict, formula, and whether it is available on this machine — probed by setting it up (acquiring a GPU device, loading a library) and disposing of it; when unavailable, the reason and the fix.",
+      "The set-ups run in a child process: what native code prints while loading (Dawn's warnings) is shown only in the reason of an implementation found unavailable, or, with LOGITFUZZ_DEBUG=1, on stderr as it comes.",
     ],
     flags: FLAGS,
     examples: ['logitfuzz list', "logitfuzz list --impl 'softmax/*/f32,*webgpu*' --json"],
@@ -140,17 +188,7 @@ export const listCommand: Command = {
         `no implementation matches --impl ${globs.join(',')}; run 'logitfuzz list' to see the names`,
       );
     }
-    let rows: ListedImplementation[];
-    try {
-      rows = await probeImplementations(impls, registry.availability, flags.timeout);
-    } finally {
-      // The WebGPU implementations share one process-wide device that their probes acquired and
-      // their dispose() leaves alive; destroy it so probing leaves no device behind (device.ts:
-      // releasing it is what lets the process exit promptly). main.ts also exits explicitly, for
-      // a setup that timed out and may still hold something.
-      const { releaseGpu } = await import('../impls/webgpu/index.js');
-      await releaseGpu();
-    }
+    const rows = await probeAll(impls, registry.availability, flags.timeout, debugLines(io));
     if (flags.json) {
       await write(
         io.stdout,

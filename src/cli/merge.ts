@@ -8,7 +8,7 @@ import {
 } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { CampaignError } from '../campaign/campaign.js';
+import { CampaignError } from '../campaign/CampaignError.js';
 import { mergeRecords } from '../campaign/merge.js';
 import { renderHtml } from '../report/html.js';
 import { CASES_SCHEMA, type RunRecord } from '../report/schema.js';

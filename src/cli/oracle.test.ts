@@ -22,7 +22,7 @@ function softmaxRef(x: number[], i: number, fmt = F64): number {
 }
 
 describe('logitfuzz oracle', () => {
-  it("gives DESIGN.md's example: [0, -700, -745, -1000] in f64", async () => {
+  it('gives the example of docs/design.md, "The oracle command": [0, -700, -745, -1000] in f64', async () => {
     const r = await oracleCli('[0, -700, -745, -1000]\n', ['--format', 'f64']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -62,7 +62,7 @@ describe('logitfuzz oracle', () => {
     ].join('\n');
     const r = await oracleCli(input);
     expect(r.code).toBe(0);
-    // log_softmax([0, -1000])[0] = -log1p(e^-1000): nonzero, rounds to zero, keeps its sign (DESIGN.md)
+    // log_softmax([0, -1000])[0] = -log1p(e^-1000): nonzero, rounds to zero, keeps its sign (docs/design.md, "Special values")
     expect(r.out.split('\n').slice(0, 4)).toEqual([
       '{"y":["-0",-1000]}',
       '{"y":["nan","nan"]}',

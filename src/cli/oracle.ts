@@ -39,7 +39,7 @@ export interface OracleStreamSummary {
 
 /**
  * Streams `logitfuzz oracle`: reads JSON lines from `input`, writes one JSON line per non-blank
- * input line to `output`, in order (DESIGN.md, "CLI (stable)").
+ * input line to `output`, in order (docs/design.md, "The oracle command").
  *
  * Memory stays bounded however long the input: readline's async iterator pauses the input when
  * more than its high-water mark of lines is waiting (Node ≥ 20), and `write` waits for 'drain'

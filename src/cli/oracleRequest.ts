@@ -24,7 +24,7 @@ export class RequestError extends Error {
 const FIELDS = ['op', 'format', 'x', 'label', 'id'];
 
 /**
- * Turns one parsed JSON line of `logitfuzz oracle` into a request (DESIGN.md, "CLI (stable)"):
+ * Turns one parsed JSON line of `logitfuzz oracle` into a request (docs/design.md, "The oracle command"):
  * either an array of logits, or an object `{"op","format","x","label"}` whose fields override
  * `defaults`.
  *

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressLine } from './run.js';
+import { progressLine } from './campaign.js';
 
 describe('the TTY progress line', () => {
   it('shows cases, elapsed time, the ETA from the rate so far, and the worst implementations', () => {

@@ -7,7 +7,7 @@ import type { RunRecord } from '../report/schema.js';
 import { InputError, oneLine } from './errors.js';
 import { write, type Io } from './io.js';
 
-/** The report flags of `run` and `vet` (DESIGN.md, "CLI (stable)"). */
+/** The report flags of `run` and `vet` (docs/design.md, "Reports"). */
 export const REPORT_FLAGS = {
   html: {
     type: 'string',

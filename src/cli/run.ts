@@ -1,10 +1,9 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodeVector } from '../formats/jsonNumber.js';
-import { CampaignError, runCampaign, type ImplMeta, type Progress } from '../campaign/campaign.js';
+import type { ImplMeta } from '../campaign/options.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
 import { randomSeed } from '../campaign/seed.js';
-import type { RunRecord } from '../report/schema.js';
 import { parseArgs } from './args.js';
 import {
   baseEnvironment,
@@ -17,9 +16,10 @@ import {
   shellQuote,
 } from './campaignFlags.js';
 import type { Command } from './command.js';
-import { InputError, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import { formatHelp } from './help.js';
-import { write, type Io } from './io.js';
+import { campaign } from './campaign.js';
+import { write } from './io.js';
 import { formatSummary } from './summary.js';
 import { foldReplays, gate, loadBaseline, replayBaseline } from './baseline.js';
 import { REPORT_FLAGS, writeReports } from './reportFlags.js';
@@ -196,47 +196,3 @@ export const runCommand: Command = {
     return regressed ? 1 : 0;
   },
 };
-
-/**
- * One line of progress for a terminal: cases done of the total, elapsed time, the estimated time
- * left, and the implementations with the worst error so far (the line is cut to the width).
- */
-export function progressLine(p: Progress, width: number): string {
-  const secs = p.elapsedMs / 1000;
-  const eta =
-    p.total && p.done > 0 ? ` · ETA ${Math.max(0, (secs / p.done) * (p.total - p.done)).toFixed(0)} s` : '';
-  const worst = Object.entries(p.worst)
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, 3)
-    .map(([name, u]) => `${name} ${u === Infinity ? '∞' : u >= 1e6 ? u.toExponential(1) : String(u)}`)
-    .join(', ');
-  const line = `  cases ${p.done}${p.total ? `/${p.total}` : ''} · ${secs.toFixed(1)} s${eta}${worst ? ` · worst ulps: ${worst}` : ''}`;
-  return (line.length > width - 1 ? line.slice(0, width - 2) + '…' : line).padEnd(width - 1);
-}
-
-/** Runs a campaign with console progress; configuration errors become exit-2 errors. */
-export async function campaign(io: Io, options: Parameters<typeof runCampaign>[0]): Promise<RunRecord> {
-  // animated only on a terminal, never under CI (NO_COLOR needs nothing: the line has no colour)
-  const tty = (io.stderr as { isTTY?: boolean }).isTTY === true && !io.env.CI;
-  await write(
-    io.stderr,
-    `logitfuzz: seed ${options.seed}, ${options.meta.length} implementation(s), ${options.workers} worker(s)\n`,
-  );
-  let last = 0;
-  try {
-    return await runCampaign({
-      ...options,
-      onProgress: (p) => {
-        const now = Date.now();
-        if (!tty || now - last < 200) return;
-        last = now;
-        io.stderr.write(`\r${progressLine(p, (io.stderr as { columns?: number }).columns ?? 100)}`);
-      },
-    });
-  } catch (e) {
-    if (e instanceof CampaignError) throw new InputError(e.message);
-    throw e;
-  } finally {
-    if (tty) io.stderr.write('\n');
-  }
-}

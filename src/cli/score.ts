@@ -14,7 +14,7 @@ import type { Command } from './command.js';
 import { InputError } from './errors.js';
 import { formatHelp } from './help.js';
 import { write } from './io.js';
-import { campaign } from './run.js';
+import { campaign } from './campaign.js';
 import { formatSummary } from './summary.js';
 import { logitfuzzVersion } from './version.js';
 import { toVetRecord } from './vet.js';

@@ -25,9 +25,17 @@ export function formatSummary(r: RunRecord): string {
     out += `\n${i.name}:\n`;
     for (const k of kinds) {
       const c = i.counterexamples[k];
-      out += `  ${k}: ${c.finding.diagnosis}\n    input ${JSON.stringify(c.input)}${c.label !== undefined ? ` label ${c.label}` : ''}\n    expected ${JSON.stringify(c.expected)}\n    actual   ${JSON.stringify(c.actual)}\n    replay:  ${c.replay}\n`;
+      const label = c.label !== undefined ? ` label ${c.label}` : '';
+      out += `  ${k}: ${c.finding.diagnosis}\n`;
+      out += `    input ${JSON.stringify(c.input)}${label}\n`;
+      out += `    expected ${JSON.stringify(c.expected)}\n`;
+      out += `    actual   ${JSON.stringify(c.actual)}\n`;
+      out += `    replay:  ${c.replay}\n`;
     }
   }
-  out += `\n${r.totals.cases} case(s), ${(r.timing.wallMs / 1000).toFixed(1)} s, seed ${r.seed}${r.totals.oracleUndetermined ? `, ${r.totals.oracleUndetermined} case(s) with undetermined oracle elements` : ''}\n`;
+  const undetermined = r.totals.oracleUndetermined
+    ? `, ${r.totals.oracleUndetermined} case(s) with undetermined oracle elements`
+    : '';
+  out += `\n${r.totals.cases} case(s), ${(r.timing.wallMs / 1000).toFixed(1)} s, seed ${r.seed}${undetermined}\n`;
   return out;
 }

@@ -1,14 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { WorkerPool } from '../campaign/pool.js';
-import type { JudgeOptions } from '../campaign/protocol.js';
-import { decodeNumber, decodeVector, type JsonNumber, encodeVector } from '../formats/jsonNumber.js';
-import { failsVerdict } from '../metrics/findings.js';
-import { type FindingKind } from '../vocabulary/FindingKind.js';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { contentHash, LoadError } from '../impls/load.js';
+import type { ImplMeta } from '../campaign/options.js';
+import { encodeVector } from '../formats/jsonNumber.js';
+import { contentHash, loadUserFunction, LoadError } from '../impls/load.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
 import { randomSeed } from '../campaign/seed.js';
-import { VET_SCHEMA, type RunRecord } from '../report/schema.js';
+import { VET_SCHEMA, type RunRecord, type VetRecord } from '../report/schema.js';
+import { foldReplays, gate, readVetBaseline, replayBaseline, vetBaselineRecord } from './baseline.js';
 import { parseArgs } from './args.js';
 import {
   baseEnvironment,
@@ -23,7 +21,7 @@ import type { Command } from './command.js';
 import { InputError, UsageError } from './errors.js';
 import { formatHelp } from './help.js';
 import { write } from './io.js';
-import { campaign } from './run.js';
+import { campaign } from './campaign.js';
 import { formatSummary } from './summary.js';
 import { REPORT_FLAGS, writeReports } from './reportFlags.js';
 import { logitfuzzVersion } from './version.js';
@@ -67,107 +65,6 @@ const FLAGS = {
   },
   ...REPORT_FLAGS,
 } as const;
-
-/** The `vet@1` document (DESIGN.md). */
-export interface VetRecord {
-  readonly schema: typeof VET_SCHEMA;
-  readonly verdict: 'pass' | 'fail';
-  readonly op: Op;
-  readonly format: FormatName;
-  readonly module: string | null;
-  readonly exec: string | null;
-  readonly hash: string | null;
-  readonly seed: number;
-  readonly logitfuzzVersion: string;
-  readonly findings: readonly {
-    kind: string;
-    input: ReturnType<typeof encodeVector>;
-    label?: number;
-    expected: ReturnType<typeof encodeVector>;
-    actual: ReturnType<typeof encodeVector> | null;
-    ulps: unknown;
-    index: number;
-    diagnosis: string;
-    seed: number;
-    replay: string;
-  }[];
-  readonly stats: {
-    cases: number;
-    passes: number;
-    findingCounts: Record<string, number>;
-    maxUlps: unknown;
-    p99Ulps: unknown;
-    meanBits: number;
-    wallMs: number;
-  };
-}
-
-/** Reads a vet@1 baseline for the same op and format, or exits 2 naming the problem. */
-function loadVetBaseline(path: string, op: Op, format: FormatName): VetRecord {
-  let v: VetRecord;
-  try {
-    v = JSON.parse(readFileSync(path, 'utf8')) as VetRecord;
-  } catch (e) {
-    throw new InputError(`cannot read the baseline ${path}: ${(e as Error).message}`);
-  }
-  if (v === null || typeof v !== 'object' || v.schema !== VET_SCHEMA || !Array.isArray(v.findings))
-    throw new InputError(`${path} is not a vet baseline (schema ${VET_SCHEMA}, as vet --json writes)`);
-  if (v.op !== op || v.format !== format)
-    throw new InputError(`${path} is a baseline for ${v.op} in ${v.format}, not ${op} in ${format}`);
-  return v;
-}
-
-/** Runs every stored counterexample of the baseline again: the kinds each shows now. */
-async function replayVetBaseline(
-  base: VetRecord,
-  spec: ImplSpec,
-  op: Op,
-  format: FormatName,
-  judge: JudgeOptions,
-  timeoutMs: number,
-): Promise<{ kind: string; kindsNow: string[] }[]> {
-  if (base.findings.length === 0) return [];
-  const pool = new WorkerPool([spec], { workers: 1, timeoutMs });
-  const out: { kind: string; kindsNow: string[] }[] = [];
-  try {
-    const av = await pool.start();
-    if (!av[spec.name]?.available) return [];
-    for (const f of base.findings) {
-      const r = await pool.run(
-        { id: -1, op, format, region: 'baseline', x: decodeVector(f.input), label: f.label },
-        [spec.name],
-        judge,
-      );
-      out.push({
-        kind: f.kind,
-        kindsNow: [...new Set((r.outcomes[0]?.findings ?? []).map((g) => g.kind))].sort(),
-      });
-    }
-  } finally {
-    await pool.close();
-  }
-  return out;
-}
-
-/** What got worse against a vet baseline: new finding kinds (from the fuzz or the replays), pass → fail, max error growth. */
-function vetRegressions(
-  base: VetRecord,
-  head: VetRecord,
-  replayed: readonly { kind: string; kindsNow: string[] }[],
-  tolerance: number,
-): string[] {
-  const out: string[] = [];
-  const baseKinds = new Set(base.findings.map((f) => f.kind));
-  const headKinds = new Set([...head.findings.map((f) => f.kind), ...replayed.flatMap((r) => r.kindsNow)]);
-  if (base.verdict === 'pass' && head.verdict === 'fail') out.push('newly fails (baseline pass)');
-  for (const k of [...headKinds].sort())
-    if (!baseKinds.has(k) && failsVerdict(k as FindingKind, 'report')) out.push(`new finding kind ${k}`);
-  const ub = decodeNumber(base.stats.maxUlps as JsonNumber);
-  const uh = decodeNumber(head.stats.maxUlps as JsonNumber);
-  if (uh > ub && (uh === Infinity || uh - ub > tolerance))
-    out.push(`max error grew from ${ub} to ${uh} ulps${tolerance ? ` (tolerance ${tolerance})` : ''}`);
-  return out;
-}
 
 /** The `vet@1` document of a one-implementation campaign record (vet and score write the same JSON). */
 export function toVetRecord(
@@ -250,7 +147,6 @@ export const vetCommand: Command = {
     if (modulePath) {
       const abs = resolve(modulePath);
       // load once here, so a missing module or export is exit 2 before any worker starts
-      const { loadUserFunction } = await import('../impls/load.js');
       try {
         await loadUserFunction(abs, op, flags.export);
         hash = contentHash(abs);
@@ -287,36 +183,26 @@ export const vetCommand: Command = {
         shellQuote(JSON.stringify(encodeVector(x))),
         ...(label !== undefined ? ['--label', String(label)] : []),
       ].join(' ');
-    const base = flags.baseline ? loadVetBaseline(flags.baseline, op, format) : undefined;
-    const replayed = base
-      ? await replayVetBaseline(
-          base,
-          spec,
-          op,
-          format,
-          { specials: flags.specials, budget: flags.budget, checkDeterminism: true },
-          flags.timeout,
-        )
-      : [];
-    const record = await campaign(io, {
+    const vetBase = flags.baseline ? readVetBaseline(flags.baseline, op, format) : undefined;
+    const judge = { specials: flags.specials, budget: flags.budget, checkDeterminism: true } as const;
+    const meta: ImplMeta = {
+      name: spec.name,
+      op,
+      format,
+      backend: 'user',
+      formula: modulePath ? `export of ${modulePath}` : `program: ${flags.exec}`,
+      expected: 'pass',
+    };
+    const measured = await campaign(io, {
       specs: [spec],
-      meta: [
-        {
-          name: spec.name,
-          op,
-          format,
-          backend: 'user',
-          formula: modulePath ? `export of ${modulePath}` : `program: ${flags.exec}`,
-          expected: 'pass',
-        },
-      ],
+      meta: [meta],
       seed,
       runs: flags['time-limit'] !== undefined ? null : flags.runs,
       timeLimitS: flags['time-limit'] ?? null,
       shard: null,
       workers: Math.min(flags.workers ?? defaultWorkers(), 2),
       timeoutMs: flags.timeout,
-      judge: { specials: flags.specials, budget: flags.budget, checkDeterminism: true },
+      judge,
       minLength: flags['min-length'],
       maxLength: flags['max-length'],
       casesFile: null,
@@ -329,6 +215,9 @@ export const vetCommand: Command = {
       commit: gitCommit(),
       environment: baseEnvironment(),
     });
+    const base = vetBase ? vetBaselineRecord(vetBase, measured) : undefined;
+    const replays = base ? await replayBaseline(base, [spec], [meta], judge, flags.timeout) : [];
+    const record = base ? foldReplays(measured, replays) : measured;
     const impl = record.implementations[0];
     if (impl.verdict === 'unavailable')
       throw new InputError(`cannot run ${modulePath ?? flags.exec}: ${impl.unavailableReason}`);
@@ -343,14 +232,7 @@ export const vetCommand: Command = {
     if (flags.json) writeFileSync(flags.json, JSON.stringify(vet, null, 1) + '\n');
     await writeReports(io, record, { html: flags.html, junit: flags.junit, markdown: flags.markdown });
     await write(io.stdout, `\nverdict: ${impl.verdict.toUpperCase()} (${impl.cases} cases, seed ${seed})\n`);
-    if (base) {
-      const regressions = vetRegressions(base, vet, replayed, flags.tolerance);
-      await write(
-        io.stdout,
-        `\nbaseline ${flags.baseline}: replayed ${replayed.length} counterexample(s); ${regressions.length ? `${regressions.length} regression(s):\n${regressions.map((r) => `  ${r}`).join('\n')}` : 'no regression'}\n`,
-      );
-      if (regressions.length) return 1;
-    }
+    if (base && !(await gate(io, base, record, replays, { tolerance: flags.tolerance })).ok) return 1;
     return impl.verdict === 'fail' ? 1 : 0;
   },
 };

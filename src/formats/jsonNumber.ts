@@ -1,6 +1,6 @@
 /**
- * The JSON number codec every JSON file and line logitfuzz writes uses (DESIGN.md, "CLI
- * (stable)").
+ * The JSON number codec every JSON file and line logitfuzz writes uses
+ * (docs/design.md, "JSON numbers").
  *
  * JSON has no NaN, no infinities and no negative zero (`JSON.stringify(-0)` is `"0"`), yet these
  * are exactly the values a softmax defect produces, and `log_softmax([0, -1000])[0]` is −0 by the

@@ -16,7 +16,7 @@ import { lengthsFor, resolveConstraints } from './_internals/resolveConstraints.
  * Why it is dangerous: e^{x} is +Inf for every such logit, so an unshifted softmax gives
  * Inf/Inf = NaN; in a shifted one x_i − max itself overflows (−MAX − MAX = −Inf, and a
  * mean-centred or min-shifted formula gets MAX − (−MAX) = +Inf); summing the logits overflows;
- * a division-free softmax e^{x_i − LSE} returns [1, 1] for [MAX, MAX] (DESIGN.md); and
+ * a division-free softmax e^{x_i − LSE} returns [1, 1] for [MAX, MAX] (docs/design.md, "Budgets"); and
  * log_softmax and cross_entropy results are themselves near maxFinite, where x_k − LSE can
  * overflow although the exact result is finite.
  *

@@ -12,7 +12,7 @@ import { configError, lengthsFor, resolveConstraints } from './_internals/resolv
  * `specials: true` (the special values policy includes them); throws naming `specials`
  * otherwise.
  *
- * Why it is dangerous: the policy (DESIGN.md) says a NaN logit makes every output NaN, −Inf
+ * Why it is dangerous: the policy (docs/design.md, "Special values") says a NaN logit makes every output NaN, −Inf
  * contributes e^{−Inf} = 0, all −Inf gives NaN for softmax and −Inf for logsumexp, and +Inf
  * logits take the limit (1/k each for k entries at +Inf); real libraries get these wrong or
  * disagree: one +Inf makes the whole PyTorch output NaN (pytorch#6864), softmax([inf, 0]) is

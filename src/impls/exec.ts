@@ -1,27 +1,29 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { decodeNumber, encodeVector } from '../formats/jsonNumber.js';
+import { encodeVector } from '../formats/jsonNumber.js';
+import { decodeAnswer } from './decodeAnswer.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
-import { isScalarOp, needsLabel, type Op } from '../vocabulary/Op.js';
-import { ShapeError, toRow } from './load.js';
-import type { Implementation } from './types.js';
+import { needsLabel, type Op } from '../vocabulary/Op.js';
+import type { AnyImplementation } from './types.js';
 
 /**
- * An implementation in any language behind a command line, speaking JSON lines (DESIGN.md,
- * `vet --exec`): logitfuzz writes `{"id","op","format","x","label"}`, the program answers
+ * An implementation in any language behind a command line, speaking JSON lines
+ * (docs/design.md, "Programs in any language"): logitfuzz writes `{"id","op","format","x","label"}`, the program answers
  * `{"id","y"}` with numbers encoded as the oracle encodes them ("inf", "-inf", "nan", "-0").
  *
  * The program is started once (in `setup`) through the shell and kept for the whole run. If it
  * exits, the pending call fails with its exit status and stderr tail (a `crash` finding), and the
  * next call starts it again. Answers are matched by id; a line that is not JSON, or an answer
- * with another id, is a protocol error reported as the call's failure.
+ * with another id, is a protocol error that fails the pending calls (a `crash` finding). Numbers
+ * are decoded where they can be; anything else in `y` is returned as it is, for `judge` to
+ * report as a `shape` finding.
  */
 export function execImplementation(
   name: string,
   command: string,
   op: Op,
   format: FormatName,
-): Implementation {
+): AnyImplementation {
   let child: ChildProcessWithoutNullStreams | undefined;
   let stderrTail = '';
   let nextId = 1;
@@ -42,12 +44,14 @@ export function execImplementation(
       try {
         msg = JSON.parse(line) as { id?: unknown; y?: unknown };
       } catch {
-        failAll(new ShapeError(`the program wrote a line that is not JSON: ${line.slice(0, 200)}`));
+        failAll(new Error(`protocol: the program wrote a line that is not JSON: ${line.slice(0, 200)}`));
         return;
       }
       const w = typeof msg.id === 'number' ? waiting.get(msg.id) : undefined;
       if (!w) {
-        failAll(new ShapeError(`the program answered id ${JSON.stringify(msg.id)}, which was not asked`));
+        failAll(
+          new Error(`protocol: the program answered id ${JSON.stringify(msg.id)}, which was not asked`),
+        );
         return;
       }
       waiting.delete(msg.id as number);
@@ -89,20 +93,9 @@ export function execImplementation(
       if (!child) start();
     },
     async run(rows, labels) {
-      const out: Float64Array[] = [];
-      for (let r = 0; r < rows.length; r++) {
-        const y = await call(rows[r], labels?.[r]);
-        const n = isScalarOp(op) ? 1 : rows[r].length;
-        const decoded = Array.isArray(y)
-          ? y.map((v) => decodeOrShape(v))
-          : y === undefined
-            ? y
-            : isScalarOp(op)
-              ? decodeOrShape(y)
-              : y;
-        out.push(toRow(decoded, op, n));
-      }
-      return out;
+      const answers: unknown[] = [];
+      for (let r = 0; r < rows.length; r++) answers.push(decodeAnswer(await call(rows[r], labels?.[r])));
+      return answers;
     },
     async dispose() {
       const c = child;
@@ -113,12 +106,4 @@ export function execImplementation(
       }
     },
   };
-}
-
-function decodeOrShape(v: unknown): number {
-  try {
-    return decodeNumber(v);
-  } catch (e) {
-    throw new ShapeError((e as Error).message);
-  }
 }

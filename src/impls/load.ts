@@ -3,10 +3,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FormatName } from '../vocabulary/FormatName.js';
-import { isScalarOp, needsLabel, type Op } from '../vocabulary/Op.js';
-import type { Implementation } from './types.js';
+import { needsLabel, type Op } from '../vocabulary/Op.js';
+import type { AnyImplementation } from './types.js';
 
-/** The function a vetted module exports (DESIGN.md, `vet`). */
+/** The function a vetted module exports (docs/design.md, "Vetted modules"). */
 export type UserSoftmax = (x: Float64Array | Float32Array, label?: number) => unknown;
 
 /** A module that cannot be vetted: missing, unparsable, throwing at import, or lacking the export. */
@@ -14,22 +14,6 @@ export class LoadError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'LoadError';
-  }
-}
-
-/** An output that is not a number (scalar ops) or an array-like of numbers (vector ops). */
-export class ShapeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ShapeError';
-  }
-}
-
-/** The implementation changed the array it was given (DESIGN.md: a `mutation` finding). */
-export class MutationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MutationError';
   }
 }
 
@@ -104,36 +88,10 @@ export async function loadUserFunction(path: string, op: Op, exportName?: string
 }
 
 /**
- * Converts what a user function returned into a row of `outLen` numbers, or throws ShapeError.
- * Scalar ops accept a number or a length-1 array-like; vector ops an array-like of numbers.
- */
-export function toRow(value: unknown, op: Op, outLen: number): Float64Array {
-  if (isScalarOp(op) && typeof value === 'number') return Float64Array.of(value);
-  if (
-    value === null ||
-    typeof value !== 'object' ||
-    typeof (value as { length?: unknown }).length !== 'number'
-  ) {
-    throw new ShapeError(
-      `returned ${value === null ? 'null' : typeof value}, expected ${isScalarOp(op) ? 'a number' : `an array of ${outLen} numbers`}`,
-    );
-  }
-  const arr = value as ArrayLike<unknown>;
-  if (arr.length !== outLen) throw new ShapeError(`returned ${arr.length} values, expected ${outLen}`);
-  const row = new Float64Array(outLen);
-  for (let i = 0; i < outLen; i++) {
-    const v = arr[i];
-    if (typeof v !== 'number')
-      throw new ShapeError(`element ${i} is ${v === null ? 'null' : typeof v}, not a number`);
-    row[i] = v;
-  }
-  return row;
-}
-
-/**
- * Wraps a user function as an Implementation named `name` (backend 'user', expected 'pass').
- * The function receives a Float32Array when the format is f32 (DESIGN.md), a Float64Array
- * otherwise, always a fresh copy, so mutation is detected by the caller comparing its own copy.
+ * Wraps a user function as an implementation named `name` (backend 'user', expected 'pass').
+ * The function receives a Float32Array when the format is f32
+ * (docs/design.md, "Vetted modules"), the row itself otherwise; its answers are returned as they are, for
+ * `judge` to check.
  */
 export function userImplementation(
   name: string,
@@ -141,7 +99,7 @@ export function userImplementation(
   op: Op,
   format: FormatName,
   formula = 'user-supplied',
-): Implementation {
+): AnyImplementation {
   const labelled = needsLabel(op);
   return {
     name,
@@ -151,18 +109,15 @@ export function userImplementation(
     formula,
     expected: 'pass',
     async run(rows, labels) {
-      const out: Float64Array[] = [];
+      const answers: unknown[] = [];
       for (let r = 0; r < rows.length; r++) {
-        const x = format === 'f32' ? Float32Array.from(rows[r]) : Float64Array.from(rows[r]);
-        const y = await (labelled ? fn(x, labels?.[r]) : fn(x));
-        for (let i = 0; i < x.length; i++) {
-          if (!Object.is(x[i], rows[r][i]) && !(x[i] !== x[i] && rows[r][i] !== rows[r][i])) {
-            throw new MutationError(`changed its input: element ${i} was ${rows[r][i]}, became ${x[i]}`);
-          }
-        }
-        out.push(toRow(y, op, isScalarOp(op) ? 1 : rows[r].length));
+        // f64 rows are handed over as they are; an f32 row goes as a Float32Array copy whose
+        // values are written back after the call, so that the caller sees a mutation either way
+        const x = format === 'f32' ? Float32Array.from(rows[r]) : rows[r];
+        answers.push(await (labelled ? fn(x, labels?.[r]) : fn(x)));
+        if (x !== rows[r]) rows[r].set(x);
       }
-      return out;
+      return answers;
     },
   };
 }

@@ -6,9 +6,16 @@ import { type Implementation, Unavailable } from './types.js';
 import { webgpuImplementations } from './webgpu/index.js';
 
 // Constructing the zoo must load no native or heavy library (they load lazily in setup): any
-// import of these while this file runs fails it.
+// import of these while this file runs fails it. The third-party libraries load through
+// thirdparty/import.mjs (the folder they are installed in), or by their bare name when a user
+// installed them elsewhere.
 vi.mock('webgpu', () => {
   throw new Error('webgpu (Dawn) imported while building the registry');
+});
+vi.mock('../../thirdparty/import.mjs', () => {
+  throw new Error(
+    'a third-party library imported (through thirdparty/import.mjs) while building the registry',
+  );
 });
 vi.mock('@tensorflow/tfjs-core', () => {
   throw new Error('tfjs imported while building the registry');

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { decodeNumber, decodeVector, encodeVector } from '../formats/jsonNumber.js';
+import { decodeVector, encodeVector } from '../formats/jsonNumber.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
-import { isScalarOp, type Op } from '../vocabulary/Op.js';
-import { ShapeError, toRow } from './load.js';
-import type { Implementation } from './types.js';
+import type { Op } from '../vocabulary/Op.js';
+import { decodeAnswer } from './decodeAnswer.js';
+import type { AnyImplementation } from './types.js';
 
 /** The key of an input: its logits as the oracle encodes them, and its label. */
 function inputKey(x: ArrayLike<number>, label: number | undefined): string {
@@ -54,7 +54,7 @@ export function tableImplementation(
   outputsFile: string,
   op: Op,
   format: FormatName,
-): Implementation {
+): AnyImplementation {
   let table: Map<string, unknown> | undefined;
   const load = () => {
     const byId = new Map<number, unknown>();
@@ -83,19 +83,7 @@ export function tableImplementation(
       return rows.map((x, r) => {
         const key = inputKey(x, labels?.[r]);
         if (!table!.has(key)) throw new Error('OUTPUTS has no answer for this input');
-        const y = table!.get(key);
-        const n = isScalarOp(op) ? 1 : x.length;
-        let decoded: unknown;
-        try {
-          decoded = Array.isArray(y)
-            ? y.map((v) => decodeNumber(v))
-            : isScalarOp(op) && y !== undefined
-              ? decodeNumber(y)
-              : y;
-        } catch (e) {
-          throw new ShapeError((e as Error).message);
-        }
-        return toRow(decoded, op, n);
+        return decodeAnswer(table!.get(key));
       });
     },
   };

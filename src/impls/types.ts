@@ -6,13 +6,16 @@ export type { Op };
 export type Backend = 'js' | 'webgpu' | 'wasm' | 'native' | 'user';
 
 /**
- * An implementation under test (DESIGN.md, "Implementation interface").
+ * Anything logitfuzz calls and judges (docs/design.md, "Implementations"): a built-in
+ * implementation, a user's module, a program behind `--exec`, a table of outputs.
  *
  * Inputs are rows of logits carried in Float64Array whose values are exactly representable in
- * `format`; outputs are rows of values of `format` (length n, or 1 for scalar ops). What
- * precision an implementation computes in is its own business: that is what is measured.
+ * `format`. `run` resolves to one answer per row exactly as the implementation gave it: nothing
+ * is checked here, since `judge` (metrics/judge.ts) is the one place that checks an answer's
+ * shape, the input after the call and a second call's answer. What precision an implementation
+ * computes in is its own business: that is what is measured.
  */
-export interface Implementation {
+export interface AnyImplementation {
   /** Unique `op/formulation/format`, e.g. 'softmax/max-shifted/f64'. */
   readonly name: string;
   readonly op: Op;
@@ -24,8 +27,17 @@ export interface Implementation {
   readonly expected: 'pass' | 'fail';
   /** Acquire a device or load a library; throws `Unavailable` with the reason and the fix. */
   setup?(): Promise<void>;
-  run(rows: readonly Float64Array[], labels?: readonly number[]): Promise<Float64Array[]>;
+  /** One answer per row, as given: a row of values of `format` (length n, or 1 for scalar ops) when all is well. */
+  run(rows: readonly Float64Array[], labels?: readonly number[]): Promise<readonly unknown[]>;
   dispose?(): Promise<void>;
+}
+
+/**
+ * A built-in implementation of the zoo: its answers are rows of values of `format`, length n (1
+ * for scalar ops), carried in Float64Array — still judged like any other answer.
+ */
+export interface Implementation extends AnyImplementation {
+  run(rows: readonly Float64Array[], labels?: readonly number[]): Promise<Float64Array[]>;
 }
 
 /** Thrown by `setup` when an implementation cannot run here: says why, and how to fix it. */

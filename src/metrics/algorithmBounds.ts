@@ -37,7 +37,7 @@ export function underflowClamp(fmt: FormatSpec): number {
  * τ = α + 2u(1 + α). For D beyond the underflow clamp Λ_u = (p − emin)·ln 2, e ≤ σ/2 and
  * exp(d̂) ≤ e^(−Λ_u(1 − u)) = (σ/2)·e^(u·Λ_u) ≤ 0.72σ (bf16 is the worst case, u·Λ_u = 0.363), so
  * a 1-ULP exp returns 0 or σ and |ê − e| ≤ σ: clamping D at Λ_u keeps the formula valid and
- * DESIGN.md's min(|x_i − max|, |underflow threshold|) appears. First order: τ ≈ (D + 2)·u.
+ * the min(|x_i − max|, |underflow threshold|) of docs/design.md, "Budgets" appears. First order: τ ≈ (D + 2)·u.
  */
 export function expTermBound(fmt: FormatSpec, D: number): number {
   if (!(D > 0)) return 0;
@@ -114,7 +114,7 @@ export interface AlgorithmBounds {
  *    |fl(q) − q| ≤ u|q| + σ/2. So ε_i = φ_i + u(1 + φ_i), A_i = b_i(1 + u) + σ/2.
  *    First order: ε_i ≈ (τ_i/u + (n − 1) + W/u + 1)·u with τ_i ≈ (D_i + 2)u off the max and 0 at
  *    it, i.e. about 2(n + W/u + (D_i + 2)[D_i > 0]) ULPs (relativeUlps: k·u is worth 2k ULPs) —
- *    DESIGN.md's n + 1 + min(|x_i − max|, |underflow threshold|), doubled by the honest
+ *    the n + 1 + min(|x_i − max|, |underflow threshold|) of docs/design.md, "Budgets", doubled by the honest
  *    conversion, plus the weighted term errors W that the sum carries into every element.
  * 4. s and L: |Σ_{j≠k} ê_j − s| ≤ E_s = W·S + B (τ_k = 0), the n − 1 terms sum with γ_{n−2}:
  *    |ŝ − s| ≤ Δs = E_s + γ_{n−2}(s + E_s). Then log1p(ŝ) − L = log1p(z), z = (ŝ − s)/(1 + s),

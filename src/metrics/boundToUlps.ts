@@ -19,7 +19,7 @@ export interface ErrorBound {
 
 /**
  * The largest per-element budget the relative part of a bound may claim, 2^(p−1) − 1 ULPs: the
- * policy "a relative error of 1 or more always fails" (DESIGN.md, Budgets).
+ * policy "a relative error of 1 or more always fails" (docs/design.md, "The always-fail rule").
  *
  * Derivation: let r be a normal value of the format, in the binade [2^e, 2^(e+1)) with spacing
  * g = 2^(e−p+1). Any format value ≥ 2r (relative error ≥ 1 upwards) is at least
@@ -148,7 +148,7 @@ function absoluteUlps(fmt: FormatSpec, absolute: number, magnitudeLow: number, e
  *
  * Special cases: a vacuous bound (ε ≥ 1, or a non-finite part: when n·u ≥ 1 no a-priori bound
  * exists) gives the cap itself, never Infinity. The cap applies to the relative part only; the
- * absolute part comes on top (DESIGN.md: a 1-ULP tie at the subnormal boundary is not an
+ * absolute part comes on top (docs/design.md, "The subnormal floor": a 1-ULP tie at the subnormal boundary is not an
  * `underflow`, and cancellation near 0 is accounted for), so results within a few σ of zero, or
  * within A of it, can pass with a relative error ≥ 1 — by design, nowhere else.
  */

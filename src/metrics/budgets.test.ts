@@ -14,7 +14,7 @@ import { type Op } from '../vocabulary/Op.js';
 import { algorithmBounds, expTermBound, underflowClamp } from './algorithmBounds.js';
 import { boundToUlps, gridSteps, relativeUlps, ulpCap } from './boundToUlps.js';
 import { budget, budgetBreakdown } from './budgets.js';
-import { judge } from './findings.js';
+import { judge } from './judge.js';
 import { gamma } from './gamma.js';
 import { simulateRecommended, type SumOrder } from './simulateRecommended.js';
 import { softmaxSumBound } from './softmaxSumBound.js';

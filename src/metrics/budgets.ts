@@ -6,7 +6,7 @@ import { algorithmBounds, type BoundParts } from './algorithmBounds.js';
 import { boundToUlps, ulpCap, type ErrorBound } from './boundToUlps.js';
 import { down, up } from './directed.js';
 
-/** How the input was treated under the special-values policy (DESIGN.md). */
+/** How the input was treated under the special-values policy (docs/design.md, "Special values"). */
 type SpecialInput = 'none' | 'empty' | 'nan' | 'posinf' | 'neginf';
 
 /** A budget with the derivation behind it, per output element. */

@@ -48,7 +48,7 @@ export function relativeError(a: number, r: number): number {
 /**
  * ULP distance, bits of error and relative error of each element of `actual` against
  * `reference` in `format`. Values of `actual` outside the format are rounded into it first
- * (DESIGN.md: outputs outside the format are rounded before scoring).
+ * (docs/design.md, "ULP distance and error": outputs outside the format are rounded before scoring).
  *
  * Throws a RangeError when the lengths differ (a `shape` finding, decided by the caller).
  */

@@ -1,2 +1,3 @@
 export { budget } from './budgets.js';
-export { judge, failsVerdict, type Finding, type JudgeArgs, type Judgement } from './findings.js';
+export { failsVerdict, type Finding } from './findings.js';
+export { judge, type JudgeArgs, type Judgement } from './judge.js';

@@ -1,7 +1,7 @@
 import { EXP_THRESHOLDS } from '../formats/thresholds.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 
-/** Which exp regime an input is in (DESIGN.md, Numerical definitions), and why. */
+/** Which exp regime an input is in (docs/design.md, "Exp regimes"), and why. */
 export interface Regimes {
   /** Some logit, or the spread max − min, lies above the format's exp-overflow threshold. */
   readonly overflow: boolean;

@@ -37,7 +37,7 @@ const EXACT = Decimal.clone({ precision: 1600, rounding: Decimal.ROUND_HALF_EVEN
 /**
  * The correctly rounded value of `op` at logits `x` in `format`.
  *
- * Definitions (DESIGN.md): softmax(x)_i = e^(x_i) / Σ_j e^(x_j); log_softmax(x)_i = x_i − LSE(x);
+ * Definitions (docs/design.md, "Ops"): softmax(x)_i = e^(x_i) / Σ_j e^(x_j); log_softmax(x)_i = x_i − LSE(x);
  * logsumexp(x) = LSE(x) = ln Σ_j e^(x_j); cross_entropy(x, k) = LSE(x) − x_k;
  * cross_entropy_grad(x, k) = softmax(x) − onehot(k). Each element of the result is the exact
  * real value rounded to nearest, ties to even, directly into `format`, with gradual underflow and
@@ -65,7 +65,7 @@ const EXACT = Decimal.clone({ precision: 1600, rounding: Decimal.ROUND_HALF_EVEN
  * log_softmax([0, −1000]) in f64 gets −0 at the max: −log1p(s) with 0 < s < e^−1000).
  * A softmax numerator below e^(−T) rounds to +0 outright for the same reason.
  *
- * Special cases (the special-values policy of DESIGN.md):
+ * Special cases (the special-values policy, docs/design.md, "Special values"):
  * - any NaN logit → every output NaN;
  * - −Inf logits contribute e^(−Inf) = 0: softmax 0, log_softmax −Inf; all −Inf (or, for
  *   cross_entropy(_grad), the limit is undefined) → softmax, log_softmax, cross_entropy and its

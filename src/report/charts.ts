@@ -92,13 +92,29 @@ function histTicks(edges: readonly JsonNumber[]): number[] {
 
 const ulpTickText = (ed: JsonNumber) => (num(ed) === Infinity ? 'NaN/∞' : edgeText(ed));
 
+/** A horizontal grid line at height `y` from `x1` to `x2`, labelled `label` at its left end. */
+function gridRow(x1: number, x2: number, y: string, label: string): string {
+  const line = `<line class="grid" x1="${x1}" y1="${y}" x2="${x2}" y2="${y}"/>`;
+  return `${line}<text class="ya" x="${x1 - 4}" y="${(+y + 3).toFixed(1)}">${label}</text>`;
+}
+
+/** The opening of a chart's <svg>, `w` × `h`, described by `label`, placing the shared axes `#axes`. */
+function svgOpen(cls: string, w: number, h: number, label: string, axes: string): string {
+  const size = `width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"`;
+  return `<svg class="${cls}" ${size} role="img" aria-label="${label}"><use href="#${axes}"/>`;
+}
+
+/** The fill of a mark (colour and opacity) as attributes. */
+const fillAttrs = (st: { fill: string; opacity: number }) => `fill="${st.fill}"${opacityAttr(st.opacity)}`;
+
 function histXAxis(edges: readonly JsonNumber[], title: string): string {
   const g = histGeom(edges);
   const yb = HT + HPH;
   let s = `<line class="axis" x1="${HL}" y1="${yb}" x2="${HW - HR}" y2="${yb}"/>`;
   for (const b of histTicks(edges)) {
     const x = (g.x(b) + g.bw / 2).toFixed(1);
-    s += `<line class="axis" x1="${x}" y1="${yb}" x2="${x}" y2="${yb + 4}"/><text x="${x}" y="${yb + 15}">${e(ulpTickText(edges[b]))}</text>`;
+    s += `<line class="axis" x1="${x}" y1="${yb}" x2="${x}" y2="${yb + 4}"/>`;
+    s += `<text x="${x}" y="${yb + 15}">${e(ulpTickText(edges[b]))}</text>`;
   }
   s += `<text x="${HL + (HW - HL - HR) / 2}" y="${HH - 2}">${e(title)}</text>`;
   return s;
@@ -116,7 +132,7 @@ export function chartDefs(r: RunRecord): string {
   let c = '';
   for (const f of [0, 0.25, 0.5, 0.75, 1]) {
     const y = (HT + HPH - f * HPH).toFixed(1);
-    c += `<line class="grid" x1="${HL}" y1="${y}" x2="${HW - HR}" y2="${y}"/><text class="ya" x="${HL - 4}" y="${(+y + 3).toFixed(1)}">${f * 100}%</text>`;
+    c += gridRow(HL, HW - HR, y, `${f * 100}%`);
   }
   c += histXAxis(r.histogramEdges, 'error of a case in ulps, at most');
   c += `<text transform="translate(10 ${HT + HPH / 2}) rotate(-90)">share of cases</text>`;
@@ -131,8 +147,10 @@ export function chartDefs(r: RunRecord): string {
     m += `<text class="ya" x="${ML - 4}" y="${MT + (n - b - 0.5) * MCH + 3}">${e(binLabel(r.mapEdges, b))}</text>`;
     m += `<text x="${ML + (b + 0.5) * MCW}" y="${MT + n * MCH + 13}">${e(binLabel(r.mapEdges, b))}</text>`;
   }
-  m += `<text x="${ML + (n * MCW) / 2}" y="${MT + n * MCH + 30}">spread: largest logit − smallest logit</text>`;
-  m += `<text x="${ML + (n * MCW) / 2}" y="${MT + n * MCH + 43}">cell text: failing cases/cases (cases alone when none failed)</text>`;
+  const mx = ML + (n * MCW) / 2;
+  const mb = MT + n * MCH;
+  m += `<text x="${mx}" y="${mb + 30}">spread: largest logit − smallest logit</text>`;
+  m += `<text x="${mx}" y="${mb + 43}">cell text: failing cases/cases (cases alone when none failed)</text>`;
   m += `<text transform="translate(10 ${MT + (n * MCH) / 2}) rotate(-90)">largest |logit|</text>`;
   // length chart: y grid in bits, x labels, titles
   const ln = Math.max(1, r.lengthEdges.length);
@@ -141,16 +159,18 @@ export function chartDefs(r: RunRecord): string {
   let l = '';
   for (const bits of [0, 16, 32, 48, 64]) {
     const y = (LT + LPH - (bits / 64) * LPH).toFixed(1);
-    l += `<line class="grid" x1="${LL}" y1="${y}" x2="${lw - LR}" y2="${y}"/><text class="ya" x="${LL - 4}" y="${(+y + 3).toFixed(1)}">${bits === 64 ? '64/∞' : bits}</text>`;
+    l += gridRow(LL, lw - LR, y, bits === 64 ? '64/∞' : String(bits));
   }
   for (let b = 0; b < ln; b++) {
     if (ln > 12 && b % 2 === 1 && b !== ln - 1) continue;
     l += `<text x="${LL + (b + 0.5) * lbw}" y="${LT + LPH + 13}">${e(edgeText(r.lengthEdges[b]))}</text>`;
   }
   l += `<line class="axis" x1="${LL}" y1="${LT + LPH}" x2="${lw - LR}" y2="${LT + LPH}"/>`;
-  l += `<text x="${LL + (ln * lbw) / 2}" y="${LH - 4}">length of the logit vector, at most (number over a bar: failing cases)</text>`;
+  const lx = LL + (ln * lbw) / 2;
+  l += `<text x="${lx}" y="${LH - 4}">length of the logit vector, at most (number over a bar: failing cases)</text>`;
   l += `<text transform="translate(10 ${LT + LPH / 2}) rotate(-90)">worst error, bits</text>`;
-  return `<svg class="defs" width="0" height="0" aria-hidden="true"><defs><g id="ax-h">${h}</g><g id="ax-c">${c}</g><g id="ax-m">${m}</g><g id="ax-l">${l}</g></defs></svg>`;
+  const defs = `<g id="ax-h">${h}</g><g id="ax-c">${c}</g><g id="ax-m">${m}</g><g id="ax-l">${l}</g>`;
+  return `<svg class="defs" width="0" height="0" aria-hidden="true"><defs>${defs}</defs></svg>`;
 }
 
 /** ULP-error histogram with a logarithmic count axis: one `rect.bar` per non-empty bin. */
@@ -160,11 +180,12 @@ export function histogramSvg(hist: readonly number[], edges: readonly JsonNumber
   const lmax = Math.log10(1 + max);
   const y = (c: number) => HT + HPH - (Math.log10(1 + c) / lmax) * HPH;
   const total = hist.reduce((a, b) => a + b, 0);
-  let s = `<svg class="hist" width="${HW}" height="${HH}" viewBox="0 0 ${HW} ${HH}" role="img" aria-label="histogram of the error per case in ulps, logarithmic counts"><use href="#ax-h"/>`;
+  const label = 'histogram of the error per case in ulps, logarithmic counts';
+  let s = svgOpen('hist', HW, HH, label, 'ax-h');
   let ticks = `<text class="ya" x="${HL - 4}" y="${HT + HPH + 3}">0</text>`;
   for (let p = 1; p <= max; p *= 10) {
     const yy = y(p).toFixed(1);
-    ticks += `<line class="grid" x1="${HL}" y1="${yy}" x2="${HW - HR}" y2="${yy}"/><text class="ya" x="${HL - 4}" y="${(+yy + 3).toFixed(1)}">${e(compactCount(p))}</text>`;
+    ticks += gridRow(HL, HW - HR, yy, e(compactCount(p)));
   }
   s += ticks;
   let acc = 0;
@@ -173,10 +194,15 @@ export function histogramSvg(hist: readonly number[], edges: readonly JsonNumber
     if (!c || b >= g.n) return;
     const cls = b === 0 ? 'bar b0' : num(edges[b]) === Infinity ? 'bar bi' : 'bar';
     const top = y(c);
-    const rect = `<rect class="${cls}" x="${(g.x(b) + 0.5).toFixed(1)}" y="${top.toFixed(1)}" width="${Math.max(1, g.bw - 1).toFixed(1)}" height="${(HT + HPH - top).toFixed(1)}"`;
-    s += tips
-      ? `${rect}><title>${e(`${ulpBinText(edges, b)}: ${c} case${c === 1 ? '' : 's'} (${((acc / total) * 100).toFixed(1)}% of cases at most this)`)}</title></rect>`
-      : `${rect}/>`;
+    const x = (g.x(b) + 0.5).toFixed(1);
+    const w = Math.max(1, g.bw - 1).toFixed(1);
+    const h = (HT + HPH - top).toFixed(1);
+    const rect = `<rect class="${cls}" x="${x}" y="${top.toFixed(1)}" width="${w}" height="${h}"`;
+    if (tips) {
+      const share = ((acc / total) * 100).toFixed(1);
+      const tip = `${ulpBinText(edges, b)}: ${c} case${c === 1 ? '' : 's'} (${share}% of cases at most this)`;
+      s += `${rect}><title>${e(tip)}</title></rect>`;
+    } else s += `${rect}/>`;
   });
   return `${s}</svg>`;
 }
@@ -186,7 +212,7 @@ export function cdfSvg(hist: readonly number[], edges: readonly JsonNumber[]): s
   const g = histGeom(edges);
   const total = hist.reduce((a, b) => a + b, 0);
   const y = (f: number) => HT + HPH - f * HPH;
-  let s = `<svg class="cdfchart" width="${HW}" height="${HH}" viewBox="0 0 ${HW} ${HH}" role="img" aria-label="share of cases with an error of at most x ulps"><use href="#ax-c"/>`;
+  let s = svgOpen('cdfchart', HW, HH, 'share of cases with an error of at most x ulps', 'ax-c');
   if (total > 0) {
     let acc = 0;
     let d = `M${HL} ${y(0).toFixed(1)}`;
@@ -194,7 +220,9 @@ export function cdfSvg(hist: readonly number[], edges: readonly JsonNumber[]): s
       acc += hist[b] ?? 0;
       d += `H${g.x(b).toFixed(1)}V${y(acc / total).toFixed(1)}H${(g.x(b) + g.bw).toFixed(1)}`;
     }
-    s += `<path class="cdf" d="${d}"><title>${e(`share of cases with an error of at most x ulps; 100% reached at ${ulpTickText(edges[lastNonZero(hist)])}`)}</title></path>`;
+    const full = ulpTickText(edges[lastNonZero(hist)]);
+    const tip = `share of cases with an error of at most x ulps; 100% reached at ${full}`;
+    s += `<path class="cdf" d="${d}"><title>${e(tip)}</title></path>`;
   } else s += `<text x="${HL + (HW - HL - HR) / 2}" y="${HT + HPH / 2}">no cases</text>`;
   return `${s}</svg>`;
 }
@@ -213,7 +241,10 @@ function passFill(maxUlps: JsonNumber): string {
 const kindColour = (k: string | undefined): string =>
   k !== undefined && Object.hasOwn(KIND_COLOUR, k) ? KIND_COLOUR[k] : UNKNOWN_KIND_COLOUR;
 
-/** Colour of a cell: its worst failing kind, more opaque the larger the share of failing cases; green when nothing failed. */
+/**
+ * Colour of a cell: its worst failing kind, more opaque the larger the share of failing cases;
+ * green when nothing failed.
+ */
 function cellStyle(
   c: CellRecord,
   r: Pick<RunRecord, 'config'>,
@@ -234,7 +265,8 @@ function cellTitle(what: string, c: CellRecord): string {
   const kinds = orderKinds(Object.keys(c.kinds))
     .map((k) => `${k} ${c.kinds[k]}`)
     .join(', ');
-  return `${what}: ${c.cases} case${c.cases === 1 ? '' : 's'}, ${c.failures} failing, worst ${formatUlps(c.maxUlps)} ulps${kinds ? `; ${kinds}` : ''}`;
+  const cases = `${c.cases} case${c.cases === 1 ? '' : 's'}`;
+  return `${what}: ${cases}, ${c.failures} failing, worst ${formatUlps(c.maxUlps)} ulps${kinds ? `; ${kinds}` : ''}`;
 }
 
 /**
@@ -251,7 +283,7 @@ export function errorMapSvg(
   const n = Math.max(1, edges.length);
   const W = ML + n * MCW + 8;
   const H = MT + n * MCH + MB;
-  let s = `<svg class="map" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="error map: largest absolute logit against spread"><use href="#ax-m"/>`;
+  let s = svgOpen('map', W, H, 'error map: largest absolute logit against spread', 'ax-m');
   for (const [key, c] of Object.entries(map)) {
     const m = /^(\d+),(\d+)$/.exec(key);
     if (!m) continue;
@@ -270,10 +302,9 @@ export function errorMapSvg(
       st.kind !== 'nondeterministic' &&
       st.kind !== 'sum' &&
       st.kind !== 'ulp';
-    const rect = `<rect class="cell" x="${x + 1}" y="${y + 1}" width="${MCW - 2}" height="${MCH - 2}" fill="${st.fill}"${opacityAttr(st.opacity)}`;
-    s += tips
-      ? `${rect}><title>${e(cellTitle(`|logit| ${binLabel(edges, i)}, spread ${binLabel(edges, j)}`, c))}</title></rect>`
-      : `${rect}/>`;
+    const rect = `<rect class="cell" x="${x + 1}" y="${y + 1}" width="${MCW - 2}" height="${MCH - 2}" ${fillAttrs(st)}`;
+    const where = `|logit| ${binLabel(edges, i)}, spread ${binLabel(edges, j)}`;
+    s += tips ? `${rect}><title>${e(cellTitle(where, c))}</title></rect>` : `${rect}/>`;
     s += `<text class="ct${light ? ' light' : ''}" x="${x + MCW / 2}" y="${y + MCH / 2 + 3}">${e(label)}</text>`;
   }
   return `${s}</svg>`;
@@ -283,7 +314,10 @@ const opacityAttr = (o: number) => (o >= 0.995 ? '' : ` fill-opacity="${o.toFixe
 
 const lengthBarWidth = (n: number) => Math.max(14, Math.min(28, Math.floor(420 / n)));
 
-/** Error against vector length: one `rect.lbar` per length bin with cases; height = worst bits of error, log2(1 + ulps). */
+/**
+ * Error against vector length: one `rect.lbar` per length bin with cases; height = worst bits of
+ * error, log2(1 + ulps).
+ */
 export function lengthSvg(
   cells: Readonly<Record<string, CellRecord>>,
   edges: readonly JsonNumber[],
@@ -294,7 +328,8 @@ export function lengthSvg(
   const bw = lengthBarWidth(n);
   const W = LL + n * bw + LR;
   const y = (bits: number) => LT + LPH - (bits / 64) * LPH;
-  let s = `<svg class="lengths" width="${W}" height="${LH}" viewBox="0 0 ${W} ${LH}" role="img" aria-label="worst error in bits against the length of the logit vector"><use href="#ax-l"/>`;
+  const label = 'worst error in bits against the length of the logit vector';
+  let s = svgOpen('lengths', W, LH, label, 'ax-l');
   for (const [key, c] of Object.entries(cells)) {
     if (!/^\d+$/.test(key)) continue;
     const b = Number(key);
@@ -302,7 +337,9 @@ export function lengthSvg(
     const top = Math.min(y(bitsOf(c.maxUlps)), LT + LPH - 2);
     const st = cellStyle(c, r);
     const x = LL + b * bw;
-    const rect = `<rect class="lbar" x="${x + 2}" y="${top.toFixed(1)}" width="${bw - 4}" height="${(LT + LPH - top).toFixed(1)}" fill="${st.fill}"${opacityAttr(st.opacity)}`;
+    const yt = top.toFixed(1);
+    const h = (LT + LPH - top).toFixed(1);
+    const rect = `<rect class="lbar" x="${x + 2}" y="${yt}" width="${bw - 4}" height="${h}" ${fillAttrs(st)}`;
     s += tips
       ? `${rect}><title>${e(cellTitle(`length ${binLabel(edges, b)}`, c))}</title></rect>`
       : `${rect}/>`;

@@ -5,7 +5,7 @@
  */
 import { decodeNumber, type JsonNumber } from '../formats/jsonNumber.js';
 import { failsVerdict } from '../metrics/findings.js';
-import { FINDING_KINDS, type FindingKind } from '../vocabulary/FindingKind.js';
+import { FINDING_KINDS } from '../vocabulary/FindingKind.js';
 import { OPS } from '../vocabulary/Op.js';
 import type { ImplementationRecord, RunRecord } from './schema.js';
 
@@ -61,7 +61,10 @@ const KIND_PRECEDENCE: readonly string[] = [
   'nondeterministic',
 ];
 
-/** The kinds of a record in a stable order: the known ones as FINDING_KINDS lists them, then unknown ones alphabetically. */
+/**
+ * The kinds of a record in a stable order: the known ones as FINDING_KINDS lists them, then
+ * unknown ones alphabetically.
+ */
 export function orderKinds(kinds: Iterable<string>): string[] {
   const set = new Set(kinds);
   const known = FINDING_KINDS.filter((k) => set.has(k));
@@ -82,10 +85,7 @@ export function worstKind(kinds: Iterable<string>): string | undefined {
 
 /** Whether a finding kind fails a verdict under the record's specials policy (unknown kinds do). */
 export function kindFails(kind: string, r: Pick<RunRecord, 'config'>): boolean {
-  return (
-    !(FINDING_KINDS as readonly string[]).includes(kind) ||
-    failsVerdict(kind as FindingKind, r.config.specials)
-  );
+  return !(FINDING_KINDS as readonly string[]).includes(kind) || failsVerdict(kind, r.config.specials);
 }
 
 /** A verdict that differs from what the implementation is expected to do (the exit-1 condition of `run`). */

@@ -20,7 +20,10 @@ import type { ImplementationRecord, RunRecord } from './schema.js';
 export interface CompareOptions {
   /** Growth of the max ULP error allowed before it counts as a regression. @defaultValue 0 */
   readonly tolerance?: number;
-  /** An implementation of BASE missing (or unavailable) in HEAD is a note, not a regression. @defaultValue false */
+  /**
+   * An implementation of BASE missing (or unavailable) in HEAD is a note, not a regression.
+   * @defaultValue false
+   */
   readonly allowMissing?: boolean;
 }
 
@@ -69,10 +72,9 @@ function optionDifferences(base: RunRecord, head: RunRecord): string[] {
   const h = head.config;
   const keys = ['runs', 'timeLimitS', 'specials', 'budget', 'minLength', 'maxLength'] as const;
   for (const k of keys) if (b[k] !== h[k]) out.push(`${k} ${String(b[k])} → ${String(h[k])}`);
+  const shard = (s: RunRecord['config']['shard']) => (s ? `${s.index}/${s.count}` : 'none');
   if (JSON.stringify(b.shard) !== JSON.stringify(h.shard))
-    out.push(
-      `shard ${b.shard ? `${b.shard.index}/${b.shard.count}` : 'none'} → ${h.shard ? `${h.shard.index}/${h.shard.count}` : 'none'}`,
-    );
+    out.push(`shard ${shard(b.shard)} → ${shard(h.shard)}`);
   return out;
 }
 
@@ -90,8 +92,11 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
     notes.push({
       impl: '',
       kind: 'options-differ',
-      message: `the records were made with different options (${diffs.join(', ')}): differences may come from the cases, not the code`,
+      message:
+        `the records were made with different options (${diffs.join(', ')}): ` +
+        'differences may come from the cases, not the code',
     });
+  const allowed = opts.allowMissing ? ' (allowed by --allow-missing)' : '';
   for (const b of base.implementations) {
     const h = headBy.get(b.name);
     const name = b.name;
@@ -99,7 +104,7 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
       (opts.allowMissing ? notes : regressions).push({
         impl: name,
         kind: 'missing',
-        message: `${name}: in the baseline but missing from HEAD${opts.allowMissing ? ' (allowed by --allow-missing)' : ''}`,
+        message: `${name}: in the baseline but missing from HEAD${allowed}`,
       });
       continue;
     }
@@ -108,15 +113,18 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
         notes.push({
           impl: name,
           kind: 'now-available',
-          message: `${name}: unavailable in the baseline, now measured (${h.verdict}, worst ${formatUlps(h.ulp.max)} ulps); update the baseline to gate it`,
+          message:
+            `${name}: unavailable in the baseline, now measured (${h.verdict}, worst ${formatUlps(h.ulp.max)} ulps); ` +
+            'update the baseline to gate it',
         });
       continue;
     }
     if (h.verdict === 'unavailable') {
+      const reason = h.unavailableReason ?? 'no reason given';
       (opts.allowMissing ? notes : regressions).push({
         impl: name,
         kind: 'unavailable',
-        message: `${name}: measured in the baseline but unavailable in HEAD (${h.unavailableReason ?? 'no reason given'})${opts.allowMissing ? ' (allowed by --allow-missing)' : ''}`,
+        message: `${name}: measured in the baseline but unavailable in HEAD (${reason})${allowed}`,
       });
       continue;
     }
@@ -127,21 +135,27 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
         kind: 'newly-fails',
         message: `${name}: newly fails (baseline pass, HEAD fail)`,
       });
-    if (b.verdict === 'fail' && h.verdict === 'pass')
+    if (b.verdict === 'fail' && h.verdict === 'pass') {
+      const missed =
+        h.expected === 'fail'
+          ? '; it is expected to fail, so the fuzzer may simply have missed its defect'
+          : '';
       improvements.push({
         impl: name,
         kind: 'fixed',
-        message: `${name}: now passes (baseline fail)${h.expected === 'fail' ? '; it is expected to fail, so the fuzzer may simply have missed its defect' : ''}`,
+        message: `${name}: now passes (baseline fail)${missed}`,
       });
+    }
     const bk = new Set(Object.keys(b.findingCounts).filter((k) => b.findingCounts[k] > 0));
     const hk = new Set(Object.keys(h.findingCounts).filter((k) => h.findingCounts[k] > 0));
     for (const k of orderKinds(hk)) {
       if (bk.has(k)) continue;
       const c = h.counterexamples[k];
+      const example = c ? ` — ${c.finding.diagnosis}; replay: ${c.replay}` : '';
       regressions.push({
         impl: name,
         kind: 'new-finding',
-        message: `${name}: new finding kind ${k} in ${h.findingCounts[k]} of ${h.cases} cases${c ? ` — ${c.finding.diagnosis}; replay: ${c.replay}` : ''}`,
+        message: `${name}: new finding kind ${k} in ${h.findingCounts[k]} of ${h.cases} cases${example}`,
       });
     }
     for (const k of orderKinds(bk))
@@ -154,10 +168,11 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
     const ub = ulpsOf(b);
     const uh = ulpsOf(h);
     if (uh > ub && (ub === Infinity || uh === Infinity || uh - ub > tolerance)) {
+      const tolerated = tolerance ? ` (tolerance ${tolerance})` : '';
       regressions.push({
         impl: name,
         kind: 'ulp-growth',
-        message: `${name}: max error grew from ${formatUlps(ub)} to ${formatUlps(uh)} ulps${tolerance ? ` (tolerance ${tolerance})` : ''}`,
+        message: `${name}: max error grew from ${formatUlps(ub)} to ${formatUlps(uh)} ulps${tolerated}`,
       });
     } else if (uh < ub)
       improvements.push({
@@ -180,21 +195,22 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
 /** The comparison as plain text for the console. */
 export function formatComparison(c: Comparison): string {
   const lines: string[] = [];
+  const compared = `${c.compared} implementations compared`;
   lines.push(
     c.ok
-      ? `no regression against the baseline (${c.compared} implementations compared)`
-      : `${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'} against the baseline (${c.compared} implementations compared):`,
+      ? `no regression against the baseline (${compared})`
+      : `${plural(c.regressions.length, 'regression')} against the baseline (${compared}):`,
   );
   for (const ch of c.regressions) lines.push(`  ✗ ${oneLine(ch.message)}`);
   if (c.improvements.length) {
-    lines.push(
-      `${c.improvements.length} improvement${c.improvements.length === 1 ? '' : 's'} (update the baseline to keep them):`,
-    );
+    lines.push(`${plural(c.improvements.length, 'improvement')} (update the baseline to keep them):`);
     for (const ch of c.improvements) lines.push(`  ✓ ${oneLine(ch.message)}`);
   }
   for (const ch of c.notes) lines.push(`  note: ${oneLine(ch.message)}`);
   return `${lines.join('\n')}\n`;
 }
+
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 const oneLine = (s: string) => s.replace(/[\u0000-\u001F\u007F\u2028\u2029]+/g, ' ');
 
@@ -204,7 +220,7 @@ export function comparisonMarkdown(c: Comparison): string {
   lines.push(
     c.ok
       ? `### ✅ logitfuzz compare: no regression (${c.compared} implementations)`
-      : `### ❌ logitfuzz compare: ${c.regressions.length} regression${c.regressions.length === 1 ? '' : 's'} (${c.compared} implementations)`,
+      : `### ❌ logitfuzz compare: ${plural(c.regressions.length, 'regression')} (${c.compared} implementations)`,
     '',
   );
   const table = (title: string, list: readonly Change[]) => {

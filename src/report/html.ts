@@ -1,6 +1,6 @@
 /**
  * The HTML report: one self-contained file a person opens offline to see which implementation
- * breaks where (DESIGN.md, "Generated HTML reports").
+ * breaks where (docs/design.md, "Reports").
  *
  * - Pure function of the record: built from its bins (histogram, error map, length bins) and its
  *   shrunk counterexamples, never from per-case data, so the page for the default zoo stays far
@@ -84,10 +84,31 @@ svg.defs{position:absolute;width:0;height:0;overflow:hidden}.bar{fill:#4878a8}.b
 const STYLE_HASH = createHash('sha256').update(STYLE, 'utf8').digest('base64');
 
 /** The Content-Security-Policy of the page: nothing may load or run; only the page's own <style>. */
-export const REPORT_CSP = `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; img-src 'none'; script-src 'none'; base-uri 'none'; form-action 'none'`;
+export const REPORT_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${STYLE_HASH}'`,
+  "img-src 'none'",
+  "script-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
 
 /** The anchor id of the implementation at position `index` in the record (names are not safe ids). */
 const implId = (index: number) => `i${index}`;
+
+/** A link to the section of the implementation at position `index`, showing its name. */
+const implLink = (index: number, name: string) => `<a href="#${implId(index)}">${e(name)}</a>`;
+
+/** The anchor id of the counterexample of finding kind `kind` of the implementation at `index`. */
+const cexId = (index: number, kind: string) => `${implId(index)}-${kindAnchor(kind)}`;
+
+/** The chip of a finding kind, without counts or tooltip. */
+const kindChip = (k: string) => `<span class="chip ${kindClass(k)}">${e(k)}</span>`;
+
+/** The anchor id of the summary of an op. */
+const opAnchor = (op: string) => `op-${e(op.replace(/[^a-z0-9_-]/gi, '_'))}`;
+
+const plural = (n: number) => (n === 1 ? '' : 's');
 
 function verdictBadge(v: string): string {
   const cls = v === 'pass' || v === 'fail' ? v : 'unavailable';
@@ -105,16 +126,25 @@ function expectation(i: ImplementationRecord): string {
 
 function chips(i: ImplementationRecord, r: RunRecord, compact = false): string {
   return orderKinds(Object.keys(i.findingCounts))
-    .map(
-      (k) =>
-        `<span class="chip ${kindClass(k)}${kindFails(k, r) ? '' : ' soft'}"${compact ? '' : ` title="${e(`${k}: ${KIND_MEANING[k] ?? 'finding'} — in ${i.findingCounts[k]} of ${i.cases} cases${kindFails(k, r) ? '' : ' (does not fail the verdict under --specials ' + r.config.specials + ')'}`)}"`}>${e(k)} ${e(compactCount(i.findingCounts[k]))}</span>`,
-    )
+    .map((k) => {
+      const fails = kindFails(k, r);
+      const cls = `chip ${kindClass(k)}${fails ? '' : ' soft'}`;
+      let title = '';
+      if (!compact) {
+        const soft = fails ? '' : ` (does not fail the verdict under --specials ${r.config.specials})`;
+        const tip = `${k}: ${KIND_MEANING[k] ?? 'finding'} — in ${i.findingCounts[k]} of ${i.cases} cases${soft}`;
+        title = ` title="${e(tip)}"`;
+      }
+      return `<span class="${cls}"${title}>${e(k)} ${e(compactCount(i.findingCounts[k]))}</span>`;
+    })
     .join('');
 }
 
 function legend(kinds: readonly string[]): string {
   const items = kinds.map((k) => `<span><i class="sw ${kindClass(k)}"></i>${e(k)}</span>`).join('');
-  return `<div class="legend small">Colours in the maps: ${items}<span><i class="sw pass-sw"></i>no failing case (darker green: a larger error, still within budget)</span></div>`;
+  const pass =
+    '<span><i class="sw pass-sw"></i>no failing case (darker green: a larger error, still within budget)</span>';
+  return `<div class="legend small">Colours in the maps: ${items}${pass}</div>`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,7 +183,7 @@ function cexLink(i: ImplementationRecord, index: number, kinds: readonly string[
   const k = kinds.find((q) => i.counterexamples[q]);
   if (!k) return '';
   const c = i.counterexamples[k];
-  return ` — e.g. <a href="#${implId(index)}-${kindAnchor(k)}">${e(k)}</a>: ${e(cut(c.finding.diagnosis, 140))}`;
+  return ` — e.g. <a href="#${cexId(index, k)}">${e(k)}</a>: ${e(cut(c.finding.diagnosis, 140))}`;
 }
 
 const kindAnchor = (k: string) => k.replace(/[^a-z0-9-]/gi, '_');
@@ -190,12 +220,16 @@ function claimsOf(i: ImplementationRecord, index: number, r: RunRecord): Claim[]
   );
   const extremeCases = EXTREME_REGIONS.reduce((a, g) => a + (i.regions[g]?.cases ?? 0), 0);
   const ext = mk('No overflow or underflow on extreme logits', ['overflow', 'underflow']);
+  const regionsText = regions.length
+    ? `. Extreme regions: ${regions.join(', ')}`
+    : '. No case from the extreme regions ran';
   out.push({
     ...ext,
     verdict: ext.verdict === 'holds' && extremeCases === 0 ? 'untested' : ext.verdict,
-    evidence: `${ext.evidence}${regions.length ? `. Extreme regions: ${regions.join(', ')}` : '. No case from the extreme regions ran'}`,
+    evidence: `${ext.evidence}${regionsText}`,
   });
-  // the cross-entropy gradient, checked by the cross_entropy_grad implementation of the same formulation and format
+  // the cross-entropy gradient, checked by the cross_entropy_grad implementation of the same
+  // formulation and format
   if (i.op === 'cross_entropy_grad') {
     out.push({
       claim: 'The cross-entropy gradient softmax(x) − onehot(k) is accurate',
@@ -207,21 +241,29 @@ function claimsOf(i: ImplementationRecord, index: number, r: RunRecord): Claim[]
     const twinName = parts.length === 3 ? `cross_entropy_grad/${parts[1]}/${parts[2]}` : '';
     const twinIndex = r.implementations.findIndex((q) => q.name === twinName);
     const twin = twinIndex >= 0 ? r.implementations[twinIndex] : undefined;
-    out.push(
-      twin && twin.verdict !== 'unavailable'
-        ? {
-            claim: 'Its cross-entropy gradient softmax(x) − onehot(k) is accurate',
-            verdict: twin.verdict === 'pass' ? 'holds' : 'broken',
-            evidence: `checked by <a href="#${implId(twinIndex)}">${e(twin.name)}</a> (same formulation and format): ${e(twin.verdict)}, worst error ${e(formatUlps(twin.ulp.max))} ulps`,
-          }
-        : {
-            claim: 'Its cross-entropy gradient softmax(x) − onehot(k) is accurate',
-            verdict: 'untested',
-            evidence: `no cross_entropy_grad implementation of the same formulation and format in this run${twinName ? ` (${e(twinName)})` : ''}`,
-          },
-    );
+    const claim = 'Its cross-entropy gradient softmax(x) − onehot(k) is accurate';
+    if (twin && twin.verdict !== 'unavailable') {
+      const link = implLink(twinIndex, twin.name);
+      const worst = e(formatUlps(twin.ulp.max));
+      out.push({
+        claim,
+        verdict: twin.verdict === 'pass' ? 'holds' : 'broken',
+        evidence: `checked by ${link} (same formulation and format): ${e(twin.verdict)}, worst error ${worst} ulps`,
+      });
+    } else {
+      const named = twinName ? ` (${e(twinName)})` : '';
+      out.push({
+        claim,
+        verdict: 'untested',
+        evidence: `no cross_entropy_grad implementation of the same formulation and format in this run${named}`,
+      });
+    }
   }
   const spec = mk('NaN and ±Inf logits follow the special-values policy', ['special', 'nan-swallowed']);
+  const reportedOnly =
+    r.config.specials === 'report' && (i.findingCounts.special ?? 0) > 0
+      ? ' (reported; special findings fail a verdict only under --specials strict)'
+      : '';
   out.push({
     ...spec,
     verdict:
@@ -233,7 +275,7 @@ function claimsOf(i: ImplementationRecord, index: number, r: RunRecord): Claim[]
     evidence:
       r.config.specials === 'skip'
         ? 'not checked: the run used --specials skip'
-        : `${spec.evidence}${r.config.specials === 'report' && (i.findingCounts.special ?? 0) > 0 ? ' (reported; special findings fail a verdict only under --specials strict)' : ''}`,
+        : `${spec.evidence}${reportedOnly}`,
   });
   return out;
 }
@@ -246,12 +288,12 @@ const CLAIM_TEXT: Record<ClaimVerdict, string> = {
 };
 
 function claimsTable(claims: readonly Claim[]): string {
-  return `<table class="claims"><tr><th>claim</th><th>verdict</th><th>evidence</th></tr>${claims
-    .map(
-      (c) =>
-        `<tr><td>${e(c.claim)}</td><td class="claim-${c.verdict}">${CLAIM_TEXT[c.verdict]}</td><td class="small">${c.evidence}</td></tr>`,
-    )
-    .join('')}</table>`;
+  const head = '<tr><th>claim</th><th>verdict</th><th>evidence</th></tr>';
+  const rows = claims.map((c) => {
+    const verdict = `<td class="claim-${c.verdict}">${CLAIM_TEXT[c.verdict]}</td>`;
+    return `<tr><td>${e(c.claim)}</td>${verdict}<td class="small">${c.evidence}</td></tr>`;
+  });
+  return `<table class="claims">${head}${rows.join('')}</table>`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,24 +328,37 @@ function counterexampleHtml(
   const count = i.findingCounts[kind] ?? 0;
   const ulps = f.ulps === null ? '' : ` · error ${e(formatUlps(f.ulps))} ulps`;
   const at = f.index >= 0 ? ` · at element ${f.index}` : ' · whole case';
+  const label = c.label !== undefined ? ` <span class="muted">label</span> <code>${e(c.label)}</code>` : '';
+  const rounded = '<span class="muted small">(correctly rounded)</span>';
   const rows = [
-    `<tr><th>input</th><td>${vectorHtml(c.input, -1, vmax)}${c.label !== undefined ? ` <span class="muted">label</span> <code>${e(c.label)}</code>` : ''}</td></tr>`,
-    `<tr><th>expected</th><td>${vectorHtml(c.expected, mark, vmax)} <span class="muted small">(correctly rounded)</span></td></tr>`,
+    `<tr><th>input</th><td>${vectorHtml(c.input, -1, vmax)}${label}</td></tr>`,
+    `<tr><th>expected</th><td>${vectorHtml(c.expected, mark, vmax)} ${rounded}</td></tr>`,
     `<tr><th>actual</th><td>${vectorHtml(c.actual, mark, vmax)}</td></tr>`,
   ];
-  if (f.index < 0 && (f.expected !== null || f.actual !== null))
-    rows.push(
-      `<tr><th>checked</th><td><code>${e(JSON.stringify(f.actual))}</code> <span class="muted small">where</span> <code>${e(JSON.stringify(f.expected))}</code> <span class="muted small">was due</span></td></tr>`,
-    );
-  const replay =
-    c.replay.length > (compact ? 400 : MAX_REPLAY)
-      ? `<p class="small muted">Replay: the command is ${c.replay.length} characters long; copy it from results.json, implementations[${index}].counterexamples[${e(JSON.stringify(kind))}].replay</p>`
-      : c.replay.length > 400
-        ? `<details class="replay"><summary class="small">Replay command (${c.replay.length} characters)</summary><pre><code>${e(c.replay)}</code></pre></details>`
-        : `<div class="small muted">Replay:</div><pre class="replay"><code>${e(c.replay)}</code></pre>`;
+  if (f.index < 0 && (f.expected !== null || f.actual !== null)) {
+    const actual = `<code>${e(JSON.stringify(f.actual))}</code>`;
+    const expected = `<code>${e(JSON.stringify(f.expected))}</code>`;
+    const where = '<span class="muted small">where</span>';
+    const due = '<span class="muted small">was due</span>';
+    rows.push(`<tr><th>checked</th><td>${actual} ${where} ${expected} ${due}</td></tr>`);
+  }
+  const len = c.replay.length;
+  let replay: string;
+  if (len > (compact ? 400 : MAX_REPLAY)) {
+    const path = `implementations[${index}].counterexamples[${e(JSON.stringify(kind))}].replay`;
+    const intro = `Replay: the command is ${len} characters long`;
+    replay = `<p class="small muted">${intro}; copy it from results.json, ${path}</p>`;
+  } else if (len > 400) {
+    const summary = `<summary class="small">Replay command (${len} characters)</summary>`;
+    replay = `<details class="replay">${summary}<pre><code>${e(c.replay)}</code></pre></details>`;
+  } else
+    replay = `<div class="small muted">Replay:</div><pre class="replay"><code>${e(c.replay)}</code></pre>`;
   const origLen = c.original?.length;
-  return `<div class="cex" id="${implId(index)}-${kindAnchor(kind)}"><div><span class="chip ${kindClass(kind)}">${e(kind)}</span> <b>${e(f.diagnosis)}</b></div>
-<div class="small muted">${count} of ${i.cases} cases${at}${ulps} · ${c.caseId >= 0 ? `first seen on case ${e(c.caseId)}` : 'found by the error-maximising search'} (region ${e(c.region)}${origLen !== undefined ? `, ${origLen} logits` : ''}), shrunk to ${c.input.length} logit${c.input.length === 1 ? '' : 's'}</div>
+  const found = c.caseId >= 0 ? `first seen on case ${e(c.caseId)}` : 'found by the error-maximising search';
+  const region = `(region ${e(c.region)}${origLen !== undefined ? `, ${origLen} logits` : ''})`;
+  const shrunk = `shrunk to ${c.input.length} logit${plural(c.input.length)}`;
+  return `<div class="cex" id="${cexId(index, kind)}"><div>${kindChip(kind)} <b>${e(f.diagnosis)}</b></div>
+<div class="small muted">${count} of ${i.cases} cases${at}${ulps} · ${found} ${region}, ${shrunk}</div>
 <table>${rows.join('')}</table>${replay}</div>`;
 }
 
@@ -313,19 +368,47 @@ function counterexampleHtml(
 function kvTable(o: Readonly<Record<string, string | number>>): string {
   const keys = Object.keys(o);
   if (!keys.length) return '<p class="muted">none recorded</p>';
-  return `<table class="kv">${keys.map((k) => `<tr><th>${e(k)}</th><td>${e(o[k])}</td></tr>`).join('')}</table>`;
+  const rows = keys.map((k) => `<tr><th>${e(k)}</th><td>${e(o[k])}</td></tr>`);
+  return `<table class="kv">${rows.join('')}</table>`;
 }
 
 function thresholdNote(format: string): string {
   if (!isFormatName(format)) return '';
   const t = expThresholds(format);
-  return ` (in ${e(format)}, exp overflows above ${e(Number(t.overflow.toPrecision(6)))} and underflows to 0 below ${e(Number(t.underflow.toPrecision(6)))})`;
+  const over = e(Number(t.overflow.toPrecision(6)));
+  const under = e(Number(t.underflow.toPrecision(6)));
+  return ` (in ${e(format)}, exp overflows above ${over} and underflows to 0 below ${under})`;
 }
+
+const figure = (svg: string, caption: string) => `<figure>${svg}<figcaption>${caption}</figcaption></figure>`;
+
+const HIST_CAPTION =
+  'How many cases had each size of error (the largest over the outputs of a case). Green: exact; red: NaN or Inf where a number was due.';
+const CDF_CAPTION =
+  'Share of cases whose error is at most x ulps: the further left the line reaches 100%, the more accurate.';
+const LENGTH_CAPTION =
+  'Worst error by vector length: long vectors stress summation, lengths just past a GPU workgroup size stress reductions.';
+const RESULTS_NOTE = '<span class="muted">(input and replay command in results.json)</span>';
 
 function implSection(i: ImplementationRecord, index: number, r: RunRecord, compact: boolean): string {
   const open = isUnexpected(i) ? ' open' : '';
-  const head = `<summary>${verdictBadge(i.verdict)} <b>${e(i.name)}</b> ${expectation(i)} <span class="muted small">· ${i.verdict === 'unavailable' ? 'unavailable' : `worst ${e(formatUlps(i.ulp.max))} ulps · ${i.cases} cases`}</span> ${chips(i, r, compact)}</summary>`;
-  let b = `<p><code>${e(i.formula)}</code><br><span class="small muted">op ${e(i.op)} · format ${e(i.format)} · backend ${e(i.backend)} · expected to ${e(i.expected)}${i.expected === 'fail' ? ' (a known-bad formulation kept to show the failure modes)' : ''}</span></p>`;
+  const stats =
+    i.verdict === 'unavailable' ? 'unavailable' : `worst ${e(formatUlps(i.ulp.max))} ulps · ${i.cases} cases`;
+  const head = [
+    `<summary>${verdictBadge(i.verdict)}`,
+    `<b>${e(i.name)}</b>`,
+    expectation(i),
+    `<span class="muted small">· ${stats}</span>`,
+    `${chips(i, r, compact)}</summary>`,
+  ].join(' ');
+  const knownBad = i.expected === 'fail' ? ' (a known-bad formulation kept to show the failure modes)' : '';
+  const facts = [
+    `op ${e(i.op)}`,
+    `format ${e(i.format)}`,
+    `backend ${e(i.backend)}`,
+    `expected to ${e(i.expected)}${knownBad}`,
+  ].join(' · ');
+  let b = `<p><code>${e(i.formula)}</code><br><span class="small muted">${facts}</span></p>`;
   if (i.verdict === 'unavailable') {
     b += `<p><b>Not run:</b> ${e(i.unavailableReason ?? 'unavailable')}</p>`;
     if (i.environment) b += `<h4>Environment</h4>${kvTable(i.environment)}`;
@@ -333,30 +416,37 @@ function implSection(i: ImplementationRecord, index: number, r: RunRecord, compa
   }
   if (i.trippedAfter !== undefined)
     b += `<p><b>Stopped early</b> after ${e(i.trippedAfter)} cases: it timed out repeatedly (circuit breaker).</p>`;
+  const quantiles = [i.ulp.p50, i.ulp.p90, i.ulp.p99].map((u) => formatUlps(u)).join(' / ');
   b += kvTable({
     cases: i.cases,
     'passing cases': i.passes,
     'worst error (ulps)': formatUlps(i.ulp.max),
-    'median / p90 / p99 (ulps, bin upper edges)': `${formatUlps(i.ulp.p50)} / ${formatUlps(i.ulp.p90)} / ${formatUlps(i.ulp.p99)}`,
+    'median / p90 / p99 (ulps, bin upper edges)': quantiles,
     'mean bits of error': i.ulp.meanBits.toFixed(2),
     'outputs outside the format (rounded in)': i.outOfFormat,
     'time in calls': `${i.timing?.ms ?? 0} ms`,
   });
   b += `<h4>The textbook claims, checked</h4>${claimsTable(claimsOf(i, index, r))}`;
-  b += `<h4>How large the errors are</h4><div class="charts"><figure>${histogramSvg(i.ulp.histogram, r.histogramEdges, !compact)}<figcaption>How many cases had each size of error (the largest over the outputs of a case). Green: exact; red: NaN or Inf where a number was due.</figcaption></figure><figure>${cdfSvg(i.ulp.histogram, r.histogramEdges)}<figcaption>Share of cases whose error is at most x ulps: the further left the line reaches 100%, the more accurate.</figcaption></figure></div>`;
-  b += `<h4>Where it breaks</h4><div class="charts"><figure>${errorMapSvg(i.errorMap, r.mapEdges, r, !compact)}<figcaption>Each cell collects the cases whose largest |logit| (row) and spread (column) fall in its bins${thresholdNote(i.format)}. Colour: the worst failing finding kind; green: no failing case.</figcaption></figure><figure>${lengthSvg(i.byLength, r.lengthEdges, r, !compact)}<figcaption>Worst error by vector length: long vectors stress summation, lengths just past a GPU workgroup size stress reductions.</figcaption></figure></div>`;
+  const hist = figure(histogramSvg(i.ulp.histogram, r.histogramEdges, !compact), HIST_CAPTION);
+  const cdf = figure(cdfSvg(i.ulp.histogram, r.histogramEdges), CDF_CAPTION);
+  b += `<h4>How large the errors are</h4><div class="charts">${hist}${cdf}</div>`;
+  const mapCaption =
+    'Each cell collects the cases whose largest |logit| (row) and spread (column) fall in its bins' +
+    `${thresholdNote(i.format)}. Colour: the worst failing finding kind; green: no failing case.`;
+  const map = figure(errorMapSvg(i.errorMap, r.mapEdges, r, !compact), mapCaption);
+  const lengths = figure(lengthSvg(i.byLength, r.lengthEdges, r, !compact), LENGTH_CAPTION);
+  b += `<h4>Where it breaks</h4><div class="charts">${map}${lengths}</div>`;
   const cexs = counterexamplesWorstFirst(i);
   // a compact page shows the worst few in full and the others in one line each
   const full = compact ? cexs.slice(0, COMPACT_CEX) : cexs;
-  const brief = cexs
-    .slice(full.length)
-    .map(
-      ({ kind, cex }) =>
-        `<div class="cex small" id="${implId(index)}-${kindAnchor(kind)}"><span class="chip ${kindClass(kind)}">${e(kind)}</span> ${e(cut(cex.finding.diagnosis, 140))} <span class="muted">(input and replay command in results.json)</span></div>`,
-    );
-  if (cexs.length)
-    b += `<h4>Counterexamples, worst first (shrunk; one per finding kind)</h4>${full.map(({ kind, cex }) => counterexampleHtml(i, index, kind, cex, compact)).join('')}${brief.join('')}`;
-  else b += `<h4>Counterexamples</h4><p class="muted">none: no finding in ${i.cases} cases</p>`;
+  const brief = cexs.slice(full.length).map(({ kind, cex }) => {
+    const diagnosis = e(cut(cex.finding.diagnosis, 140));
+    return `<div class="cex small" id="${cexId(index, kind)}">${kindChip(kind)} ${diagnosis} ${RESULTS_NOTE}</div>`;
+  });
+  if (cexs.length) {
+    const shown = full.map(({ kind, cex }) => counterexampleHtml(i, index, kind, cex, compact));
+    b += `<h4>Counterexamples, worst first (shrunk; one per finding kind)</h4>${shown.join('')}${brief.join('')}`;
+  } else b += `<h4>Counterexamples</h4><p class="muted">none: no finding in ${i.cases} cases</p>`;
   if (i.environment) b += `<h4>Environment</h4>${kvTable(i.environment)}`;
   return `<details class="impl" id="${implId(index)}"${open}>${head}<div class="body">${b}</div></details>`;
 }
@@ -372,24 +462,45 @@ function summaryTable(
         i.verdict === 'unavailable'
           ? `<span class="muted small reason">${e(i.unavailableReason ?? '')}</span>`
           : e(formatUlps(i.ulp.max));
-      return `<tr${isUnexpected(i) ? ' class="unexpected"' : ''}><td><a href="#${implId(index)}">${e(i.name)}</a></td><td>${e(i.format)}</td><td>${e(i.backend)}</td><td>${verdictBadge(i.verdict)}</td><td>${expectation(i)}</td><td class="n">${worst}</td><td>${chips(i, r, compact)}</td><td class="n">${i.cases}</td></tr>`;
+      const tr = isUnexpected(i) ? '<tr class="unexpected">' : '<tr>';
+      const cells = [
+        `<td>${implLink(index, i.name)}</td><td>${e(i.format)}</td><td>${e(i.backend)}</td>`,
+        `<td>${verdictBadge(i.verdict)}</td><td>${expectation(i)}</td><td class="n">${worst}</td>`,
+        `<td>${chips(i, r, compact)}</td><td class="n">${i.cases}</td>`,
+      ];
+      return `${tr}${cells.join('')}</tr>`;
     })
     .join('');
-  return `<table class="summary"><tr><th>implementation</th><th>format</th><th>backend</th><th>verdict</th><th>vs expected</th><th class="n">worst error (ulps)</th><th>findings (cases)</th><th class="n">cases</th></tr>${body}</table>`;
+  const head =
+    '<tr><th>implementation</th><th>format</th><th>backend</th><th>verdict</th><th>vs expected</th>' +
+    '<th class="n">worst error (ulps)</th><th>findings (cases)</th><th class="n">cases</th></tr>';
+  return `<table class="summary">${head}${body}</table>`;
 }
+
+/** The items of "How to read this report", one line of the page each. */
+const HOW_TO_READ = [
+  '<li>Each implementation of softmax or a relative was fed extreme logits (huge, tiny, masked, nearly tied, very long …), and every output was compared with the <b>correctly rounded</b> exact result.</li>',
+  '<li>Errors are in <b>ulps</b> (units in the last place): 0 is the exact result correctly rounded, 1 the neighbouring floating-point number, <b>∞</b> NaN or ±Inf where a number was due. Each implementation is held to the error budget of the recommended stable algorithm for its op, length and format.</li>',
+  '<li><b>Verdict</b> PASS: no case failed. Some textbook formulas (such as the naive <code>exp(x_i)/Σexp(x_j)</code>) are kept <b>on purpose</b> and are expected to FAIL: only a verdict that differs from the expected one (a red row, marked ✗) is a problem.</li>',
+  '<li>Click an implementation for its detail: the claims a textbook makes about it, checked, with evidence; charts of its errors (hover a bar or a cell for the numbers); where in input space it breaks; minimal counterexamples with a command that replays them.</li>',
+];
 
 function howToRead(r: RunRecord): string {
   const kinds = orderKinds([
     ...Object.keys(KIND_MEANING),
     ...r.implementations.flatMap((i) => Object.keys(i.findingCounts)),
   ]);
+  const meanings = kinds.map(
+    (k) =>
+      `<div>${kindChip(k)} ${e(KIND_MEANING[k] ?? 'a finding kind this report does not describe')}</div>`,
+  );
   return `<details class="howto" open><summary>How to read this report</summary><ul>
-<li>Each implementation of softmax or a relative was fed extreme logits (huge, tiny, masked, nearly tied, very long …), and every output was compared with the <b>correctly rounded</b> exact result.</li>
-<li>Errors are in <b>ulps</b> (units in the last place): 0 is the exact result correctly rounded, 1 the neighbouring floating-point number, <b>∞</b> NaN or ±Inf where a number was due. Each implementation is held to the error budget of the recommended stable algorithm for its op, length and format.</li>
-<li><b>Verdict</b> PASS: no case failed. Some textbook formulas (such as the naive <code>exp(x_i)/Σexp(x_j)</code>) are kept <b>on purpose</b> and are expected to FAIL: only a verdict that differs from the expected one (a red row, marked ✗) is a problem.</li>
-<li>Click an implementation for its detail: the claims a textbook makes about it, checked, with evidence; charts of its errors (hover a bar or a cell for the numbers); where in input space it breaks; minimal counterexamples with a command that replays them.</li></ul>
-<div class="kinds small">${kinds.map((k) => `<div><span class="chip ${kindClass(k)}">${e(k)}</span> ${e(KIND_MEANING[k] ?? 'a finding kind this report does not describe')}</div>`).join('')}</div></details>`;
+${HOW_TO_READ.join('\n')}</ul>
+<div class="kinds small">${meanings.join('')}</div></details>`;
 }
+
+const ENV_INTRO =
+  'GPU adapters, library versions, modules: each distinct environment once, with the implementations that reported it.';
 
 function envSection(r: RunRecord): string {
   const byEnv = new Map<
@@ -405,15 +516,19 @@ function envSection(r: RunRecord): string {
   });
   let s = `<h2 id="environment">Environment</h2><h3>Machine</h3>${kvTable(r.environment)}`;
   if (byEnv.size) {
-    s += `<h3>What the implementations ran on</h3><p class="small muted">GPU adapters, library versions, modules: each distinct environment once, with the implementations that reported it.</p>`;
-    for (const g of byEnv.values())
-      s += `<div class="cex"><div class="small">${g.names.map((n) => `<a href="#${implId(n.index)}">${e(n.name)}</a>`).join(', ')}</div>${kvTable(g.env)}</div>`;
+    s += '<h3>What the implementations ran on</h3>';
+    s += `<p class="small muted">${ENV_INTRO}</p>`;
+    for (const g of byEnv.values()) {
+      const links = g.names.map((n) => implLink(n.index, n.name)).join(', ');
+      s += `<div class="cex"><div class="small">${links}</div>${kvTable(g.env)}</div>`;
+    }
   }
   return s;
 }
 
 function reproduceSection(r: RunRecord): string {
   const c = r.config;
+  const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const conf: Record<string, string | number> = {
     seed: r.seed,
     'logitfuzz version': r.logitfuzzVersion,
@@ -426,9 +541,16 @@ function reproduceSection(r: RunRecord): string {
     'vector lengths': `${c.minLength} to ${c.maxLength}`,
     'time limit per call': `${c.timeoutMs} ms`,
     started: r.timing.startedAt,
-    'wall time': `${(r.timing.wallMs / 1000).toFixed(1)} s (oracle ${(r.timing.oracleMs / 1000).toFixed(1)} s, ${r.timing.workers} workers)`,
+    'wall time': `${secs(r.timing.wallMs)} (oracle ${secs(r.timing.oracleMs)}, ${r.timing.workers} workers)`,
   };
-  return `<h2 id="reproduce">How to reproduce</h2><p>Check out ${r.commit ? `commit <code>${e(r.commit)}</code>` : 'the same version'} and run (the seed makes the cases identical; timing may differ):</p><pre><code>${e(r.command)}</code></pre>${kvTable(conf)}${r.totals.oracleUndetermined ? `<p><b>Note:</b> in ${r.totals.oracleUndetermined} case(s) the oracle could not decide the rounding of some element within its precision cap (those elements hold the nearer candidate).</p>` : ''}`;
+  const version = r.commit ? `commit <code>${e(r.commit)}</code>` : 'the same version';
+  const intro = `<p>Check out ${version} and run (the seed makes the cases identical; timing may differ):</p>`;
+  const command = `<pre><code>${e(r.command)}</code></pre>`;
+  const undetermined = r.totals.oracleUndetermined
+    ? `<p><b>Note:</b> in ${r.totals.oracleUndetermined} case(s) the oracle could not decide the rounding of ` +
+      'some element within its precision cap (those elements hold the nearer candidate).</p>'
+    : '';
+  return `<h2 id="reproduce">How to reproduce</h2>${intro}${command}${kvTable(conf)}${undetermined}`;
 }
 
 /** Options of `renderHtml`. */
@@ -459,14 +581,27 @@ function renderPage(record: RunRecord, compact: boolean): string {
   const t = tally(r);
   const title =
     r.implementations.length === 1 ? `logitfuzz report: ${r.implementations[0].name}` : 'logitfuzz report';
+  const measured = `${t.measured} implementation${plural(t.measured)}`;
+  const knownBad = t.failing ? `, ${t.failing} known-bad fail as expected` : '';
   const banner = t.unexpected.length
-    ? `<div class="banner bad">✗ ${t.unexpected.length} of ${t.measured} implementation${t.measured === 1 ? '' : 's'} did not behave as expected.</div>`
+    ? `<div class="banner bad">✗ ${t.unexpected.length} of ${measured} did not behave as expected.</div>`
     : t.measured === 0
       ? `<div class="banner bad">No implementation could run.</div>`
-      : `<div class="banner ok">✓ All ${t.measured} measured implementation${t.measured === 1 ? '' : 's'} behaved as expected (${t.passing} pass${t.failing ? `, ${t.failing} known-bad fail as expected` : ''}).</div>`;
-  const meta = `<p class="muted">${e(r.totals.cases)} cases · ${t.total} implementation${t.total === 1 ? '' : 's'}${t.unavailable.length ? ` (${t.unavailable.length} unavailable here)` : ''} · seed ${e(r.seed)} · ${e(r.timing.startedAt)} · logitfuzz ${e(r.logitfuzzVersion)}</p>`;
+      : `<div class="banner ok">✓ All ${t.measured} measured implementation${plural(t.measured)} ` +
+        `behaved as expected (${t.passing} pass${knownBad}).</div>`;
+  const unavailable = t.unavailable.length ? ` (${t.unavailable.length} unavailable here)` : '';
+  const facts = [
+    `${e(r.totals.cases)} cases`,
+    `${t.total} implementation${plural(t.total)}${unavailable}`,
+    `seed ${e(r.seed)}`,
+    e(r.timing.startedAt),
+    `logitfuzz ${e(r.logitfuzzVersion)}`,
+  ];
+  const meta = `<p class="muted">${facts.join(' · ')}</p>`;
   const groups = groupByOp(r);
-  const toc = `<p class="toc small">${groups.map((g) => `<a href="#op-${e(g.op.replace(/[^a-z0-9_-]/gi, '_'))}">${e(g.op)} (${g.impls.length})</a>`).join('')}<a href="#environment">environment</a><a href="#reproduce">reproduce</a></p>`;
+  const opLinks = groups.map((g) => `<a href="#${opAnchor(g.op)}">${e(g.op)} (${g.impls.length})</a>`);
+  const sections = '<a href="#environment">environment</a><a href="#reproduce">reproduce</a>';
+  const toc = `<p class="toc small">${opLinks.join('')}${sections}</p>`;
   let attention = '';
   if (t.unexpected.length) {
     attention = `<h2>Needs attention</h2><ul>${t.unexpected
@@ -479,7 +614,7 @@ function renderPage(record: RunRecord, compact: boolean): string {
               ? `fails: ${e(first.kind)} — ${e(first.cex.finding.diagnosis)}`
               : 'fails'
             : `expected to fail, but no case in ${i.cases} exposed it (more --runs may)`;
-        return `<li><a href="#${implId(index)}">${e(i.name)}</a>: ${why}</li>`;
+        return `<li>${implLink(index, i.name)}: ${why}</li>`;
       })
       .join('')}</ul>`;
   }
@@ -489,7 +624,7 @@ function renderPage(record: RunRecord, compact: boolean): string {
     : '';
   let body = `<h1>${e(title)}</h1>${meta}${banner}${note}${howToRead(r)}${toc}${attention}<h2>Summary</h2>`;
   for (const g of groups)
-    body += `<h3 id="op-${e(g.op.replace(/[^a-z0-9_-]/gi, '_'))}">${e(g.op)}</h3>${summaryTable(r, g.impls, compact)}`;
+    body += `<h3 id="${opAnchor(g.op)}">${e(g.op)}</h3>${summaryTable(r, g.impls, compact)}`;
   body += `<h2>Implementations</h2>${chartDefs(r)}${legend(legendKinds)}`;
   for (const g of groups)
     body += `<h3>${e(g.op)}</h3>${g.impls.map(({ impl, index }) => implSection(impl, index, r, compact)).join('\n')}`;

@@ -62,7 +62,9 @@ function cexText(c: CounterexampleRecord): string {
 }
 
 function header(i: ImplementationRecord): string {
-  return `${i.name}: ${i.formula} (op ${i.op}, format ${i.format}, backend ${i.backend}; expected to ${i.expected}, verdict ${i.verdict}; ${i.cases} cases, worst error ${formatUlps(i.ulp.max)} ulps)`;
+  const what = `op ${i.op}, format ${i.format}, backend ${i.backend}`;
+  const verdict = `expected to ${i.expected}, verdict ${i.verdict}`;
+  return `${i.name}: ${i.formula} (${what}; ${verdict}; ${i.cases} cases, worst error ${formatUlps(i.ulp.max)} ulps)`;
 }
 
 function casesOf(i: ImplementationRecord, r: RunRecord): Case[] {
@@ -141,10 +143,19 @@ function casesOf(i: ImplementationRecord, r: RunRecord): Case[] {
 
 const secs = (t: number) => (Number.isFinite(t) ? t : 0).toFixed(3);
 
+/** A <properties> element of name/value pairs. */
+function propertiesXml(props: readonly (readonly [string, string])[]): string {
+  const items = props.map(([n, v]) => `<property name="${x(n)}" value="${x(v)}"/>`);
+  return `<properties>${items.join('')}</properties>`;
+}
+
+/** The count attributes of a <testsuite> or <testsuites>. */
+function countsXml(t: { tests: number; failures: number; skipped: number; time: number }): string {
+  return `tests="${t.tests}" failures="${t.failures}" errors="0" skipped="${t.skipped}" time="${secs(t.time)}"`;
+}
+
 function testcaseXml(classname: string, c: Case): string {
-  const props = c.properties.length
-    ? `<properties>${c.properties.map(([n, v]) => `<property name="${x(n)}" value="${x(v)}"/>`).join('')}</properties>`
-    : '';
+  const props = c.properties.length ? propertiesXml(c.properties) : '';
   let inner = props;
   if (c.result.type === 'failure')
     inner += `<failure message="${x(c.result.message)}" type="${x(c.result.kind)}">${xt(c.text)}</failure>`;
@@ -164,7 +175,8 @@ export function renderJunit(record: RunRecord): string {
     ['specials', r.config.specials],
   ];
   if (r.commit) props.push(['commit', r.commit]);
-  const propsXml = `    <properties>${props.map(([n, v]) => `<property name="${x(n)}" value="${x(v)}"/>`).join('')}</properties>\n`;
+  const propsXml = `    ${propertiesXml(props)}\n`;
+  const stamp = timestamp ? ` timestamp="${x(timestamp)}"` : '';
   let suites = '';
   let all = { tests: 0, failures: 0, skipped: 0, time: 0 };
   for (const g of groupByOp(r)) {
@@ -182,7 +194,9 @@ export function renderJunit(record: RunRecord): string {
       skipped: all.skipped + t.skipped,
       time: all.time + t.time,
     };
-    suites += `  <testsuite name="${x(classname)}" tests="${t.tests}" failures="${t.failures}" errors="0" skipped="${t.skipped}" time="${secs(t.time)}"${timestamp ? ` timestamp="${x(timestamp)}"` : ''}>\n${propsXml}${cases.map((c) => testcaseXml(classname, c)).join('')}  </testsuite>\n`;
+    const testcases = cases.map((c) => testcaseXml(classname, c)).join('');
+    suites += `  <testsuite name="${x(classname)}" ${countsXml(t)}${stamp}>\n${propsXml}${testcases}  </testsuite>\n`;
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="logitfuzz" tests="${all.tests}" failures="${all.failures}" errors="0" skipped="${all.skipped}" time="${secs(all.time)}">\n${suites}</testsuites>\n`;
+  const head = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="logitfuzz" ${countsXml(all)}>\n`;
+  return `${head}${suites}</testsuites>\n`;
 }

@@ -70,9 +70,15 @@ export function renderMarkdown(record: RunRecord): string {
       }
     }
     const unexpected = impls.filter(isUnexpected).length;
-    lines.push(
-      `| ${md(g.op)} | ${impls.filter((i) => i.verdict === 'pass').length} | ${impls.filter((i) => i.verdict === 'fail' && i.expected === 'fail').length} | ${unexpected ? `**${unexpected}**` : '0'} | ${impls.filter((i) => i.verdict === 'unavailable').length} | ${md(worstText)} |`,
-    );
+    const cells = [
+      md(g.op),
+      impls.filter((i) => i.verdict === 'pass').length,
+      impls.filter((i) => i.verdict === 'fail' && i.expected === 'fail').length,
+      unexpected ? `**${unexpected}**` : '0',
+      impls.filter((i) => i.verdict === 'unavailable').length,
+      md(worstText),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
   }
   if (t.unexpected.length) {
     lines.push(
@@ -96,9 +102,9 @@ export function renderMarkdown(record: RunRecord): string {
       const findings = orderKinds(Object.keys(i.findingCounts))
         .map((k) => `${md(k)} ${i.findingCounts[k]}`)
         .join(', ');
-      lines.push(
-        `| ${code(i.name)} | ${i.verdict === 'fail' ? '**FAIL**' : 'pass'} | ${i.expected} | ${md(formatUlps(i.ulp.max))} | ${findings || '—'} | ${why} |`,
-      );
+      const verdict = i.verdict === 'fail' ? '**FAIL**' : 'pass';
+      const cells = [code(i.name), verdict, i.expected, md(formatUlps(i.ulp.max)), findings || '—', why];
+      lines.push(`| ${cells.join(' | ')} |`);
     }
     if (t.unexpected.length > MAX_LISTED)
       lines.push('', `… and ${t.unexpected.length - MAX_LISTED} more: see the HTML report.`);

@@ -8,6 +8,10 @@
  * other field is determined by the seed and the options.
  */
 import type { JsonNumber } from '../formats/jsonNumber.js';
+import type { FindingKind } from '../vocabulary/FindingKind.js';
+import type { FormatName } from '../vocabulary/FormatName.js';
+import type { Op } from '../vocabulary/Op.js';
+import type { SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
 import type { Verdict } from '../vocabulary/Verdict.js';
 
 export const RUN_SCHEMA = 'logitfuzz/run@1';
@@ -15,7 +19,7 @@ export const VET_SCHEMA = 'logitfuzz/vet@1';
 export const CASES_SCHEMA = 'logitfuzz/cases@1';
 
 export interface FindingRecord {
-  readonly kind: string;
+  readonly kind: FindingKind;
   /** Element index, −1 for case-level findings. */
   readonly index: number;
   readonly expected: JsonNumber | null;
@@ -75,7 +79,7 @@ export interface ImplementationRecord {
     readonly p50: JsonNumber;
     readonly p90: JsonNumber;
     readonly p99: JsonNumber;
-    /** Mean over cases of log2(1 + max ULP error of the case); a case with a non-finite error counts 64. */
+    /** Mean over cases of log2(1 + max ULP error of the case); a case with no finite error counts 65 (metrics/histogram.ts). */
     readonly meanBits: number;
     /** Σ of the per-case bits in micro-bits (integers, so shards merge exactly). */
     readonly sumMicroBits: number;
@@ -101,7 +105,7 @@ export interface ImplementationRecord {
     readonly worstInput: JsonNumber[];
     readonly worstLabel?: number;
     /** Finding kinds it met that the random cases had not, and after how many evaluations the first finding came. */
-    readonly newKinds: readonly string[];
+    readonly newKinds: readonly FindingKind[];
     readonly firstFindingAt: number | null;
   };
   /** Library versions, GPU adapter, module path and hash: whatever identifies what was measured. */
@@ -120,7 +124,7 @@ export interface RunRecord {
     readonly runs: number | null;
     readonly timeLimitS: number | null;
     readonly shard: { readonly index: number; readonly count: number } | null;
-    readonly specials: 'strict' | 'report' | 'skip';
+    readonly specials: SpecialsPolicy;
     readonly budget: number | null;
     readonly minLength: number;
     readonly maxLength: number;
@@ -141,5 +145,39 @@ export interface RunRecord {
     readonly wallMs: number;
     readonly oracleMs: number;
     readonly workers: number;
+  };
+}
+
+/** The `vet@1` document (docs/design.md, "Records"). */
+export interface VetRecord {
+  readonly schema: typeof VET_SCHEMA;
+  readonly verdict: 'pass' | 'fail';
+  readonly op: Op;
+  readonly format: FormatName;
+  readonly module: string | null;
+  readonly exec: string | null;
+  readonly hash: string | null;
+  readonly seed: number;
+  readonly logitfuzzVersion: string;
+  readonly findings: readonly {
+    kind: FindingKind;
+    input: JsonNumber[];
+    label?: number;
+    expected: JsonNumber[];
+    actual: JsonNumber[] | null;
+    ulps: JsonNumber | null;
+    index: number;
+    diagnosis: string;
+    seed: number;
+    replay: string;
+  }[];
+  readonly stats: {
+    cases: number;
+    passes: number;
+    findingCounts: Record<string, number>;
+    maxUlps: JsonNumber;
+    p99Ulps: JsonNumber;
+    meanBits: number;
+    wallMs: number;
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Every kind of finding (DESIGN.md, Numerical definitions): case-level `crash`, `timeout`,
+ * Every kind of finding (docs/design.md, "Findings"): case-level `crash`, `timeout`,
  * `shape`, `mutation`, `sum`, `argmax`, `nondeterministic`; element-level `special`,
  * `nan-swallowed`, `overflow`, `underflow`, `spurious-nan`, `ulp`.
  */
@@ -34,3 +34,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'argmax',
   'nondeterministic',
 ];
+
+export function isFindingKind(name: unknown): name is FindingKind {
+  return typeof name === 'string' && (FINDING_KINDS as readonly string[]).includes(name);
+}

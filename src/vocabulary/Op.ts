@@ -1,4 +1,4 @@
-/** The operations logitfuzz measures (DESIGN.md, "Numerical definitions"). */
+/** The operations logitfuzz measures (docs/design.md, "Ops"). */
 export type Op = 'softmax' | 'log_softmax' | 'logsumexp' | 'cross_entropy' | 'cross_entropy_grad';
 
 export const OPS: readonly Op[] = [

@@ -65,4 +65,26 @@ describe('vet --baseline', () => {
     expect(worse.stdout).toMatch(/newly fails/);
     expect(worse.stdout).toMatch(/new finding kind overflow/);
   });
+
+  it('is the same gate as compare: under --specials strict a new special finding is a regression', () => {
+    // maxShifted.mjs and infAsNumber.mjs agree on every finite row; only the second returns NaN
+    // for a +Inf logit, which --specials strict fails (600 runs reach a few +Inf rows at seed 3)
+    const opts = ['--specials', 'strict', '--runs', '600', '--seed', '3'];
+    const base = join(dir, 'vet-strict.json');
+    expect(cli(['vet', mod('maxShifted.mjs'), ...opts, '--json', base]).status).toBe(0);
+    const worse = cli(['vet', mod('infAsNumber.mjs'), ...opts, '--baseline', base]);
+    expect(worse.status, worse.stdout).toBe(1);
+    expect(worse.stdout).toMatch(/new finding kind special/);
+    const report = cli([
+      'vet',
+      mod('infAsNumber.mjs'),
+      '--specials',
+      'report',
+      '--runs',
+      '600',
+      '--seed',
+      '3',
+    ]);
+    expect(report.status, report.stdout).toBe(0);
+  });
 });

@@ -4,15 +4,15 @@
  * before vitest runs). Types come from src.
  */
 import { fileURLToPath } from 'node:url';
-import type * as CampaignModule from '../../src/campaign/campaign.js';
-import type { CampaignOptions, ImplMeta } from '../../src/campaign/campaign.js';
+import type * as CampaignModule from '../../src/campaign/runCampaign.js';
+import type { CampaignOptions, ImplMeta } from '../../src/campaign/options.js';
 import type { ImplSpec } from '../../src/campaign/implSpec.js';
 import type { FormatName } from '../../src/vocabulary/FormatName.js';
 import type { Op } from '../../src/vocabulary/Op.js';
 import type { ImplementationRecord, RunRecord } from '../../src/report/schema.js';
 import { allImplementations } from '../../src/impls/registry.js';
 
-const DIST_CAMPAIGN = new URL('../../dist/src/campaign/campaign.js', import.meta.url).href;
+const DIST_CAMPAIGN = new URL('../../dist/src/campaign/runCampaign.js', import.meta.url).href;
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/modules/${name}`, import.meta.url));

@@ -65,9 +65,9 @@ describe('faulty implementations in a campaign', () => {
 
   it('a string, an object or undefined instead of an array is a shape finding on every case', () => {
     for (const [name, what] of [
-      ['softmax/returns-string/f64', /returned string, expected an array of \d+ numbers/],
-      ['softmax/returns-object/f64', /returned object, expected an array of \d+ numbers/],
-      ['softmax/returns-undefined/f64', /returned undefined, expected an array of \d+ numbers/],
+      ['softmax/returns-string/f64', /returned string, expected an array of \d+ numbers?/],
+      ['softmax/returns-object/f64', /returned object, expected an array of \d+ numbers?/],
+      ['softmax/returns-undefined/f64', /returned undefined, expected an array of \d+ numbers?/],
     ] as const) {
       const r = implRecord(withFaulty, name);
       expect(r.verdict, name).toBe('fail');

@@ -66,7 +66,7 @@ function crossEntropyGrad<T>(x: Float64Array, label: number, A: Arithmetic<T>): 
  * 2^8 in bf16, so n equal logits give softmax 1/2048 (1/256) for 1/n, relative error 1 at
  * n = 4096 (512), lengths the generators' 'long' region reaches. The log-domain ops survive it:
  * log1p(s) for n equal logits is then ln 2^11 for ln n (f16: 7.62 for 8.32 at n = 4096), a
- * relative error far below 1, at lengths with n·u ≥ 1 where DESIGN.md grants no bound.
+ * relative error far below 1, at lengths with n·u ≥ 1 where the budget grants no bound (docs/design.md, "Budgets").
  */
 const stagnatesInHalfFormats = (format: FormatName): 'pass' | 'fail' =>
   format === 'f16' || format === 'bf16' ? 'fail' : 'pass';

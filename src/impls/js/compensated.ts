@@ -74,7 +74,7 @@ const fail = (): 'fail' => 'fail';
  * (the second term: the terms' shift errors, weighted by e^(x_j − m)|x_j − m| ≤ 1/e) — inside
  * the default budget. Expected 'pass' in f64, f32 and f16, 'fail' in bf16 (`softmaxExpected`): in f16 the
  * O(n u²) term grows with n, but below n = 2^11 the budget (n + 1 + |x_i − m| ULPs) dwarfs it,
- * and from there to the generators' 4096, where DESIGN.md grants no bound, s + c keeps the
+ * and from there to the generators' 4096, where the budget grants no bound (docs/design.md, "Budgets"), s + c keeps the
  * relative error far below 1 (4096 equal logits sum exactly to 2048 + 2048).
  * The log-domain ops still take log s and the gradient still cancels in y_k − 1: compensation
  * cannot restore a tail that 1 + t rounds away before the log (logsumexp([0, −40]) = 0 for

@@ -10,10 +10,10 @@ import { jsImplementations } from './index.js';
 /**
  * Every `expected` verdict is backed by evidence that does not depend on the budget's exact
  * form: an implementation expected to 'fail' has a witness input on which some element has a
- * relative error of 1 or more (or is NaN/±Inf where the answer is finite), which DESIGN.md
+ * relative error of 1 or more (or is NaN/±Inf where the answer is finite), which docs/design.md, "The always-fail rule"
  * says always fails; one expected to 'pass' has a relative error below 1 on every witness and is
  * within a few ULPs of the oracle on each witness short enough for a budget to exist (n·u < 1;
- * DESIGN.md: "when n·u ≥ 1 no bound exists", so on the long rows only the relative error of 1
+ * docs/design.md, "Budgets": when n·u ≥ 1 no bound exists, so on the long rows only the relative error of 1
  * is a verdict — bhh's logsumexp in f16 returns log 2048 for log 4096 there, 8% off).
  *
  * Witnesses (label 0 for the cross-entropy ops), each from a doc comment of the zoo:

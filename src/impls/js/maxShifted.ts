@@ -49,7 +49,7 @@ function crossEntropyGrad<T>(x: Float64Array, k: number, A: Arithmetic<T>): T[] 
  * Recursive summation in f16 stops growing at 2^11 = 2048 and in bf16 at 2^8 = 256 (adding 1
  * there is a tie that rounds back to the even value), so n equal logits give softmax 1/2048
  * (1/256) instead of 1/n: a relative error of 1 at n = 4096 (n = 512), which fails any budget
- * (DESIGN.md: "a sum that stagnates in f16 is a defect"); the generators' 'long' region reaches
+ * (docs/design.md, "The always-fail rule": a sum that stagnates in f16 is a defect); the generators' 'long' region reaches
  * n = 4096. f32 stagnates only at 2^24 terms.
  */
 /**
@@ -83,7 +83,7 @@ const fail = (): 'fail' => 'fail';
  *
  * Known error: softmax is the shifted algorithm with division the default budget is built on
  * (Blanchard, Higham & Higham 2021, Thm 4.3: (n + 2 + 2(max x − min x))u normwise to first
- * order; per element about (n + 1 + |x_i − m|)u, DESIGN.md), and never overflows. Expected
+ * order; per element about (n + 1 + |x_i − m|)u, docs/design.md, "Budgets"), and never overflows. Expected
  * 'pass' in f64 and f32; 'fail' in f16 and bf16, where its recursive sum stagnates (see
  * `stagnatesInHalfFormats`).
  *

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { Unavailable } from '../types.js';
 import { thirdPartyImplementations } from './index.js';
+import { defaultImporter } from './load.js';
 import { onnxruntimeImplementations } from './onnxruntime.js';
 import { tfjsImplementations } from './tfjs.js';
 import type { Importer } from './types.js';
@@ -17,10 +19,17 @@ function importerWithout(missing: readonly string[]): { importer: Importer; requ
       e.code = 'ERR_MODULE_NOT_FOUND';
       return Promise.reject(e);
     }
-    return import(specifier);
+    return defaultImporter(specifier);
   };
   return { importer, requested };
 }
+
+/**
+ * The fix every missing library gets in this checkout (the tests run at its root): the script
+ * that installs thirdparty/ from its lockfile. (Outside a checkout it is `npm i -D` of the
+ * packages at their tested versions: load.test.ts.)
+ */
+const SETUP = 'npm run setup:thirdparty';
 
 async function unavailable(p: Promise<unknown>): Promise<Unavailable> {
   const e: unknown = await p.then(
@@ -38,7 +47,7 @@ describe('a missing library makes setup throw Unavailable with the package and t
       const e = await unavailable(impl.setup!());
       expect(e.reason).toContain('@tensorflow/tfjs-core');
       expect(e.reason).toContain('Cannot find package');
-      expect(e.fix).toBe('npm i -D @tensorflow/tfjs-core@4.22.0 @tensorflow/tfjs-backend-cpu@4.22.0');
+      expect(e.fix).toBe(SETUP);
       expect(e.message).toContain(e.fix);
     }
   });
@@ -47,12 +56,12 @@ describe('a missing library makes setup throw Unavailable with the package and t
     const { importer } = importerWithout(['@tensorflow/tfjs-backend-wasm']);
     const e = await unavailable(tfjsImplementations('wasm', { importer })[0].setup!());
     expect(e.reason).toMatch(/^@tensorflow\/tfjs-backend-wasm could not be loaded/);
-    expect(e.fix).toBe('npm i -D @tensorflow/tfjs-core@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0');
+    expect(e.fix).toBe(SETUP);
   });
 
   test('a module that is not the library (no softmax export) is Unavailable, not a crash later', async () => {
     const importer: Importer = (s) =>
-      Promise.resolve(s === '@tensorflow/tfjs-core' ? { notSoftmax: 1 } : import(s));
+      s === '@tensorflow/tfjs-core' ? Promise.resolve({ notSoftmax: 1 }) : defaultImporter(s);
     const e = await unavailable(tfjsImplementations('cpu', { importer })[0].setup!());
     expect(e.reason).toContain("@tensorflow/tfjs-core loaded but has no export 'softmax'");
   });
@@ -78,7 +87,7 @@ describe('a missing library makes setup throw Unavailable with the package and t
       });
       const e = await unavailable(impls[0].setup!());
       expect(e.reason).toContain('@tensorflow/tfjs-backend-webgpu');
-      expect(e.fix).toBe('npm i -D @tensorflow/tfjs-core@4.22.0 @tensorflow/tfjs-backend-webgpu@4.22.0');
+      expect(e.fix).toBe(SETUP);
     } finally {
       if (saved) Object.defineProperty(globalThis, 'navigator', saved);
       else delete (globalThis as { navigator?: unknown }).navigator;
@@ -91,7 +100,7 @@ describe('a missing library makes setup throw Unavailable with the package and t
       for (const impl of onnxruntimeImplementations(pkg, { importer })) {
         const e = await unavailable(impl.setup!());
         expect(e.reason).toContain(pkg);
-        expect(e.fix).toBe(`npm i -D ${pkg}@1.30.0`);
+        expect(e.fix).toBe(SETUP);
       }
     });
   }
@@ -99,7 +108,7 @@ describe('a missing library makes setup throw Unavailable with the package and t
   test('after a failed setup, a later setup with the library present succeeds (nothing cached)', async () => {
     let present = false;
     const importer: Importer = (s) =>
-      present ? import(s) : Promise.reject(new Error(`Cannot find package '${s}'`));
+      present ? defaultImporter(s) : Promise.reject(new Error(`Cannot find package '${s}'`));
     const [softmax] = onnxruntimeImplementations('onnxruntime-node', { importer });
     await unavailable(softmax.setup!());
     present = true;
@@ -129,10 +138,17 @@ describe('thirdPartyImplementations', () => {
       'log_softmax/onnxruntime-web/f32 wasm',
     ]);
     expect(new Set(impls.map((i) => i.name)).size).toBe(impls.length);
-    // only tfjs-cpu softmax and onnxruntime-node softmax met the budgets on the deciding cases
+    // only tfjs-cpu softmax and onnxruntime-node softmax met the budgets on the deciding cases, the
+    // latter only where MLAS's exp kernel delivers subnormal results (AVX-512F, or not x86-64)
+    let avx512f: boolean;
+    try {
+      avx512f = /\bavx512f\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+    } catch {
+      avx512f = false;
+    }
     expect(impls.filter((i) => i.expected === 'pass').map((i) => i.name)).toEqual([
       'softmax/tfjs-cpu/f32',
-      'softmax/onnxruntime-node/f32',
+      ...(process.arch !== 'x64' || avx512f ? ['softmax/onnxruntime-node/f32'] : []),
     ]);
     expect(impls.find((i) => i.name === 'softmax/tfjs-wasm/f32')?.library).toBe(
       '@tensorflow/tfjs-core@4.22.0 + @tensorflow/tfjs-backend-wasm@4.22.0',

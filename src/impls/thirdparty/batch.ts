@@ -16,7 +16,7 @@ function groupByLength(rows: readonly Float64Array[]): Map<number, number[]> {
 
 /**
  * The rows at `indices` (all of length n) packed row-major into one Float32Array. The values are
- * f32 by contract (DESIGN.md, format semantics), so the conversion is exact; the input rows are
+ * f32 by contract (docs/design.md, "Format semantics"), so the conversion is exact; the input rows are
  * only read.
  */
 function packRows(rows: readonly Float64Array[], indices: readonly number[], n: number): Float32Array {

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { Unavailable } from '../types.js';
 import { getGpuContext } from '../webgpu/device.js';
 import { adapterSuite, benignRows } from './_testutil/adapterSuite.js';
+import { defaultImporter } from './load.js';
 import type { NavigatorGpuShim } from './navigatorGpu.js';
 import { tfjsImplementations } from './tfjs.js';
 
@@ -32,7 +33,7 @@ describe('tfjs webgpu on the shared Dawn instance', () => {
     await softmax.setup?.();
     const shim = (globalThis as { navigator?: { gpu?: NavigatorGpuShim } }).navigator?.gpu;
     expect(shim?.context).toBe(shared);
-    const tf = (await import('@tensorflow/tfjs-core')) as unknown as {
+    const tf = (await defaultImporter('@tensorflow/tfjs-core')) as {
       findBackend(name: string): { device?: unknown } | null;
     };
     const first = tf.findBackend('webgpu')?.device;
@@ -55,7 +56,7 @@ describe('tfjs backends side by side', () => {
     const [wasmSoftmax] = tfjsImplementations('wasm');
     await cpuSoftmax.setup?.();
     await wasmSoftmax.setup?.();
-    const tf = (await import('@tensorflow/tfjs-core')) as unknown as {
+    const tf = (await defaultImporter('@tensorflow/tfjs-core')) as {
       memory(): { numTensors: number };
       getBackend(): string;
     };

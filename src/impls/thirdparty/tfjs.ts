@@ -1,6 +1,6 @@
 import { type Backend, type Op, Unavailable } from '../types.js';
 import { runBatched } from './batch.js';
-import { describeLibrary } from './load.js';
+import { defaultImporter, describeLibrary, installCommand } from './load.js';
 import {
   type GpuContextGetter,
   type TfCore,
@@ -9,7 +9,7 @@ import {
   TfjsRuntime,
   tfjsPackages,
 } from './tfjsRuntime.js';
-import { type Importer, type ThirdPartyImplementation, defaultImporter } from './types.js';
+import type { Importer, ThirdPartyImplementation } from './types.js';
 
 export type { TfjsBackendName } from './tfjsRuntime.js';
 
@@ -49,10 +49,10 @@ const IMPL_BACKEND: Readonly<Record<TfjsBackendName, Backend>> = {
  * - log_softmax and logsumexp fail on every backend: for x = [0, −20] the exact results are
  *   log_softmax_0 = −log1p(e^−20) ≈ −2.0611537e−9 and LSE = log1p(e^−20) ≈ 2.0611537e−9, both
  *   normal f32 numbers, but 1 + e^−20 rounds to 1 in f32, so tfjs returns 0 (822,977,587 ulps
- *   away): a relative error of 1, which fails every budget (DESIGN.md: relative error ≥ 1
+ *   away): a relative error of 1, which fails every budget (docs/design.md, "The always-fail rule": relative error ≥ 1
  *   always fails).
  * - softmax on cpu: expected to pass. Nothing found: on 400 random rows (n up to 3000, spreads up
- *   to 1000, offsets up to 3e7) its worst error was 0.73 of DESIGN.md's shifted-softmax budget
+ *   to 1000, offsets up to 3e7) its worst error was 0.73 of the shifted-softmax budget (docs/design.md, "Budgets"):
  *   n + 1 + min(|x_i − max|, 104) ulps; subnormal results are delivered.
  * - softmax on wasm: fails. Its kernel flushes results in f32's subnormal range to zero:
  *   softmax([0, −90])_1 ≈ 8.194009e−40 (584,744 units of 2^−149) comes back as 0, an
@@ -124,7 +124,7 @@ class TfjsImplementation implements ThirdPartyImplementation {
       await this.runtime.release();
       throw new Unavailable(
         `@tensorflow/tfjs-core ${tf.version_core} has no logSumExp`,
-        'npm i -D @tensorflow/tfjs-core@4.22.0',
+        installCommand(tfjsPackages(this.runtime.backend)),
       );
     }
   }

@@ -2,12 +2,10 @@ import type { Implementation } from '../types.js';
 
 /**
  * Loads a module by specifier, as `import(specifier)` does. The adapters take one as a parameter
- * so that tests can simulate a missing library; the default is the real dynamic import.
+ * so that tests can simulate a missing library; the default (`defaultImporter` in load.ts) loads
+ * from the folder of libraries under test, falling back to a plain `import()`.
  */
 export type Importer = (specifier: string) => Promise<unknown>;
-
-/** The real dynamic `import()`: the only place the third-party libraries are loaded from. */
-export const defaultImporter: Importer = (specifier) => import(specifier);
 
 /**
  * A third-party library under test. `library` records, for provenance, the package(s) and the

@@ -64,7 +64,7 @@ describe.skipIf(probe.skipReason !== undefined)('webgpu f32 kernels against the 
       let maxUlpsNormal = 0;
       let flushed = 0;
       let maxExcess = -Infinity; // softmax: ULPs beyond |x_i − max|, the shape of exp's error
-      let maxOverBudgetShape = -Infinity; // softmax: ULPs beyond n + 1 + |x_i − max| (DESIGN.md's budget, leading terms)
+      let maxOverBudgetShape = -Infinity; // softmax: ULPs beyond n + 1 + |x_i − max| (docs/design.md, "Budgets", leading terms)
       for (let k = 0; k < rows.length; k++) {
         const x = rows[k];
         if (x.length === 0) {

@@ -14,7 +14,7 @@
  * a successful `setup()`.
  *
  * Expected verdicts (`expected`): all 'fail', decided by measurement (docs/gpu.md). The default
- * budget of DESIGN.md is the a-priori bound of the recommended stable algorithm: about
+ * budget (docs/design.md, "Budgets") is the a-priori bound of the recommended stable algorithm: about
  * n + 1 + |x_i − max| ULPs for softmax (with an absolute floor in subnormal units for subnormal
  * results), and for log_softmax/logsumexp the log1p-based algorithm, whose only absolute term is
  * for the cancellation in m + log1p(s).

@@ -4,3 +4,4 @@
  */
 export { webgpuImplementations } from './implementation.js';
 export { getGpuContext, releaseGpu, DeviceLost } from './device.js';
+export { runBatch } from './dispatch.js';

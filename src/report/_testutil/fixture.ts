@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { checkRunRecord } from '../load.js';
 import type { CellRecord, CounterexampleRecord, ImplementationRecord, RunRecord } from '../schema.js';
+import type { FindingKind } from '../../vocabulary/FindingKind.js';
 
 /** The stored record of a small real campaign (scripts/gen-report-fixture.mjs), parsed afresh each call. */
 export function fixtureRecord(): RunRecord {
@@ -62,7 +63,7 @@ export function bigRecord(
   const vecLen = opts.vecLen ?? 64;
   const base = fixtureRecord();
   const proto = base.implementations.find((i) => i.verdict !== 'unavailable')!;
-  const kinds = [
+  const order: readonly FindingKind[] = [
     'overflow',
     'underflow',
     'ulp',
@@ -76,7 +77,8 @@ export function bigRecord(
     'nan-swallowed',
     'spurious-nan',
     'nondeterministic',
-  ].slice(0, opts.kindCount ?? 13);
+  ];
+  const kinds = order.slice(0, opts.kindCount ?? 13);
   const vec = Array.from({ length: vecLen }, (_, k) => 709.7827128933844 - k * 1.0000000000000002e-7);
   const ops = ['softmax', 'log_softmax', 'logsumexp', 'cross_entropy', 'cross_entropy_grad'];
   const impls: ImplementationRecord[] = [];

@@ -87,7 +87,7 @@ function benignViolations(
 /**
  * The cases that decide `expected` (see the adapters' doc comments). Each names the element whose
  * correctly rounded value r is nonzero while a library that fails returns 0 — a relative error
- * of 1, which fails every budget (DESIGN.md, "Budgets").
+ * of 1, which fails every budget (docs/design.md, "The always-fail rule").
  * - cancellation: log_softmax([0, −20])_0 = −log1p(e^−20) ≈ −2.0611537e−9 and
  *   logsumexp([0, −20]) = log1p(e^−20): 1 + e^−20 rounds to 1 in f32, so log(sum) gives 0.
  * - subnormal: softmax([0, −90])_1 = e^−90/(1 + e^−90) ≈ 8.194009e−40, 584744 units of 2^−149
@@ -104,7 +104,7 @@ const DECIDING_CASES: Readonly<
 };
 
 /**
- * DESIGN.md's a-priori budget of shifted softmax in ulps, n + 1 + min(|x_i − max|, 104), with the
+ * The a-priori budget (docs/design.md, "Budgets") of shifted softmax in ulps, n + 1 + min(|x_i − max|, 104), with the
  * subnormal floor (the same count in units of 2^−149); used here only to check that an adapter
  * marked 'pass' meets it on the deciding case (the campaign uses src/metrics/budgets.ts).
  */

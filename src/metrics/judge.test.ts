@@ -4,15 +4,8 @@ import { type FormatName } from '../vocabulary/FormatName.js';
 import { oracle } from '../oracle/index.js';
 import { type Op } from '../vocabulary/Op.js';
 import { budget } from './budgets.js';
-import {
-  crashFinding,
-  failsVerdict,
-  judge,
-  mutationFinding,
-  shapeFinding,
-  timeoutFinding,
-  type JudgeArgs,
-} from './findings.js';
+import { crashFinding, failsVerdict, mutationFinding, shapeFinding, timeoutFinding } from './findings.js';
+import { judge, type JudgeArgs } from './judge.js';
 import { FINDING_KINDS, type FindingKind } from '../vocabulary/FindingKind.js';
 
 /** The textbook formula exp(x_i)/Σ exp(x_j) in binary64: overflows past 709.78, underflows below −745.13. */
@@ -37,7 +30,7 @@ function run(
 const kinds = (j: ReturnType<typeof judge>) => j.findings.map((f) => `${f.kind}@${f.index}`);
 
 describe('FindingKind', () => {
-  it('lists every kind of DESIGN.md once', () => {
+  it('lists every finding kind once (docs/design.md, "Findings")', () => {
     const all: FindingKind[] = [
       'crash',
       'timeout',
@@ -69,14 +62,14 @@ describe('case-level findings', () => {
       index: -1,
       diagnosis: 'no answer within 10000 ms',
     });
-    expect(shapeFinding('expected 3 values, got 2').kind).toBe('shape');
+    expect(shapeFinding('returned 2 values, expected 3').kind).toBe('shape');
     expect(mutationFinding(1, 2, 3).diagnosis).toBe('input changed: logit 1 was 2, is 3 after the call');
   });
 
   it('shape: wrong length or type, and nothing else is judged', () => {
     const j = run('softmax', 'f64', [1, 2], [0.5]);
     expect(kinds(j)).toEqual(['shape@-1']);
-    expect(j.findings[0].diagnosis).toBe('expected 2 values, got 1');
+    expect(j.findings[0].diagnosis).toBe('returned 1 values, expected 2');
     expect(j.output).toBeNull();
     expect(kinds(run('softmax', 'f64', [1, 2], 0.5))).toEqual(['shape@-1']);
     expect(kinds(run('softmax', 'f64', [1, 2], ['0.2', 0.8]))).toEqual(['shape@-1']);
@@ -225,7 +218,7 @@ describe('the element table, first match wins', () => {
     expect(run('log_softmax', 'f64', [0, -1000], [0, -1000]).findings).toEqual([]);
   });
 
-  it('the division-free softmax returning [1, 1] for [1e17, 1e17] fails (DESIGN.md)', () => {
+  it('the division-free softmax returning [1, 1] for [1e17, 1e17] fails (docs/design.md, "Budgets")', () => {
     const j = run('softmax', 'f64', [1e17, 1e17], [1, 1]);
     expect(kinds(j)).toEqual(['ulp@0', 'ulp@1', 'sum@-1']);
     expect(j.findings[0].ulps).toBe(2 ** 52);
@@ -316,7 +309,7 @@ describe('the always-fail rule: a relative error of 1 or more', () => {
     expect(j.budget![0]).toBeGreaterThan(j.ulps![0]); // the budget alone would have let it pass
   });
   it('decides |a − r| ≥ |r| exactly and spares subnormal references', async () => {
-    const { relativeErrorAtLeastOne } = await import('./findings.js');
+    const { relativeErrorAtLeastOne } = await import('./judge.js');
     const mn = 2 ** -1022;
     expect(relativeErrorAtLeastOne(mn, 2, 1)).toBe(true);
     expect(relativeErrorAtLeastOne(mn, 1.9999999999999998, 1)).toBe(false);

@@ -1,0 +1,37 @@
+import type { CaseResult, WorkerPool } from './pool.js';
+import type { CaseInput, JudgeOptions } from './protocol.js';
+
+/** What the scheduler stage needs: where cases come from, who runs them, where results go. */
+export interface Schedule {
+  readonly pool: WorkerPool;
+  /** The next case to run, or null when there is none left (the order of ids is the campaign's). */
+  readonly next: () => CaseInput | null;
+  /** The implementations to run on a case (those of its op and format that are still running). */
+  readonly implsFor: (c: CaseInput) => readonly string[];
+  readonly judge: JudgeOptions;
+  /** Cases in flight at once: enough to keep every worker busy while results are handled. */
+  readonly inFlight: number;
+  /** Called once per finished case, in the order cases finish. */
+  readonly onResult: (r: CaseResult) => void;
+}
+
+/**
+ * The scheduler stage (docs/design.md, "Campaign"): keeps `inFlight` cases running on the worker
+ * pool until `next` has none left and every case has finished. Isolation (timeouts, deaths,
+ * restarts) is the pool's; the order results arrive in is the workers', so whatever consumes
+ * them must not depend on it.
+ */
+export async function schedule(s: Schedule): Promise<void> {
+  const running = new Set<Promise<void>>();
+  for (;;) {
+    while (running.size < s.inFlight) {
+      const c = s.next();
+      if (c === null) break;
+      const p = s.pool.run(c, [...s.implsFor(c)], s.judge).then(s.onResult);
+      running.add(p);
+      void p.finally(() => running.delete(p));
+    }
+    if (running.size === 0) return;
+    await Promise.race(running);
+  }
+}
