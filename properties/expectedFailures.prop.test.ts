@@ -94,7 +94,10 @@ async function firstFailure(impl: Implementation): Promise<Failure | undefined> 
   };
 }
 
-/** The failure padded with six copies of its smallest logit or zeros, after or before it, if that still shows the kind. */
+/**
+ * The failure padded with six copies of its smallest logit or zeros, after or before it, if that still shows
+ * the kind.
+ */
 async function padded(impl: Implementation, f: Failure): Promise<Failure> {
   if (f.x.length > SHORT) return f;
   const low = Math.min(...f.x.filter((v) => Number.isFinite(v)));

@@ -7,7 +7,8 @@
  *   9.85967654375977e-305 and e^-745 with the issue's "≈ 2.82e-324").
  * - [LN2]: ln 2 = 0.693147180559945309417232121458176568075500134360255254120680009493393621969694…
  *   (OEIS A002162).
- * - [DESIGN]: the special-values policy and format semantics: docs/design.md, "Special values" and docs/design.md, "Format semantics".
+ * - [DESIGN]: the special-values policy and format semantics: docs/design.md, "Special values" and
+ * docs/design.md, "Format semantics".
  * - Grids: binary64 has 53 significand bits, binary32 24, binary16 11 (min subnormal 2^-24, max
  *   65504 with ULP 32), bfloat16 8; a value in [2^e, 2^(e+1)) has ULP 2^(e−p+1).
  */

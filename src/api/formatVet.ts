@@ -11,7 +11,8 @@ export interface FormatVetOptions {
   readonly name?: string;
   /**
    * The command that repeats the run with the same seed.
-   * @defaultValue `LOGITFUZZ_SEED=<seed> npx vitest run` (vet and expectSoftmax read LOGITFUZZ_SEED when no seed option is given)
+   * @defaultValue `LOGITFUZZ_SEED=<seed> npx vitest run` (vet and expectSoftmax read LOGITFUZZ_SEED when no
+   * seed option is given)
    */
   readonly replay?: string;
 }

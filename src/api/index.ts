@@ -9,7 +9,8 @@
  *   textbook-dangerous inputs.
  * - `oracle(op, format, x, label?)`: the exact result, each element correctly rounded into the
  *   format.
- * - `judge(...)` and `budget(...)`: findings and per-element budgets (docs/design.md, "Findings"; docs/design.md, "Budgets").
+ * - `judge(...)` and `budget(...)`: findings and per-element budgets (docs/design.md, "Findings";
+ * docs/design.md, "Budgets").
  * - `ulpDistance(format, a, b)` and the format helpers; the JSON number codec.
  *
  * `logitfuzz/vitest` adds `expectSoftmax(fn, options)`, which throws on a failing verdict.

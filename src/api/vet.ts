@@ -123,7 +123,10 @@ export interface VetFinding {
   readonly actual: number[] | null;
   /** The output element at fault, or −1 for a case-level finding. */
   readonly index: number;
-  /** ULP distance of that element from the correctly rounded value (Infinity for NaN against a number; NaN when it does not apply). */
+  /**
+   * ULP distance of that element from the correctly rounded value (Infinity for NaN against a number; NaN
+   * when it does not apply).
+   */
   readonly ulps: number;
   /** The budget of that element in ULPs (NaN for a case-level finding). */
   readonly budget: number;
@@ -156,9 +159,15 @@ export interface VetResult {
   readonly findingCounts: Readonly<Partial<Record<FindingKind, number>>>;
   /** Each finding kind's minimal counterexample, failing kinds first, then in FINDING_KINDS order. */
   readonly findings: readonly VetFinding[];
-  /** The largest element error in ULPs over all cases (Infinity when some output was NaN or ±Inf where the answer is finite). */
+  /**
+   * The largest element error in ULPs over all cases (Infinity when some output was NaN or ±Inf where the
+   * answer is finite).
+   */
   readonly maxUlps: number;
-  /** Cases whose correctly rounded result the oracle could not decide within its precision cap (0 in every case met so far). */
+  /**
+   * Cases whose correctly rounded result the oracle could not decide within its precision cap (0 in every
+   * case met so far).
+   */
   readonly undetermined: number;
   /** Wall time in milliseconds. */
   readonly ms: number;
@@ -260,7 +269,10 @@ export function resolveVetOptions(options: VetOptions = {}): Resolved {
   };
 }
 
-/** The user function as an Implementation, with a per-call timeout for promises; `timedOut` says whether the last call ran out of time. */
+/**
+ * The user function as an Implementation, with a per-call timeout for promises; `timedOut` says whether the
+ * last call ran out of time.
+ */
 function wrap(fn: SoftmaxLike, o: Resolved): { impl: AnyImplementation; timedOut: () => boolean } {
   const inner = userImplementation(`${o.op}/user/${o.format}`, fn, o.op, o.format);
   let timedOut = false;

@@ -169,7 +169,10 @@ export function addOutcome(
  */
 export class Tally {
   readonly aggs: Map<string, ImplAggregate>;
-  /** Ids read back by --resume, to be skipped (fresh cases are only counted: a Set of every id would grow with each case, and holds at most 2^24). */
+  /**
+   * Ids read back by --resume, to be skipped (fresh cases are only counted: a Set of every id would grow with
+   * each case, and holds at most 2^24).
+   */
   readonly resumedIds = new Set<number>();
   fresh = 0;
   /** Cases where the oracle left an element undetermined. */

@@ -45,7 +45,10 @@ export interface CampaignOptions {
   readonly probes?: boolean;
   /** Consecutive timeouts after which an implementation is dropped (circuit breaker). @defaultValue 3 */
   readonly breakerTimeouts?: number;
-  /** Max old-space size of each worker in MB (PoolOptions.memoryMb): a module that exhausts it is a `crash`. @defaultValue 4096 */
+  /**
+   * Max old-space size of each worker in MB (PoolOptions.memoryMb): a module that exhausts it is a `crash`.
+   * @defaultValue 4096
+   */
   readonly memoryMb?: number;
   readonly onProgress?: (p: Progress) => void;
 }

@@ -21,7 +21,10 @@ export interface PoolOptions {
   readonly workers: number;
   /** Per-call limit in ms: an implementation that takes longer is a `timeout`. @defaultValue 10000 */
   readonly timeoutMs: number;
-  /** Max old-space size of each worker in MB, so memory exhaustion kills a worker, not the machine. @defaultValue 4096 */
+  /**
+   * Max old-space size of each worker in MB, so memory exhaustion kills a worker, not the machine.
+   * @defaultValue 4096
+   */
   readonly memoryMb?: number;
 }
 

@@ -44,7 +44,10 @@ type ValueOf<S> = S extends { readonly type: 'boolean' }
       ? C
       : string;
 
-/** The parsed type of one flag: booleans are false when absent, repeated flags are arrays, flags with a default are always set. */
+/**
+ * The parsed type of one flag: booleans are false when absent, repeated flags are arrays, flags with a
+ * default are always set.
+ */
 type FlagValue<S> = S extends { readonly type: 'boolean' }
   ? boolean
   : S extends { readonly multiple: true }

@@ -43,7 +43,10 @@ export function loadBaseline(path: string): RunRecord {
   }
 }
 
-/** Reads a `logitfuzz/vet@1` baseline (what `vet --json` writes) of `op` in `format`, or exits 2 naming what is wrong. */
+/**
+ * Reads a `logitfuzz/vet@1` baseline (what `vet --json` writes) of `op` in `format`, or exits 2 naming what
+ * is wrong.
+ */
 export function readVetBaseline(path: string, op: Op, format: FormatName): VetRecord {
   let v: VetRecord;
   try {

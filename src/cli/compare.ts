@@ -28,7 +28,10 @@ const FLAGS = {
   },
 } as const;
 
-/** Reads a run record from a results.json, or from a folder holding one; any problem is an exit-2 InputError naming the file. */
+/**
+ * Reads a run record from a results.json, or from a folder holding one; any problem is an exit-2 InputError
+ * naming the file.
+ */
 function readRunRecord(path: string, role: string): RunRecord {
   let file = path;
   try {

@@ -1,6 +1,7 @@
 /**
  * Errors a command throws to end with exit code 2 and a one-line message
- * (docs/design.md, "Exit codes and errors": a usage, input or load error, with a message that names the problem). Anything
+ * (docs/design.md, "Exit codes and errors": a usage, input or load error, with a message that names the
+ * problem). Anything
  * else that escapes a command is an internal error (see `runCli`).
  */
 export abstract class CliError extends Error {

@@ -13,7 +13,10 @@ export interface HelpSpec {
   readonly examples?: readonly string[];
 }
 
-/** The `--help` text of a command: usage, description, flags with accepted values and defaults, exit codes, examples. */
+/**
+ * The `--help` text of a command: usage, description, flags with accepted values and defaults, exit codes,
+ * examples.
+ */
 export function formatHelp(h: HelpSpec): string {
   const lines = [`Usage: logitfuzz ${h.name} ${h.synopsis}`.trimEnd(), ''];
   for (const p of h.description) lines.push(p, '');

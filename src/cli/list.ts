@@ -144,7 +144,10 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-/** The table `logitfuzz list` prints: one row per implementation, then the reasons of the unavailable ones, numbered. */
+/**
+ * The table `logitfuzz list` prints: one row per implementation, then the reasons of the unavailable ones,
+ * numbered.
+ */
 export function formatList(rows: readonly ListedImplementation[]): string {
   const notes: string[] = [];
   const table = formatTable(

@@ -62,7 +62,8 @@ describe('logitfuzz oracle', () => {
     ].join('\n');
     const r = await oracleCli(input);
     expect(r.code).toBe(0);
-    // log_softmax([0, -1000])[0] = -log1p(e^-1000): nonzero, rounds to zero, keeps its sign (docs/design.md, "Special values")
+    // log_softmax([0, -1000])[0] = -log1p(e^-1000): nonzero, rounds to zero, keeps its sign
+    // (docs/design.md, "Special values")
     expect(r.out.split('\n').slice(0, 4)).toEqual([
       '{"y":["-0",-1000]}',
       '{"y":["nan","nan"]}',
@@ -214,7 +215,10 @@ describe('logitfuzz oracle', () => {
         yield s;
       }
     }
-    /** A sink that is slower than the producer (an 1 KiB buffer, a macrotask per write), counting lines without keeping them. */
+    /**
+     * A sink that is slower than the producer (an 1 KiB buffer, a macrotask per write), counting lines
+     * without keeping them.
+     */
     class SlowSink extends TextSink {
       count = 0;
       bad = 0;

@@ -20,7 +20,10 @@ export class RequestError extends Error {
   }
 }
 
-/** Fields a request object may carry. `id` is accepted (and ignored) so `cases export` lines can be fed in as they are. */
+/**
+ * Fields a request object may carry. `id` is accepted (and ignored) so `cases export` lines can be fed in as
+ * they are.
+ */
 const FIELDS = ['op', 'format', 'x', 'label', 'id'];
 
 /**

@@ -71,7 +71,8 @@ function readCases(file: string): { cases: CaseInput[]; op: Op; format: FormatNa
         `${where}: "x" ${e instanceof JsonNumberError ? e.message : 'must be an array of numbers'}`,
       );
     }
-    // JSON.parse reads 1e999 as Infinity: a finite logit too large for binary64, not "inf" (as the oracle command rules)
+    // JSON.parse reads 1e999 as Infinity: a finite logit too large for binary64, not "inf" (as the oracle
+    // command rules)
     const huge = (r.x as unknown[]).findIndex((v) => typeof v === 'number' && !Number.isFinite(v));
     if (huge >= 0)
       throw new TableError(

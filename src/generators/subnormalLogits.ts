@@ -14,7 +14,8 @@ import { lengthsFor, resolveConstraints } from './_internals/resolveConstraints.
  *
  * Why it is dangerous: hardware and compilers that flush subnormals to zero (FTZ/DAZ, common on
  * GPUs) change the inputs themselves; e^x for a subnormal x rounds to exactly 1, so all
- * probabilities are near 1/n and their differences sit far below the precision; signed zeros make the max order-dependent (max(−0, +0)), and a result
+ * probabilities are near 1/n and their differences sit far below the precision; signed zeros make the max
+ * order-dependent (max(−0, +0)), and a result
  * that rounds to zero must keep its sign (docs/design.md, "Special values": log_softmax([0, −1000])[0] is −0), which
  * x_i − max loses when it computes +0 − +0.
  *

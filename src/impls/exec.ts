@@ -8,7 +8,8 @@ import type { AnyImplementation } from './types.js';
 
 /**
  * An implementation in any language behind a command line, speaking JSON lines
- * (docs/design.md, "Programs in any language"): logitfuzz writes `{"id","op","format","x","label"}`, the program answers
+ * (docs/design.md, "Programs in any language"): logitfuzz writes `{"id","op","format","x","label"}`, the
+ * program answers
  * `{"id","y"}` with numbers encoded as the oracle encodes them ("inf", "-inf", "nan", "-0").
  *
  * The program is started once (in `setup`) through the shell and kept for the whole run. If it

@@ -255,7 +255,8 @@ export function judge(args: JudgeArgs): Judgement {
       });
       continue;
     }
-    // docs/design.md, "The always-fail rule": a relative error of 1 or more always fails, whatever the budget (an absolute
+    // docs/design.md, "The always-fail rule": a relative error of 1 or more always fails, whatever the budget
+    // (an absolute
     // budget term, as at the label of cross_entropy_grad, can otherwise exceed |r|); normal
     // results only, so the subnormal floor still forgives a 1-ulp tie at the subnormal boundary.
     // Not for logsumexp: there a + log1p(s) cancels when LSE ≈ 0, an ill-conditioned result that

@@ -425,7 +425,8 @@ function scaledPart(x: number, n: number): number {
 
 /**
  * Endpoints of A + sign·B for an exact double-double A = ah + al and an enclosure B of a
- * nonnegative quantity (every B here is: s, L = log1p(s), a softmax value), written to LO, HI: at the scale of the larger of the two, A's parts and B's center as four exact terms
+ * nonnegative quantity (every B here is: s, L = log1p(s), a softmax value), written to LO, HI: at the scale
+ * of the larger of the two, A's parts and B's center as four exact terms
  * (rescaled exactly, or with SCALE_SLACK added per part that is not, negligible at that scale),
  * B's radii rounded upwards. When B is so far below A that its center vanishes in the rescaling,
  * B is bounded by [0, its upper bound] instead: one-sided, so that A + sign·B with A on a rounding

@@ -46,7 +46,10 @@ export function escapeXml(s: unknown): string {
   );
 }
 
-/** Like `escapeXml`, for element text: tab and newline stay literal (readable in the file), carriage return becomes `&#13;`. */
+/**
+ * Like `escapeXml`, for element text: tab and newline stay literal (readable in the file), carriage return
+ * becomes `&#13;`.
+ */
 export function escapeXmlText(s: unknown): string {
   return escapeXml(s).replace(/&#9;/g, '\t').replace(/&#10;/g, '\n');
 }

@@ -54,7 +54,8 @@ describe('renderMarkdown', () => {
     for (const i of m.implementations)
       if (i.verdict !== 'unavailable') i.expected = i.verdict === 'pass' ? 'fail' : 'pass';
     const md = renderMarkdown(m as unknown as RunRecord);
-    // code spans show their content literally (CommonMark: no HTML, links or emphasis inside), so only the rest must be inert
+    // code spans show their content literally (CommonMark: no HTML, links or emphasis inside), so only the
+    // rest must be inert
     const prose = md.replace(/(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g, '');
     expect(prose).not.toMatch(/<img|<script|<\/details/);
     expect(prose).not.toMatch(/(^|[^\\])@here/);

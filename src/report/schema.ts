@@ -79,7 +79,10 @@ export interface ImplementationRecord {
     readonly p50: JsonNumber;
     readonly p90: JsonNumber;
     readonly p99: JsonNumber;
-    /** Mean over cases of log2(1 + max ULP error of the case); a case with no finite error counts 65 (metrics/histogram.ts). */
+    /**
+     * Mean over cases of log2(1 + max ULP error of the case); a case with no finite error counts 65
+     * (metrics/histogram.ts).
+     */
     readonly meanBits: number;
     /** Σ of the per-case bits in micro-bits (integers, so shards merge exactly). */
     readonly sumMicroBits: number;

@@ -52,7 +52,8 @@ describe(`every pure-JS CPU implementation on one row of ${N} logits`, () => {
   for (const format of ['f64', 'f32', 'f16', 'bf16'] as const) {
     it(`${format}: one row of the right length, values of the format; pass-expected ones without NaN${format === 'f64' || format === 'f32' ? ', within the a-priori bound' : ''}`, async () => {
       const fmt = formatSpec(format);
-      // the recommended algorithm's bound, (n + 1 + max |x_i − max|) ulps, as a relative error (1 ulp ≤ 2^(1−p) relative)
+      // the recommended algorithm's bound, (n + 1 + max |x_i − max|) ulps, as a relative error (1 ulp ≤
+      // 2^(1−p) relative)
       const bound = (N + 1 + 16) * 2 ** (1 - PRECISION[format]);
       for (const impl of JS.filter((i) => i.format === format)) {
         await impl.setup?.();

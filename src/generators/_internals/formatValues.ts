@@ -18,7 +18,10 @@ function steps(fmt: FormatSpec): number {
   return 2 ** Math.min(fmt.precision + 8, 53);
 }
 
-/** Uniform over the format values in [lo, hi] by position (log-uniform in magnitude); shrinks towards the value nearest 0. */
+/**
+ * Uniform over the format values in [lo, hi] by position (log-uniform in magnitude); shrinks towards the
+ * value nearest 0.
+ */
 export function byOrdinal(fmt: FormatSpec, lo: number, hi: number): Arbitrary<number> {
   const a = ordinal(fmt, lo);
   const b = ordinal(fmt, hi);
@@ -46,7 +49,10 @@ export function roundInto(fmt: FormatSpec, v: number, lo: number, hi: number): n
   return roundNumber(fmt, c);
 }
 
-/** The narrowest pair of format values enclosing [lo, hi] from the inside ([lo', hi'] ⊆ [lo, hi]); clamped to the finite range. */
+/**
+ * The narrowest pair of format values enclosing [lo, hi] from the inside ([lo', hi'] ⊆ [lo, hi]); clamped to
+ * the finite range.
+ */
 function inward(fmt: FormatSpec, lo: number, hi: number): [number, number] {
   const cl = (v: number) => Math.max(-fmt.maxFinite, Math.min(fmt.maxFinite, v));
   let a = roundNumber(fmt, cl(lo));

@@ -14,7 +14,10 @@ export type RowKernel = <T>(x: Float64Array, label: number, A: Arithmetic<T>) =>
 export interface JsOpDefinition {
   /** One line, e.g. 'exp(x_i - max) / sum_j exp(x_j - max)'. */
   readonly formula: string;
-  /** The expected verdict against the default budget (docs/design.md, "Budgets"), per I/O format (see each file's doc). */
+  /**
+   * The expected verdict against the default budget (docs/design.md, "Budgets"), per I/O format (see each
+   * file's doc).
+   */
   readonly expected: (format: FormatName) => 'pass' | 'fail';
   readonly kernel: RowKernel;
   /**

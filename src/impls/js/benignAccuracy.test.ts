@@ -70,7 +70,10 @@ function casesFor(op: Op, format: FormatName): Case[] {
   return out;
 }
 
-/** A logit in [−10, hi]: mostly uniform in value, sometimes uniform over binary64 bit patterns (small magnitudes, ±0). */
+/**
+ * A logit in [−10, hi]: mostly uniform in value, sometimes uniform over binary64 bit patterns (small
+ * magnitudes, ±0).
+ */
 function logit(format: FormatName, hi: number): fc.Arbitrary<number> {
   const fmt = formatSpec(format);
   const STEPS = 2 ** 20;

@@ -49,7 +49,8 @@ function crossEntropyGrad<T>(x: Float64Array, k: number, A: Arithmetic<T>): T[] 
  * Recursive summation in f16 stops growing at 2^11 = 2048 and in bf16 at 2^8 = 256 (adding 1
  * there is a tie that rounds back to the even value), so n equal logits give softmax 1/2048
  * (1/256) instead of 1/n: a relative error of 1 at n = 4096 (n = 512), which fails any budget
- * (docs/design.md, "The always-fail rule": a sum that stagnates in f16 is a defect); the generators' 'long' region reaches
+ * (docs/design.md, "The always-fail rule": a sum that stagnates in f16 is a defect); the generators' 'long'
+ * region reaches
  * n = 4096. f32 stagnates only at 2^24 terms.
  */
 /**

@@ -11,7 +11,10 @@ function maxAndSum<T>(x: Float64Array, A: Arithmetic<T>): { m: T; s: T } {
   return { m, s };
 }
 
-/** `out[i] = Math.exp(x[i] - m); s += out[i];` then `out[i] /= s`: the exps are stored (rounded) and the sum reads them back. */
+/**
+ * `out[i] = Math.exp(x[i] - m); s += out[i];` then `out[i] /= s`: the exps are stored (rounded) and the sum
+ * reads them back.
+ */
 function softmax<T>(x: Float64Array, _label: number, A: Arithmetic<T>): T[] {
   let m = A.input(-Infinity);
   for (let j = 0; j < x.length; j++) m = A.max(m, A.input(x[j]));

@@ -67,7 +67,8 @@ const fail = (): 'fail' => 'fail';
  * the worst case is about three times the budget. It needs every rounding to align; the
  * rescale errors of a real row partly cancel (a minute of random search over increasing rows of
  * length ≤ 31 found online no worse than max-shifted: both peak at 0.85 of the budget), so
- * softmax is expected to 'pass' in f64 and f32; the error-maximising search re-checks it. f16/bf16: 'fail', the sum stagnates (`stagnatesInHalfFormats`).
+ * softmax is expected to 'pass' in f64 and f32; the error-maximising search re-checks it. f16/bf16: 'fail',
+ * the sum stagnates (`stagnatesInHalfFormats`).
  * The log-domain ops use log d, losing the tail like max-shifted ([0, −40] → relative error 1),
  * and the gradient cancels in y_k − 1: 'fail' in every format.
  *

@@ -36,7 +36,10 @@ export const WEBGPU_APT_PACKAGES: readonly string[] = [
   'libgl1',
 ];
 
-/** The fix named by `Unavailable` when no adapter is found. `libegl-dev` provides the unversioned libEGL.so Dawn loads. */
+/**
+ * The fix named by `Unavailable` when no adapter is found. `libegl-dev` provides the unversioned libEGL.so
+ * Dawn loads.
+ */
 export const WEBGPU_APT_FIX = `apt-get update && apt-get install -y ${WEBGPU_APT_PACKAGES.join(' ')}`;
 
 /** The largest workgroup the kernels ask for; less when the device allows less. */

@@ -16,7 +16,10 @@ export function mutableCopy(r: RunRecord): Mutable<RunRecord> {
   return JSON.parse(JSON.stringify(r)) as Mutable<RunRecord>;
 }
 
-/** Hostile text: markup, an event handler, quotes, Markdown and table syntax, a mention, control characters and a lone surrogate. */
+/**
+ * Hostile text: markup, an event handler, quotes, Markdown and table syntax, a mention, control characters
+ * and a lone surrogate.
+ */
 export const HOSTILE = `<img src=x onerror=alert(1)>"'&amp;|*_[x](http://e.com) @here \`code\` \u0001\u0007\ud800 </details><script>alert(2)</script>`;
 
 /** The implementation name the browser test checks is shown as text. */
