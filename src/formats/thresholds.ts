@@ -22,8 +22,8 @@ export const EXP_THRESHOLDS: Readonly<Record<FormatName, ExpThresholds>> = Objec
   // ln(2^127·(2 − 2^-24)) = 88.72283908187…; (−126 − 24)·ln 2 = −103.97207708399…
   f32: Object.freeze({
     overflow: 88.72283172607422, // 0x42B17217
-    // eslint-disable-next-line no-loss-of-precision -- exact value …015625 is a tie at 17 digits; this is the
-    // shortest round-trip
+    // the shortest round-trip form; the rule reads its 17 digits as lossy (…015625 is a tie)
+    // eslint-disable-next-line no-loss-of-precision
     underflow: -103.97207641601562, // 0xC2CFF1B4
   }),
   // ln(2^15·(2 − 2^-11)) = 11.09011071852…; (−14 − 11)·ln 2 = −17.32867951399…
