@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
- * Generates test/fixtures/report-run.json: a real `logitfuzz/run@1` record of a small campaign
+ * Generates test/fixtures/report-run.json: a real `logitfuzz/run@2` record of a small campaign
  * over a dozen implementations chosen to exercise every part of the reports — known-bad formulas
- * that overflow and underflow (naive), a sum defect (lse), special-value findings, a passing
- * stable formulation, cross-entropy gradients, a third-party library (environment: its
- * versions), WebGPU (environment: the adapter; f16 is unavailable on adapters without
- * 'shader-f16', which shows the unavailable path). The report tests (src/report/*.test.ts,
+ * that overflow and underflow (naive: wrong answers), a sum defect (lse), special-value findings,
+ * a passing stable formulation, cross-entropy gradients, a third-party library that is only
+ * inaccurate (tfjs log_softmax: cancellation within assert_close; environment: its versions),
+ * WebGPU (environment: the adapter; f16 is unavailable on adapters without 'shader-f16', which
+ * shows the unavailable path). The report tests (src/report/*.test.ts,
  * test/browser/report.test.ts) render it; a stored record keeps them fast and deterministic.
  *
  * Run from the repository root after building (`npx tsc -p tsconfig.build.json`):
@@ -30,6 +31,7 @@ const IMPLS = [
   'softmax/lse/f64',
   'softmax/max-shifted/f16',
   'softmax/tfjs-cpu/f32',
+  'log_softmax/tfjs-cpu/f32',
   'softmax/webgpu/f32',
   'softmax/webgpu/f16',
   'log_softmax/naive/f32',

@@ -49,6 +49,7 @@ const REQUIRED_SECTIONS = [
   'Numerical definitions',
   'Oracle',
   'Findings',
+  'Severity',
   'Special values',
   'Implementations',
   'Campaign',

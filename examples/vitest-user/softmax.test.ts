@@ -13,6 +13,6 @@ test('softmax is within its error budget on extreme logits (f32)', async () => {
 test('the naive softmax fails, and the message shows the minimal counterexample', async () => {
   // one logit past 709.78: exp overflows, Infinity / Infinity = NaN
   await expect(expectSoftmax(naiveSoftmax, { op: 'softmax', format: 'f64', runs: 20 })).rejects.toThrow(
-    /overflow — [\s\S]*input: {4}\[709\.78/,
+    /overflow \(wrong\) — [\s\S]*input: {4}\[709\.78/,
   );
 });

@@ -20,9 +20,28 @@ describe('formatVetResult', () => {
 
   test('vectors show special values as the JSON codec writes them, and long ones shortened', () => {
     expect(showVector([1, NaN, Infinity, -Infinity, -0])).toBe('[1, nan, inf, -inf, -0]');
-    expect(showVector(new Array(100).fill(0))).toBe(
-      '[0, 0, 0, 0, 0, 0, 0, 0, 0, … 89 more …, 0, 0] (100 logits)',
+    expect(showVector(new Array(100).fill(0))).toBe('[0 ×100]');
+    expect(showVector(Array.from({ length: 100 }, (_, i) => i))).toBe('[0, 1, 2, … 94 more …, 97, 98, 99]');
+  });
+
+  test('a long counterexample is elided, with no oracle command too long to print', async () => {
+    // a function that fails on every input, so the first (long) case is a finding kept unshrunk
+    const r = await vet((x: ArrayLike<number>) => new Float64Array(x.length).fill(NaN), {
+      runs: 3,
+      seed: 5,
+      specials: 'skip',
+      minLength: 100,
+      maxLength: 100,
+      shrinkEvals: 0,
+      probes: false,
+    });
+    const text = formatVetResult(r);
+    expect(r.findings.some((f) => f.input.length === 100)).toBe(true);
+    expect(text).toMatch(/more …/);
+    expect(text).toMatch(
+      /oracle: {3}too long to print \(100 logits\): oracleCommand\(result, result\.findings\[\d+\]\)/,
     );
+    for (const line of text.split('\n')) expect(line.length).toBeLessThan(400);
   });
 
   test('the oracle command is a valid `logitfuzz oracle` line, labels included', () => {

@@ -1,4 +1,5 @@
 import { encodeVector } from '../formats/jsonNumber.js';
+import { elideVector } from '../report/elide.js';
 import { SEED_VARIABLE } from './seed.js';
 import type { VetFinding, VetResult } from './vet.js';
 
@@ -17,19 +18,17 @@ export interface FormatVetOptions {
   readonly replay?: string;
 }
 
-/** A number as the JSON codec writes it (NaN, ±Infinity and −0 visible). */
-function show(v: number): string {
-  const e = encodeVector([v])[0];
-  return typeof e === 'string' ? e : String(e);
+/**
+ * A vector as a JSON array in the codec's encoding (NaN, ±Infinity and −0 visible), shortened past
+ * `max` elements as the console summary shortens it: runs of one value once with their length
+ * (`[0 ×4096]`), otherwise the first and last few around `… 4,090 more …` (report/elide.ts).
+ */
+export function showVector(v: readonly number[], max = 12): string {
+  return elideVector(encodeVector(v), max);
 }
 
-/** A vector as a JSON array in the codec's encoding, shortened in the middle past `max` elements. */
-export function showVector(v: readonly number[], max = 12): string {
-  const parts = v.map(show);
-  if (parts.length <= max) return `[${parts.join(', ')}]`;
-  const head = parts.slice(0, max - 3);
-  return `[${head.join(', ')}, … ${parts.length - head.length - 2} more …, ${parts.slice(-2).join(', ')}] (${parts.length} logits)`;
-}
+/** Inputs longer than this get no oracle command in the message (it would fill the screen). */
+const ORACLE_COMMAND_MAX = 64;
 
 /** The `logitfuzz oracle` command line that prints the correctly rounded result of a counterexample. */
 export function oracleCommand(
@@ -53,9 +52,9 @@ function ulpText(f: VetFinding): string {
 }
 
 /** One finding as indented lines: the minimal input, expected vs actual, ULPs, mechanism, origin. */
-function findingLines(r: VetResult, f: VetFinding): string[] {
+function findingLines(r: VetResult, f: VetFinding, k: number): string[] {
   const lines = [
-    `${f.kind}${f.fails ? '' : ' (reported, does not fail the verdict)'} — ${f.count} case${f.count === 1 ? '' : 's'}`,
+    `${f.kind} (${f.severity ?? 'no severity'}${f.fails ? '' : ', does not fail the verdict'}) — ${f.count} case${f.count === 1 ? '' : 's'}`,
   ];
   lines.push(`  input:    ${showVector(f.input)}${f.label !== undefined ? ` label ${f.label}` : ''}`);
   lines.push(`  expected: ${showVector(f.expected)}`);
@@ -67,7 +66,11 @@ function findingLines(r: VetResult, f: VetFinding): string[] {
   lines.push(
     `  found:    case ${f.caseId} (${f.region})${shrunk ? `, shrunk from ${showVector(f.original, 6)} in ${f.shrinkEvaluations} evaluation${f.shrinkEvaluations === 1 ? '' : 's'}` : ''}`,
   );
-  lines.push(`  oracle:   ${oracleCommand(r, f)}`);
+  lines.push(
+    f.input.length <= ORACLE_COMMAND_MAX
+      ? `  oracle:   ${oracleCommand(r, f)}`
+      : `  oracle:   too long to print (${f.input.length} logits): oracleCommand(result, result.findings[${k}]) builds it`,
+  );
   return lines;
 }
 
@@ -85,7 +88,7 @@ export function formatVetResult(r: VetResult, options: FormatVetOptions = {}): s
       ? `${name} fails ${r.op} in ${r.format}: ${failing} of ${r.cases} cases failed (seed ${r.seed})`
       : `${name} passes ${r.op} in ${r.format}: ${r.cases} cases, max error ${r.maxUlps} ULPs (seed ${r.seed})`;
   const lines = [head];
-  for (const f of r.findings) lines.push('', ...findingLines(r, f));
+  r.findings.forEach((f, k) => lines.push('', ...findingLines(r, f, k)));
   if (r.undetermined > 0)
     lines.push('', `warning: the oracle could not decide ${r.undetermined} case(s) within its precision cap`);
   lines.push(

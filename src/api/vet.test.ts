@@ -181,8 +181,49 @@ describe('vet', () => {
       [{ checkDeterminism: 1 as never }, /^checkDeterminism: must be true or false/],
       [{ probes: 'yes' as never }, /^probes: must be true or false/],
       [{ timeoutMs: 0 }, /^timeoutMs: must be a positive integer/],
+      [{ failOn: 'never' as never }, /^failOn: must be 'inaccurate' or 'wrong'/],
+      [{ close: 'isclose' }, /^close: unknown closeness 'isclose'/],
     ];
     for (const [options, message] of bad)
       await expect(vet(stableSoftmax, options), JSON.stringify(options)).rejects.toThrow(message);
+  });
+});
+
+describe('vet at two levels', () => {
+  // the PyTorch-style log_softmax: cancellation at the dominant logit is its only defect
+  const pytorchLogSoftmax = (x: Float64Array | Float32Array) => {
+    let m = -Infinity;
+    for (const v of x) m = Math.max(m, v);
+    let s = 0;
+    for (const v of x) s += Math.exp(v - m);
+    return Array.from(x, (v) => v - m - Math.log(s));
+  };
+  const options: VetOptions = {
+    op: 'log_softmax',
+    runs: 100,
+    seed: 5,
+    minLength: 1,
+    maxLength: 16,
+    specials: 'skip',
+  };
+
+  test('fails the strict level with an inaccurate cancellation and passes at failOn wrong', async () => {
+    const strict = await vet(pytorchLogSoftmax, options);
+    expect(strict.verdicts).toEqual({ inaccurate: 'fail', wrong: 'pass' });
+    expect(strict.verdict).toBe('fail');
+    const c = strict.findings.find((f) => f.kind === 'cancellation')!;
+    expect(c.severity).toBe('inaccurate');
+    expect(c.fails).toBe(true);
+    expect(c.actual![c.index]).toBe(0);
+    expect(c.expected[c.index]).toBeLessThan(0);
+    const lenient = await vet(pytorchLogSoftmax, { ...options, failOn: 'wrong' });
+    expect(lenient.verdict).toBe('pass');
+    expect(lenient.findings.every((f) => !f.fails)).toBe(true);
+  });
+
+  test('a naive softmax is wrong at both levels', async () => {
+    const r = await vet(naiveSoftmax, { runs: 30, seed: 1, failOn: 'wrong' });
+    expect(r.verdicts).toEqual({ inaccurate: 'fail', wrong: 'fail' });
+    expect(r.findings.find((f) => f.kind === 'overflow')?.severity).toBe('wrong');
   });
 });

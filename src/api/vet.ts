@@ -1,25 +1,22 @@
 import { addOutcome, emptyAggregate } from '../campaign/aggregate.js';
 import { caseAt, probeCount, type CaseSpace } from '../campaign/cases.js';
-import type {
-  CaseInput,
-  FindingData,
-  ImplOutcome,
-  JudgeOptions,
-  OracleAnswer,
-} from '../campaign/protocol.js';
+import type { CaseInput, ImplOutcome, JudgeOptions, OracleAnswer } from '../campaign/protocol.js';
 import { runCase } from '../campaign/runCase.js';
 import { minimalCounterexample } from '../campaign/counterexample.js';
 import { isFormatName, type FormatName, FORMAT_NAMES } from '../vocabulary/FormatName.js';
 import { userImplementation } from '../impls/load.js';
 import type { AnyImplementation } from '../impls/types.js';
 import { budget as budgetOf } from '../metrics/budgets.js';
-import { failsVerdict } from '../metrics/findings.js';
+import { parseCloseness, type Closeness } from '../metrics/closeness.js';
+import { failsAt, type Severity } from '../vocabulary/Severity.js';
 import { type SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
 import { FINDING_KINDS, type FindingKind } from '../vocabulary/FindingKind.js';
 import { oracle } from '../oracle/oracle.js';
 import { isOp, needsLabel, OPS, type Op } from '../vocabulary/Op.js';
 import { resolveSeed } from './seed.js';
 import { expectedOneOf } from '../vocabulary/expectedOneOf.js';
+import { failedOutcome } from '../campaign/outcome.js';
+import { timeoutFinding } from '../metrics/findings.js';
 
 /**
  * A function under test: logits in (a Float32Array when the format is f32, a Float64Array
@@ -106,13 +103,27 @@ export interface VetOptions {
    * @defaultValue 10000
    */
   readonly timeoutMs?: number;
+  /**
+   * The level the verdict fails on: 'inaccurate' (any finding beyond the strict budget, the
+   * default) or 'wrong' (only findings that would also fail the ecosystem's check, `close`).
+   * @defaultValue 'inaccurate'
+   */
+  readonly failOn?: Severity;
+  /**
+   * What counts as wrong: 'assert_close' (PyTorch's default tolerances per dtype), 'allclose'
+   * (NumPy's), or 'rtol=R,atol=A'.
+   * @defaultValue 'assert_close'
+   */
+  readonly close?: string;
 }
 
 /** One finding kind's minimal counterexample. Numbers are plain JS numbers (NaN, ±Infinity, −0 kept). */
 export interface VetFinding {
   readonly kind: FindingKind;
-  /** Whether this kind fails the verdict under the specials policy (every kind but `special` under 'report'). */
+  /** Whether this counterexample fails the verdict at the `failOn` level. */
   readonly fails: boolean;
+  /** `wrong`, `inaccurate`, or null when reported without a verdict (`special` under 'report'). */
+  readonly severity: Severity | null;
   /** The shrunk input. */
   readonly input: number[];
   /** The class label of the shrunk input (cross-entropy ops only). */
@@ -146,8 +157,11 @@ export interface VetFinding {
 
 /** What `vet` found. */
 export interface VetResult {
-  /** 'fail' when a finding of a kind that fails the verdict (`VetFinding.fails`) was found. */
+  /** The verdict at the `failOn` level. */
   readonly verdict: 'pass' | 'fail';
+  /** The verdict at each level: 'inaccurate' fails on any finding with a severity, 'wrong' on wrong ones. */
+  readonly verdicts: Readonly<Record<Severity, 'pass' | 'fail'>>;
+  readonly failOn: Severity;
   readonly op: Op;
   readonly format: FormatName;
   /** The seed the cases came from: `vet(fn, { ...options, seed })` repeats the run. */
@@ -184,6 +198,8 @@ const DEFAULTS = {
   shrinkEvals: 200,
   checkDeterminism: true,
   timeoutMs: 10_000,
+  failOn: 'inaccurate',
+  close: 'assert_close',
 } as const;
 
 /** Options with defaults filled in and every field validated. */
@@ -200,6 +216,8 @@ interface Resolved {
   readonly shrinkEvals: number;
   readonly checkDeterminism: boolean;
   readonly timeoutMs: number;
+  readonly failOn: Severity;
+  readonly close: Closeness;
 }
 
 function bad(field: string, message: string): RangeError {
@@ -252,8 +270,20 @@ export function resolveVetOptions(options: VetOptions = {}): Resolved {
   if (typeof timeoutMs !== 'number' || !Number.isSafeInteger(timeoutMs) || timeoutMs < 1)
     throw bad('timeoutMs', `must be a positive integer number of milliseconds, got ${String(timeoutMs)}`);
   if (runs === 0 && !probes) throw bad('runs', 'is 0 and probes is false: there would be nothing to run');
+  const failOn: unknown = options.failOn ?? DEFAULTS.failOn;
+  if (failOn !== 'inaccurate' && failOn !== 'wrong')
+    throw bad('failOn', `must be 'inaccurate' or 'wrong', got ${String(failOn)}`);
+  const closeText: unknown = options.close ?? DEFAULTS.close;
+  let close: Closeness;
+  try {
+    close = parseCloseness(String(closeText));
+  } catch (e) {
+    throw bad('close', (e as Error).message);
+  }
   const seed = resolveSeed(options.seed, 'seed');
   return {
+    failOn,
+    close,
     op,
     format,
     runs,
@@ -327,6 +357,7 @@ export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<Ve
     budget: o.budget,
     specials: o.specials,
     checkDeterminism: o.checkDeterminism,
+    close: o.close,
   };
   const space: CaseSpace = {
     seed: o.seed,
@@ -343,17 +374,7 @@ export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<Ve
     const outcome = await runCase(impl, c, reference, judgeOptions, keepOutput);
     if (!timedOut()) return { outcome, reference };
     // runCase reports a rejected call as a crash; ours ran out of time
-    const findings: FindingData[] = [
-      {
-        kind: 'timeout',
-        index: -1,
-        expected: null,
-        actual: null,
-        ulps: null,
-        diagnosis: `no answer within ${o.timeoutMs} ms`,
-      },
-    ];
-    return { outcome: { ...outcome, findings, pass: false }, reference };
+    return { outcome: failedOutcome(impl.name, timeoutFinding(o.timeoutMs), outcome.ms), reference };
   };
 
   const total = (o.probes ? probeCount(space) : 0) + o.runs;
@@ -387,7 +408,8 @@ export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<Ve
         : null;
     findings.push({
       kind,
-      fails: failsVerdict(kind, o.specials),
+      fails: failsAt(o.failOn, f.severity),
+      severity: f.severity,
       input: small.x.slice(),
       ...(small.label !== undefined ? { label: small.label } : {}),
       expected: reference ? Array.from(reference.values) : [],
@@ -405,8 +427,14 @@ export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<Ve
     });
   }
   findings.sort((a, b) => Number(b.fails) - Number(a.fails));
+  const verdicts = {
+    inaccurate: agg.passes < agg.cases ? 'fail' : 'pass',
+    wrong: agg.wrongCases > 0 ? 'fail' : 'pass',
+  } as const;
   return {
-    verdict: findings.some((f) => f.fails) ? 'fail' : 'pass',
+    verdict: verdicts[o.failOn],
+    verdicts,
+    failOn: o.failOn,
     op: o.op,
     format: o.format,
     seed: o.seed,

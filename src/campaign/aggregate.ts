@@ -52,7 +52,13 @@ export interface ImplAggregate {
   passes: number;
   /** Cases per finding kind. */
   findingCounts: Partial<Record<FindingKind, number>>;
-  /** Lowest-id counterexample per finding kind. */
+  /** Cases per finding kind in which the kind was `wrong`. */
+  wrongCounts: Partial<Record<FindingKind, number>>;
+  /** Cases with a wrong finding. */
+  wrongCases: number;
+  /** Cases whose findings fail the strict level but none is wrong. */
+  inaccurateCases: number;
+  /** Per finding kind, the lowest-id counterexample where it was wrong, else the lowest-id one. */
   first: Partial<Record<FindingKind, Counterexample>>;
   /** Histogram of per-case max ULP error over HIST_EDGES. */
   histogram: number[];
@@ -82,6 +88,9 @@ export function emptyAggregate(): ImplAggregate {
     cases: 0,
     passes: 0,
     findingCounts: {},
+    wrongCounts: {},
+    wrongCases: 0,
+    inaccurateCases: 0,
     first: {},
     histogram: new Array<number>(BIN_COUNT).fill(0),
     maxUlps: 0,
@@ -104,6 +113,8 @@ export function addOutcome(
 ): void {
   a.cases++;
   if (o.pass) a.passes++;
+  if (o.wrong) a.wrongCases++;
+  else if (!o.pass) a.inaccurateCases++;
   a.ms += o.ms;
   a.outOfFormat += o.outOfFormat;
   // NaN is never written, but a damaged store could hold one: no distance counts as the worst
@@ -149,8 +160,11 @@ export function addOutcome(
     if (seen.has(f.kind)) continue;
     seen.add(f.kind);
     a.findingCounts[f.kind] = (a.findingCounts[f.kind] ?? 0) + 1;
+    const wrong = f.severity === 'wrong';
+    if (wrong) a.wrongCounts[f.kind] = (a.wrongCounts[f.kind] ?? 0) + 1;
     const prev = a.first[f.kind];
-    if (!prev || c.id < prev.caseId) {
+    const prevWrong = prev?.finding.severity === 'wrong';
+    if (!prev || (wrong && !prevWrong) || (wrong === prevWrong && c.id < prev.caseId)) {
       a.first[f.kind] = {
         caseId: c.id,
         region: c.region,

@@ -5,11 +5,22 @@ import type { ImplOutcome } from './protocol.js';
 const outcome = (impl: string, timedOut: boolean): ImplOutcome => ({
   impl,
   findings: timedOut
-    ? [{ kind: 'timeout', index: -1, expected: null, actual: null, ulps: null, diagnosis: 'no answer' }]
+    ? [
+        {
+          kind: 'timeout',
+          index: -1,
+          expected: null,
+          actual: null,
+          ulps: null,
+          diagnosis: 'no answer',
+          severity: 'wrong' as const,
+        },
+      ]
     : [],
   maxUlps: timedOut ? Infinity : 0,
   maxBits: timedOut ? Infinity : 0,
   pass: !timedOut,
+  wrong: timedOut,
   outOfFormat: 0,
   ms: 0,
 });

@@ -31,6 +31,8 @@ export interface MinimalCounterexample {
  * the kind (shrink.ts), then runs the implementation on it once more, keeping its output, for
  * the expected and actual values a report shows.
  *
+ * A `wrong` counterexample shrinks to one where the kind is still wrong.
+ *
  * Notes: a hang costs a full timeout per evaluation, so `timeout` counterexamples get at most 6.
  */
 export async function minimalCounterexample(
@@ -47,13 +49,21 @@ export async function minimalCounterexample(
     format,
     op,
     needsLabel(op),
-    async (x, label) => (await evaluate(x, label, false)).outcome?.findings.find((f) => f.kind === kind),
+    // a wrong counterexample stays wrong while it shrinks: the kind alone could shrink it into an
+    // input where the kind is only inaccurate
+    async (x, label) =>
+      (await evaluate(x, label, false)).outcome?.findings.find(
+        (f) => f.kind === kind && (cex.finding.severity !== 'wrong' || f.severity === 'wrong'),
+      ),
     budget,
   );
   const final = await evaluate(Float64Array.from(small.x), small.label, true);
   return {
     small,
-    finding: final.outcome?.findings.find((f) => f.kind === kind) ?? small.finding,
+    finding:
+      final.outcome?.findings.find(
+        (f) => f.kind === kind && (small.finding.severity !== 'wrong' || f.severity === 'wrong'),
+      ) ?? small.finding,
     output: final.outcome?.output,
     reference: final.reference,
     evaluations,

@@ -43,7 +43,7 @@ function sumRecord(
 function mergeImpl(
   a: ImplementationRecord,
   b: ImplementationRecord,
-  specials: RunRecord['config']['specials'],
+  failOn: RunRecord['config']['failOn'],
 ): ImplementationRecord {
   if (a.verdict === 'unavailable') return b;
   if (b.verdict === 'unavailable') return a;
@@ -67,14 +67,27 @@ function mergeImpl(
       ? y!
       : !y
         ? x
-        : x.caseId <= y.caseId
-          ? x
-          : y;
+        : // the counterexample aggregation keeps: a wrong one first, then the lowest case id
+          (x.finding.severity === 'wrong') !== (y.finding.severity === 'wrong')
+          ? x.finding.severity === 'wrong'
+            ? x
+            : y
+          : x.caseId <= y.caseId
+            ? x
+            : y;
   }
   const findingCounts = sumRecord(a.findingCounts, b.findingCounts);
   const cases = a.cases + b.cases;
   const sumMicroBits = a.ulp.sumMicroBits + b.ulp.sumMicroBits;
-  const failing = Object.keys(findingCounts).some((k) => k !== 'special' || specials === 'strict');
+  const passes = a.passes + b.passes;
+  const severityCounts = {
+    inaccurate: a.severityCounts.inaccurate + b.severityCounts.inaccurate,
+    wrong: a.severityCounts.wrong + b.severityCounts.wrong,
+  };
+  const verdicts = {
+    inaccurate: passes < cases ? 'fail' : 'pass',
+    wrong: severityCounts.wrong > 0 ? 'fail' : 'pass',
+  } as const;
   const regions: Record<string, { cases: number; failures: number }> = {};
   for (const k of [...new Set([...Object.keys(a.regions), ...Object.keys(b.regions)])].sort()) {
     regions[k] = {
@@ -85,11 +98,14 @@ function mergeImpl(
   const tripped = [a.trippedAfter, b.trippedAfter].filter((t): t is number => t !== undefined);
   return {
     ...a,
-    verdict: failing ? 'fail' : 'pass',
+    verdict: verdicts[failOn],
+    verdicts,
     ...(tripped.length ? { trippedAfter: tripped.reduce((s, t) => s + t, 0) } : {}),
     cases,
-    passes: a.passes + b.passes,
+    passes,
+    severityCounts,
     findingCounts,
+    wrongCounts: sumRecord(a.wrongCounts, b.wrongCounts),
     counterexamples,
     ulp: {
       max: encodeNumber(max),
@@ -145,7 +161,7 @@ export function mergeRecords(records: readonly RunRecord[], command: string): Ru
     );
   const ordered = [...records].sort((x, y) => (x.config.shard?.index ?? 1) - (y.config.shard?.index ?? 1));
   const implementations = first.implementations.map((impl, idx) =>
-    ordered.slice(1).reduce((acc, r) => mergeImpl(acc, r.implementations[idx], first.config.specials), impl),
+    ordered.slice(1).reduce((acc, r) => mergeImpl(acc, r.implementations[idx], first.config.failOn), impl),
   );
   return {
     ...first,

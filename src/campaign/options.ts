@@ -1,5 +1,7 @@
+import type { FindingKind } from '../vocabulary/FindingKind.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import type { Op } from '../vocabulary/Op.js';
+import type { Expected, Severity } from '../vocabulary/Severity.js';
 import type { ImplSpec } from './implSpec.js';
 import type { CaseInput, JudgeOptions } from './protocol.js';
 
@@ -10,7 +12,7 @@ export interface ImplMeta {
   readonly format: FormatName;
   readonly backend: string;
   readonly formula: string;
-  readonly expected: 'pass' | 'fail';
+  readonly expected: Expected;
 }
 
 export interface CampaignOptions {
@@ -24,6 +26,8 @@ export interface CampaignOptions {
   readonly workers: number;
   readonly timeoutMs: number;
   readonly judge: JudgeOptions;
+  /** The level whose verdict is each implementation's `verdict` (`--fail-on`). @defaultValue 'inaccurate' */
+  readonly failOn?: Severity;
   readonly minLength: number;
   readonly maxLength: number;
   /** Path of cases.jsonl (results stream here as they come), or null to keep nothing on disk. */
@@ -31,8 +35,8 @@ export interface CampaignOptions {
   readonly resume: boolean;
   /** Shrinking budget per counterexample (probes); 0 disables shrinking. @defaultValue 200 */
   readonly shrinkEvals: number;
-  /** How to reproduce a finding on an input, for the record. */
-  readonly replayCommand: (impl: string, x: number[], label: number | undefined) => string;
+  /** How to reproduce a finding of `kind` on an input, for the record. */
+  readonly replayCommand: (impl: string, x: number[], label: number | undefined, kind: FindingKind) => string;
   readonly command: string;
   readonly version: string;
   readonly commit?: string;

@@ -14,6 +14,7 @@ export function toFindingData(f: Finding): FindingData {
     actual: Number.isNaN(f.actual) && f.index < 0 ? null : f.actual,
     ulps: Number.isNaN(f.ulps) ? null : f.ulps,
     diagnosis: f.diagnosis,
+    severity: f.severity,
   };
 }
 
@@ -25,6 +26,7 @@ export function failedOutcome(impl: string, f: Finding, ms: number): ImplOutcome
     maxUlps: Infinity,
     maxBits: Infinity,
     pass: false,
+    wrong: f.severity === 'wrong',
     outOfFormat: 0,
     ms,
   };

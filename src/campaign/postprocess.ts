@@ -89,7 +89,7 @@ export async function shrinkAll(
   meta: ReadonlyMap<string, ImplMeta>,
   judge: JudgeOptions,
   shrinkEvals: number,
-  replayCommand: (impl: string, x: number[], label: number | undefined) => string,
+  replayCommand: (impl: string, x: number[], label: number | undefined, kind: FindingKind) => string,
 ): Promise<Map<string, Partial<Record<FindingKind, CounterexampleRecord>>>> {
   const out = new Map<string, Partial<Record<FindingKind, CounterexampleRecord>>>();
   const jobs: Promise<void>[] = [];
@@ -122,7 +122,7 @@ export async function shrinkAll(
             expected: min.reference ? encodeVector(min.reference.values) : [],
             actual: min.output ? encodeVector(min.output) : null,
             shrinkEvaluations: min.evaluations,
-            replay: replayCommand(name, min.small.x, min.small.label),
+            replay: replayCommand(name, min.small.x, min.small.label, kind),
           };
         }),
       );

@@ -2,6 +2,8 @@ import type { FormatName } from '../vocabulary/FormatName.js';
 import type { FindingKind } from '../vocabulary/FindingKind.js';
 import type { Op } from '../vocabulary/Op.js';
 import type { SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
+import type { Severity } from '../vocabulary/Severity.js';
+import type { Closeness } from '../metrics/closeness.js';
 import type { ImplSpec } from './implSpec.js';
 
 /** One generated input. `id` is its position in the campaign's case order. */
@@ -21,6 +23,8 @@ export interface JudgeOptions {
   readonly specials: SpecialsPolicy;
   /** Call each implementation a second time and compare (the `nondeterministic` finding). */
   readonly checkDeterminism: boolean;
+  /** What counts as close for the `wrong` severity; default `assert_close`. */
+  readonly close?: Closeness;
 }
 
 /** A finding as it travels and is stored: plain data, numbers kept as numbers (IPC is structured clone). */
@@ -32,6 +36,7 @@ export interface FindingData {
   readonly actual: number | null;
   readonly ulps: number | null;
   readonly diagnosis: string;
+  readonly severity: Severity | null;
 }
 
 /** What one implementation did on one case. */
@@ -43,8 +48,10 @@ export interface ImplOutcome {
   readonly maxUlps: number;
   /** Bits of error log2(1 + maxUlps). */
   readonly maxBits: number;
-  /** Whether every element is within budget and no finding was raised. */
+  /** Whether no finding fails the strict (`inaccurate`) level. */
   readonly pass: boolean;
+  /** Whether some finding is `wrong`. */
+  readonly wrong: boolean;
   /** Outputs that had to be rounded into the format before scoring. */
   readonly outOfFormat: number;
   /** The output, kept only when asked (shrinking, replay). */

@@ -1,6 +1,7 @@
 import { encodeNumber, encodeVector, type JsonNumber } from '../formats/jsonNumber.js';
 import { BIN_COUNT, HIST_EDGES, quantile } from '../metrics/histogram.js';
-import { failsVerdict } from '../metrics/findings.js';
+import { ASSERT_CLOSE } from '../metrics/closeness.js';
+import type { Severity } from '../vocabulary/Severity.js';
 import {
   RUN_SCHEMA,
   type CellRecord,
@@ -45,10 +46,13 @@ function unavailable(m: ImplMeta, reason: string): ImplementationRecord {
   return {
     ...m,
     verdict: 'unavailable',
+    verdicts: { inaccurate: 'unavailable', wrong: 'unavailable' },
     unavailableReason: reason,
     cases: 0,
     passes: 0,
+    severityCounts: { inaccurate: 0, wrong: 0 },
     findingCounts: {},
+    wrongCounts: {},
     counterexamples: {},
     ulp: {
       max: 0,
@@ -84,7 +88,7 @@ function searchRecord(s: SearchOutcome): NonNullable<ImplementationRecord['searc
 function implementationRecord(
   m: ImplMeta,
   agg: ImplAggregate,
-  specials: CampaignOptions['judge']['specials'],
+  failOn: Severity,
   shrunk: Partial<Record<FindingKind, CounterexampleRecord>>,
   search: SearchOutcome | undefined,
   trippedAfter: number | undefined,
@@ -92,13 +96,20 @@ function implementationRecord(
 ): ImplementationRecord {
   const kinds = presentKinds(agg.findingCounts);
   const q = (p: number): JsonNumber => encodeNumber(quantile(agg.histogram, agg.maxUlps, p));
+  const verdicts = {
+    inaccurate: agg.passes < agg.cases ? 'fail' : 'pass',
+    wrong: agg.wrongCases > 0 ? 'fail' : 'pass',
+  } as const;
   return {
     ...m,
-    verdict: kinds.some((k) => failsVerdict(k, specials)) ? 'fail' : 'pass',
+    verdict: verdicts[failOn],
+    verdicts,
     ...(trippedAfter !== undefined ? { trippedAfter } : {}),
     cases: agg.cases,
     passes: agg.passes,
+    severityCounts: { inaccurate: agg.inaccurateCases, wrong: agg.wrongCases },
     findingCounts: Object.fromEntries(kinds.map((k) => [k, agg.findingCounts[k]!])),
+    wrongCounts: Object.fromEntries(presentKinds(agg.wrongCounts).map((k) => [k, agg.wrongCounts[k]!])),
     counterexamples: Object.fromEntries(presentKinds(agg.first).map((k) => [k, shrunk[k]!])),
     ulp: {
       max: encodeNumber(agg.maxUlps),
@@ -147,7 +158,7 @@ export function runRecord(r: RecordInputs): RunRecord {
     return implementationRecord(
       m,
       agg,
-      o.judge.specials,
+      o.failOn ?? 'inaccurate',
       r.shrunk.get(m.name) ?? {},
       r.searches.get(m.name),
       r.tripped.get(m.name),
@@ -171,6 +182,8 @@ export function runRecord(r: RecordInputs): RunRecord {
       maxLength: o.maxLength,
       timeoutMs: o.timeoutMs,
       search: o.search ?? 0,
+      failOn: o.failOn ?? 'inaccurate',
+      close: o.judge.close ?? ASSERT_CLOSE,
     },
     histogramEdges: HIST_EDGES.map((e) => encodeNumber(e)),
     mapEdges: MAP_EDGES.map((e) => encodeNumber(e)),

@@ -4,6 +4,7 @@ import type { AnyImplementation } from '../impls/types.js';
 import { oracle } from '../oracle/oracle.js';
 import type { CaseInput, JudgeOptions } from './protocol.js';
 import { runCase } from './runCase.js';
+import { EXPECT_PASS } from '../vocabulary/Severity.js';
 
 const OPTS: JudgeOptions = { specials: 'report', checkDeterminism: true };
 
@@ -77,6 +78,7 @@ describe('runCase: every check goes through judge', () => {
         actual: null,
         ulps: null,
         diagnosis: 'threw TypeError: bad thing',
+        severity: 'wrong',
       },
     ]);
     expect(crash.maxUlps).toBe(Infinity);
@@ -94,7 +96,7 @@ describe('runCase: every check goes through judge', () => {
       format: 'f64',
       backend: 'user',
       formula: 'two rows for one',
-      expected: 'pass',
+      expected: EXPECT_PASS,
       run: async (rows) => [shifted(rows[0]), shifted(rows[0])],
     };
     const c: CaseInput = { id: 0, op: 'softmax', format: 'f64', region: 'test', x: Float64Array.of(1, 2) };

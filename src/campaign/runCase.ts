@@ -1,5 +1,6 @@
 import type { AnyImplementation } from '../impls/types.js';
-import { crashFinding, failsVerdict, type Finding } from '../metrics/findings.js';
+import { crashFinding, type Finding } from '../metrics/findings.js';
+import { failsAt } from '../vocabulary/Severity.js';
 import { answersOf, judge } from '../metrics/judge.js';
 import { failedOutcome, toFindingData } from './outcome.js';
 import type { CaseInput, ImplOutcome, JudgeOptions, OracleAnswer } from './protocol.js';
@@ -52,6 +53,7 @@ export async function runCase(
     reference: oracle.values,
     budget: opts.budget,
     specials: opts.specials,
+    close: opts.close,
     maxPerKind: 1,
   });
   let maxUlps = j.ulps ? 0 : Infinity;
@@ -61,7 +63,8 @@ export async function runCase(
     findings: j.findings.map(toFindingData),
     maxUlps,
     maxBits: Math.log2(1 + maxUlps),
-    pass: !j.findings.some((f) => failsVerdict(f.kind, opts.specials)),
+    pass: !j.findings.some((f) => failsAt('inaccurate', f.severity)),
+    wrong: j.findings.some((f) => f.severity === 'wrong'),
     outOfFormat: j.outOfFormat,
     output: keepOutput && j.output ? j.output : undefined,
     ms,

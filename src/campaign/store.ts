@@ -55,6 +55,7 @@ export function encodeFinding(f: FindingData): FindingRecord {
     actual: f.actual === null ? null : encodeNumber(f.actual),
     ulps: f.ulps === null ? null : encodeNumber(f.ulps),
     diagnosis: f.diagnosis,
+    severity: f.severity,
   };
 }
 
@@ -66,6 +67,7 @@ function decodeFinding(f: FindingRecord): FindingData {
     actual: f.actual === null ? null : decodeNumber(f.actual),
     ulps: f.ulps === null ? null : decodeNumber(f.ulps),
     diagnosis: f.diagnosis,
+    severity: f.severity,
   };
 }
 
@@ -106,6 +108,7 @@ export function fromLine(line: CaseLine): {
       maxUlps: decodeNumber(o.maxUlps),
       maxBits: decodeNumber(o.maxBits),
       pass: o.pass,
+      wrong: o.findings.some((f) => f.severity === 'wrong'),
       outOfFormat: o.outOfFormat,
       ms: o.ms,
     })),

@@ -6,7 +6,7 @@ import { decodeVector } from '../formats/jsonNumber.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import { failsVerdict } from '../metrics/findings.js';
 import type { Op } from '../vocabulary/Op.js';
-import { compareRecords, formatComparison, type Comparison } from '../report/compare.js';
+import { compareRecords, formatComparison, type CompareOptions, type Comparison } from '../report/compare.js';
 import { parseRunRecord, RecordError } from '../report/load.js';
 import {
   VET_SCHEMA,
@@ -25,6 +25,8 @@ export interface Replayed {
   readonly counterexample: CounterexampleRecord;
   /** Finding kinds the implementation shows on that input now. */
   readonly kindsNow: readonly string[];
+  /** Those of them that are `wrong`. */
+  readonly wrongNow: readonly string[];
 }
 
 /** Reads a `logitfuzz/run@1` baseline, or exits 2 naming what is wrong with it. */
@@ -83,6 +85,7 @@ export function vetBaselineRecord(v: VetRecord, like: RunRecord): RunRecord {
         actual: null,
         ulps: f.ulps,
         diagnosis: f.diagnosis,
+        severity: f.severity,
       },
       expected: f.expected,
       actual: f.actual,
@@ -97,9 +100,15 @@ export function vetBaselineRecord(v: VetRecord, like: RunRecord): RunRecord {
       {
         ...head,
         verdict: v.verdict,
+        verdicts: v.verdicts,
         cases: v.stats.cases,
         passes: v.stats.passes,
+        severityCounts: v.stats.severityCounts,
         findingCounts: v.stats.findingCounts,
+        // a vet record keeps one counterexample per kind: the kinds it showed wrong
+        wrongCounts: Object.fromEntries(
+          v.findings.filter((f) => f.severity === 'wrong').map((f) => [f.kind, 1]),
+        ),
         counterexamples,
         ulp: { ...head.ulp, max: v.stats.maxUlps, p99: v.stats.p99Ulps, meanBits: v.stats.meanBits },
       },
@@ -149,8 +158,10 @@ export async function replayBaseline(
         [t.impl.name],
         judge,
       );
-      const kindsNow = [...new Set((r.outcomes[0]?.findings ?? []).map((f) => f.kind))].sort();
-      out.push({ impl: t.impl.name, kind: t.kind, counterexample: t.c, kindsNow });
+      const findings = r.outcomes[0]?.findings ?? [];
+      const kindsNow = [...new Set(findings.map((f) => f.kind))].sort();
+      const wrongNow = [...new Set(findings.filter((f) => f.severity === 'wrong').map((f) => f.kind))].sort();
+      out.push({ impl: t.impl.name, kind: t.kind, counterexample: t.c, kindsNow, wrongNow });
     }
   } finally {
     await pool.close();
@@ -166,23 +177,30 @@ export async function replayBaseline(
 export function foldReplays(head: RunRecord, replays: readonly Replayed[]): RunRecord {
   const byImpl = new Map<string, Replayed[]>();
   for (const r of replays) byImpl.set(r.impl, [...(byImpl.get(r.impl) ?? []), r]);
-  const specials = head.config.specials;
+  const failOn = head.config.failOn;
   return {
     ...head,
     implementations: head.implementations.map((impl) => {
       const rs = byImpl.get(impl.name);
       if (!rs || impl.verdict === 'unavailable') return impl;
       const findingCounts = { ...impl.findingCounts };
+      const wrongCounts = { ...impl.wrongCounts };
       const counterexamples = { ...impl.counterexamples };
+      let inaccurate = impl.verdicts.inaccurate;
+      let wrong = impl.verdicts.wrong;
       for (const r of rs) {
         for (const kind of r.kindsNow) {
+          const isWrong = r.wrongNow.includes(kind);
+          if (isWrong && !wrongCounts[kind]) wrongCounts[kind] = 1;
+          if (isWrong) wrong = 'fail';
+          if (failsVerdict(kind, head.config.specials)) inaccurate = 'fail';
           if (findingCounts[kind]) continue;
           findingCounts[kind] = 1;
           counterexamples[kind] = { ...r.counterexample, region: 'baseline' };
         }
       }
-      const failing = Object.keys(findingCounts).some((k) => failsVerdict(k, specials));
-      return { ...impl, findingCounts, counterexamples, verdict: failing ? 'fail' : 'pass' };
+      const verdicts = { inaccurate, wrong };
+      return { ...impl, findingCounts, wrongCounts, counterexamples, verdicts, verdict: verdicts[failOn] };
     }),
   };
 }
@@ -193,7 +211,7 @@ export async function gate(
   base: RunRecord,
   head: RunRecord,
   replays: readonly Replayed[],
-  opts: { tolerance?: number; allowMissing?: boolean },
+  opts: CompareOptions,
 ): Promise<Comparison> {
   const still = replays.filter((r) => r.kindsNow.includes(r.kind)).length;
   let text = `\nbaseline: replayed ${replays.length} stored counterexample(s): ${still} still show their finding, ${replays.length - still} no longer do\n`;

@@ -4,6 +4,34 @@ import { FORMAT_NAMES } from '../vocabulary/FormatName.js';
 import { OPS } from '../vocabulary/Op.js';
 import { UsageError } from './errors.js';
 import { SPECIALS_POLICIES } from '../vocabulary/SpecialsPolicy.js';
+import { SEVERITIES } from '../vocabulary/Severity.js';
+import { parseCloseness, type Closeness } from '../metrics/closeness.js';
+
+/** Flags that choose the gate: shared by `run`, `vet`, `score` and `compare` (docs/design.md, "Severity"). */
+export const SEVERITY_FLAGS = {
+  'fail-on': {
+    type: 'string',
+    choices: SEVERITIES,
+    default: 'inaccurate',
+    value: 'LEVEL',
+    help: 'the verdict fails on inaccurate findings (beyond the strict budget) or only on wrong ones',
+  },
+  close: {
+    type: 'string',
+    default: 'assert_close',
+    value: 'C',
+    help: "what counts as wrong: outside assert_close's defaults, allclose's, or rtol=R,atol=A",
+  },
+} as const;
+
+/** The closeness a `--close` value names, or a usage error (exit 2) naming the accepted forms. */
+export function closenessFlag(text: string): Closeness {
+  try {
+    return parseCloseness(text);
+  } catch (e) {
+    throw new UsageError(`--close: ${(e as Error).message}`);
+  }
+}
 
 /** Flags shared by `run` and `vet` (docs/design.md, "Flags"). */
 export const CAMPAIGN_FLAGS = {
@@ -32,6 +60,7 @@ export const CAMPAIGN_FLAGS = {
     value: 'ULPS',
     help: 'per-element budget in ULPs instead of the derived budgets',
   },
+  ...SEVERITY_FLAGS,
   timeout: {
     type: 'integer',
     min: 1,

@@ -8,6 +8,7 @@ import type { Command } from './command.js';
 import { InputError, oneLine } from './errors.js';
 import { formatHelp } from './help.js';
 import { write } from './io.js';
+import { SEVERITY_FLAGS } from './campaignFlags.js';
 
 const FLAGS = {
   tolerance: {
@@ -26,6 +27,7 @@ const FLAGS = {
     type: 'boolean',
     help: 'an implementation of BASE missing or unavailable in HEAD is a note, not a regression',
   },
+  'fail-on': SEVERITY_FLAGS['fail-on'],
 } as const;
 
 /**
@@ -61,7 +63,7 @@ export const compareCommand: Command = {
   summary: 'the regression gate: compare a run with a baseline run',
   help: formatHelp({
     name: 'compare',
-    synopsis: 'BASE HEAD [--tolerance ULPS] [--markdown FILE] [--allow-missing]',
+    synopsis: 'BASE HEAD [--tolerance ULPS] [--fail-on inaccurate|wrong] [--markdown FILE] [--allow-missing]',
     description: [
       'Compares two results.json files written by `logitfuzz run` (or folders holding one): BASE, the stored baseline, and HEAD, the run to check. Made with the same seed and options, they hold the same cases, so every difference comes from the code.',
       'HEAD regresses when an implementation of BASE gains a finding kind, its max ULP error grows by more than --tolerance, it newly fails, or it is missing or unavailable in HEAD (unless --allow-missing). Improvements and new implementations are listed but do not fail.',
@@ -84,6 +86,7 @@ export const compareCommand: Command = {
     const c = compareRecords(base, head, {
       tolerance: flags.tolerance,
       allowMissing: flags['allow-missing'],
+      failOn: flags['fail-on'],
     });
     await write(io.stdout, formatComparison(c));
     const summary = io.env.GITHUB_STEP_SUMMARY;

@@ -4,6 +4,7 @@ import { findImplementations } from '../impls/registry.js';
 import { debugLines, formatList, probeImplementations } from './list.js';
 import { runCli } from './runCli.js';
 import { memoryIo } from './_testutil/memoryIo.js';
+import { EXPECT_PASS, EXPECT_WRONG } from '../vocabulary/Severity.js';
 
 const impl = (name: string, over: Partial<Implementation> = {}): Implementation => ({
   name,
@@ -11,7 +12,7 @@ const impl = (name: string, over: Partial<Implementation> = {}): Implementation 
   format: 'f64',
   backend: 'js',
   formula: 'exp(x_i - max) / sum_j exp(x_j - max)',
-  expected: 'pass',
+  expected: EXPECT_PASS,
   run: async (rows) => rows.map((r) => r.slice()),
   ...over,
 });
@@ -54,17 +55,17 @@ describe('probeImplementations', () => {
       op: 'softmax',
       format: 'f32',
       backend: 'webgpu',
-      expected: 'pass',
+      expected: EXPECT_PASS,
       formula: impls[1].formula,
     });
-    // rows are plain data: list@1 serialises them as they are
+    // rows are plain data: list@2 serialises them as they are
     expect(JSON.parse(JSON.stringify(rows[0]))).toEqual({
       name: 'a/ok/f64',
       op: 'softmax',
       format: 'f64',
       backend: 'js',
       formula: impls[0].formula,
-      expected: 'pass',
+      expected: EXPECT_PASS,
       available: true,
     });
   });
@@ -79,7 +80,7 @@ describe('formatList', () => {
         format: 'f64',
         backend: 'js',
         formula: 'exp(x_i) / sum_j exp(x_j)',
-        expected: 'fail',
+        expected: EXPECT_WRONG,
         available: true,
       },
       {
@@ -88,7 +89,7 @@ describe('formatList', () => {
         format: 'f32',
         backend: 'webgpu',
         formula: 'f',
-        expected: 'pass',
+        expected: EXPECT_PASS,
         available: false,
         reason: 'no adapter',
       },
@@ -96,7 +97,7 @@ describe('formatList', () => {
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^NAME\s+OP\s+FORMAT\s+BACKEND\s+EXPECTED\s+AVAILABLE\s+FORMULA$/);
     expect(lines[2]).toMatch(
-      /^softmax\/naive\/f64\s+softmax\s+f64\s+js\s+fail\s+yes\s+exp\(x_i\) \/ sum_j exp\(x_j\)$/,
+      /^softmax\/naive\/f64\s+softmax\s+f64\s+js\s+wrong\s+yes\s+exp\(x_i\) \/ sum_j exp\(x_j\)$/,
     );
     expect(lines[3]).toMatch(/^softmax\/webgpu\/f32\s+softmax\s+f32\s+webgpu\s+pass\s+no \[1\]\s+f$/);
     expect(text).toContain('[1] softmax/webgpu/f32: no adapter');
@@ -107,7 +108,7 @@ describe('formatList', () => {
 });
 
 describe('logitfuzz list (the real zoo, pure-JS implementations only)', () => {
-  it('writes list@1 JSON for comma-separated and repeated globs, in registry order', async () => {
+  it('writes list@2 JSON for comma-separated and repeated globs, in registry order', async () => {
     const io = memoryIo();
     const code = await runCli(
       ['list', '--json', '--impl', 'softmax/naive/*,logsumexp/bhh/f64', '--impl=log_softmax/bhh/f16'],
@@ -119,7 +120,7 @@ describe('logitfuzz list (the real zoo, pure-JS implementations only)', () => {
       schema: string;
       implementations: { name: string; available: boolean; backend: string }[];
     };
-    expect(doc.schema).toBe('logitfuzz/list@1');
+    expect(doc.schema).toBe('logitfuzz/list@2');
     const names = doc.implementations.map((i) => i.name);
     expect(names).toEqual(
       findImplementations(['softmax/naive/*', 'logsumexp/bhh/f64', 'log_softmax/bhh/f16']).map((i) => i.name),

@@ -6,11 +6,12 @@ import { formatHelp } from './help.js';
 import { write, type Io } from './io.js';
 import { formatTable } from './formatTable.js';
 import { canProbeInChild, probeInChild } from './listProbe.js';
+import { gradeOf } from '../vocabulary/Severity.js';
 
 const FLAGS = {
   json: {
     type: 'boolean',
-    help: 'write {"schema":"logitfuzz/list@1","implementations":[...]} instead of a table',
+    help: 'write {"schema":"logitfuzz/list@2","implementations":[...]} instead of a table',
   },
   impl: {
     type: 'string',
@@ -27,7 +28,7 @@ const FLAGS = {
   },
 } as const satisfies FlagSpecs;
 
-/** One row of `logitfuzz list` (and one element of `list@1`'s "implementations"). */
+/** One row of `logitfuzz list` (and one element of `list@2`'s "implementations"). */
 export interface ListedImplementation {
   readonly name: string;
   readonly op: Implementation['op'];
@@ -158,7 +159,7 @@ export function formatList(rows: readonly ListedImplementation[]): string {
         notes.push(`[${notes.length + 1}] ${r.name}: ${r.reason}`);
         avail = `no [${notes.length}]`;
       }
-      return [r.name, r.op, r.format, r.backend, r.expected, avail, r.formula];
+      return [r.name, r.op, r.format, r.backend, gradeOf(r.expected), avail, r.formula];
     }),
   );
   const available = rows.filter((r) => r.available).length;
@@ -195,7 +196,7 @@ export const listCommand: Command = {
     if (flags.json) {
       await write(
         io.stdout,
-        JSON.stringify({ schema: 'logitfuzz/list@1', implementations: rows }, null, 2) + '\n',
+        JSON.stringify({ schema: 'logitfuzz/list@2', implementations: rows }, null, 2) + '\n',
       );
     } else {
       await write(io.stdout, formatList(rows));

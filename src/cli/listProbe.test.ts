@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Implementation } from '../impls/types.js';
 import { probeInChild, probeMarker } from './listProbe.js';
+import { EXPECT_PASS } from '../vocabulary/Severity.js';
 
 const impl = (name: string): Implementation => ({
   name,
@@ -11,7 +12,7 @@ const impl = (name: string): Implementation => ({
   format: 'f32',
   backend: 'webgpu',
   formula: 'f',
-  expected: 'pass',
+  expected: EXPECT_PASS,
   setup: () => Promise.resolve(),
   run: async (rows) => rows.map((r) => r.slice()),
 });
@@ -25,10 +26,11 @@ const impl = (name: string): Implementation => ({
  */
 const FAKE_CHILD = `
 import { writeSync } from 'node:fs';
-const row = (name, extra) => ({ name, op: 'softmax', format: 'f32', backend: 'webgpu', formula: 'f', expected: 'pass', ...extra });
+const row = (name, extra) => ({ name, op: 'softmax', format: 'f32', backend: 'webgpu', formula: 'f', expected: { inaccurate: 'pass', wrong: 'pass' }, ...extra });
 const send = (m) => new Promise((r) => process.send(m, r));
 process.once('message', async ({ names }) => {
   for (const name of names) {
+    writeSync(1, ${JSON.stringify(probeMarker('NAME'))}.replace('NAME', name));
     writeSync(2, ${JSON.stringify(probeMarker('NAME'))}.replace('NAME', name));
     await send({ t: 'start', name });
     if (name.startsWith('ok')) {
@@ -51,6 +53,7 @@ process.once('message', async ({ names }) => {
       await send({ t: 'row', row: row(name, { available: true }) });
     }
   }
+  writeSync(1, ${JSON.stringify(probeMarker(''))});
   writeSync(2, ${JSON.stringify(probeMarker(''))});
   process.exit(0);
 });

@@ -235,9 +235,16 @@ function runChild(
       }
       if (line.trim() !== '') options.onLine?.(line, stderrImpl);
     });
-    // stdout: a library's chatter (never list's output); shown only to onLine
+    // stdout: a library's chatter (never list's output), shown only to onLine; its own markers
+    // say whose it is (the IPC messages can overtake the pipe)
+    let stdoutImpl: string | undefined;
     const out = lineSplitter((line) => {
-      if (line.trim() !== '') options.onLine?.(line, current);
+      const m = MARKER.exec(line);
+      if (m) {
+        stdoutImpl = m[1] === '' ? undefined : m[1];
+        return;
+      }
+      if (line.trim() !== '') options.onLine?.(line, stdoutImpl ?? current);
     });
     child.stderr?.on('data', (b: Buffer) => err.push(b));
     child.stdout?.on('data', (b: Buffer) => out.push(b));

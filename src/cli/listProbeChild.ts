@@ -20,12 +20,14 @@ process.once('message', (raw) => {
     for (const name of names) {
       const impl = all.get(name);
       if (!impl) throw new Error(`no built-in implementation named '${name}'`);
-      // synchronous, on fd 2 itself: ordered with whatever native code writes there
+      // synchronous, on fds 1 and 2 themselves: ordered with whatever native code writes there
+      writeSync(1, probeMarker(name));
       writeSync(2, probeMarker(name));
       await send({ t: 'start', name });
       const [row] = await probeImplementations([impl], availability, timeoutMs);
       await send({ t: 'row', row });
     }
+    writeSync(1, probeMarker(''));
     writeSync(2, probeMarker(''));
     // the WebGPU probes leave the shared device alive; a setup that timed out may hold more,
     // so exit explicitly once the device is gone

@@ -8,6 +8,7 @@ import { parseArgs } from './args.js';
 import {
   baseEnvironment,
   CAMPAIGN_FLAGS,
+  closenessFlag,
   defaultWorkers,
   FORMAT_FLAG,
   gitCommit,
@@ -24,6 +25,8 @@ import { formatSummary } from './summary.js';
 import { foldReplays, gate, loadBaseline, replayBaseline } from './baseline.js';
 import { REPORT_FLAGS, writeReports } from './reportFlags.js';
 import { logitfuzzVersion } from './version.js';
+import { gradeText, isUnexpected } from '../report/common.js';
+import { gradeOf } from '../vocabulary/Severity.js';
 
 const FLAGS = {
   impl: {
@@ -74,10 +77,32 @@ const FLAGS = {
     type: 'boolean',
     help: 'continue an interrupted run in --out with the same options (no case lost or repeated)',
   },
+  verbose: {
+    type: 'boolean',
+    help: "print every implementation's counterexamples with whole vectors (default: the grade table and what differs from expected)",
+  },
   ...REPORT_FLAGS,
 } as const;
 
-function replayFor(impl: string, x: number[], label: number | undefined): string {
+/** Inputs longer than this are replayed from results.json (`--from`), not spelled out in `--x`. */
+const REPLAY_INLINE_MAX = 64;
+
+function replayFor(
+  impl: string,
+  x: number[],
+  label: number | undefined,
+  kind: string,
+  results: string,
+): string {
+  if (x.length > REPLAY_INLINE_MAX)
+    return [
+      'npx logitfuzz replay --from',
+      shellQuote(results),
+      '--impl',
+      shellQuote(impl),
+      '--kind',
+      kind,
+    ].join(' ');
   const parts = [
     'npx',
     'logitfuzz',
@@ -136,7 +161,12 @@ export const runCommand: Command = {
       expected: i.expected,
     }));
     const specs: ImplSpec[] = impls.map((i) => ({ kind: 'builtin', name: i.name }));
-    const judge = { specials: flags.specials, budget: flags.budget, checkDeterminism: true } as const;
+    const judge = {
+      specials: flags.specials,
+      budget: flags.budget,
+      checkDeterminism: true,
+      close: closenessFlag(flags.close),
+    } as const;
     const base = flags.baseline ? loadBaseline(flags.baseline) : undefined;
     const replays = base ? await replayBaseline(base, specs, meta, judge, flags.timeout) : [];
     const measured = await campaign(io, {
@@ -149,13 +179,15 @@ export const runCommand: Command = {
       workers: flags.workers ?? defaultWorkers(),
       timeoutMs: flags.timeout,
       judge,
+      failOn: flags['fail-on'],
       minLength: flags['min-length'],
       maxLength: flags['max-length'],
       casesFile: join(outDir, 'cases.jsonl'),
       resume: flags.resume,
       shrinkEvals: flags['shrink-evals'],
       search: flags.search,
-      replayCommand: replayFor,
+      replayCommand: (impl, x, label, kind) =>
+        replayFor(impl, x, label, kind, join(flags.out, 'results.json')),
       command: ['logitfuzz', 'run', ...argv].map(shellQuote).join(' '),
       version: logitfuzzVersion(),
       commit: gitCommit(),
@@ -164,7 +196,7 @@ export const runCommand: Command = {
     const record = base ? foldReplays(measured, replays) : measured;
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'results.json'), JSON.stringify(record, null, 1) + '\n');
-    await write(io.stdout, formatSummary(record));
+    await write(io.stdout, formatSummary(record, { verbose: flags.verbose }));
     const reports = await writeReports(io, record, {
       index: join(flags.out, 'index.html'),
       html: flags.html,
@@ -180,17 +212,18 @@ export const runCommand: Command = {
       regressed = !(
         await gate(io, base, record, replays, {
           tolerance: flags.tolerance,
+          failOn: flags['fail-on'],
           allowMissing: flags['allow-missing'],
         })
       ).ok;
-    const unexpected = record.implementations.filter(
-      (i) => i.verdict !== 'unavailable' && i.verdict !== i.expected,
-    );
+    const unexpected = record.implementations.filter(isUnexpected);
     if (unexpected.length) {
-      await write(
-        io.stdout,
-        `verdicts differing from expected: ${unexpected.map((i) => `${i.name} (${i.verdict}, expected ${i.expected})`).join(', ')}\n`,
-      );
+      // the table marks every one; a few here, so that the last line says why the exit code is 1
+      const what = unexpected
+        .slice(0, 5)
+        .map((i) => `${i.name} (${gradeText(i)}, expected ${gradeOf(i.expected)})`);
+      const more = unexpected.length > 5 ? `, … and ${unexpected.length - 5} more (marked ! above)` : '';
+      await write(io.stdout, `verdicts differing from expected: ${what.join(', ')}${more}\n`);
       return 1;
     }
     return regressed ? 1 : 0;

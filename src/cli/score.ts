@@ -4,12 +4,19 @@ import type { ImplSpec } from '../campaign/implSpec.js';
 import type { CaseInput } from '../campaign/protocol.js';
 import { decodeVector, JsonNumberError } from '../formats/jsonNumber.js';
 import { formatSpec, isRepresentable } from '../formats/index.js';
-import { isFormatName, type FormatName } from '../vocabulary/FormatName.js';
+import { FORMAT_NAMES, isFormatName, type FormatName } from '../vocabulary/FormatName.js';
 import { contentHash } from '../impls/load.js';
 import { readJsonLines, TableError } from '../impls/table.js';
-import { isOp, needsLabel, type Op } from '../vocabulary/Op.js';
+import { isOp, needsLabel, OPS, type Op } from '../vocabulary/Op.js';
 import { parseArgs } from './args.js';
-import { baseEnvironment, defaultWorkers, gitCommit, shellQuote } from './campaignFlags.js';
+import {
+  baseEnvironment,
+  closenessFlag,
+  defaultWorkers,
+  gitCommit,
+  SEVERITY_FLAGS,
+  shellQuote,
+} from './campaignFlags.js';
 import type { Command } from './command.js';
 import { InputError } from './errors.js';
 import { formatHelp } from './help.js';
@@ -19,12 +26,13 @@ import { formatSummary } from './summary.js';
 import { logitfuzzVersion } from './version.js';
 import { toVetRecord } from './vet.js';
 import { SPECIALS_POLICIES } from '../vocabulary/SpecialsPolicy.js';
+import { EXPECT_PASS } from '../vocabulary/Severity.js';
 
 const FLAGS = {
   json: {
     type: 'string',
     value: 'FILE',
-    help: 'write the verdict as JSON (schema logitfuzz/vet@1, as vet writes it)',
+    help: 'write the verdict as JSON (schema logitfuzz/vet@2, as vet writes it)',
   },
   budget: {
     type: 'number',
@@ -39,6 +47,7 @@ const FLAGS = {
     value: 'P',
     help: 'whether deviations on NaN/±Inf inputs fail the verdict',
   },
+  ...SEVERITY_FLAGS,
 } as const;
 
 function readCases(file: string): { cases: CaseInput[]; op: Op; format: FormatName } {
@@ -50,11 +59,9 @@ function readCases(file: string): { cases: CaseInput[]; op: Op; format: FormatNa
   rows.forEach((r, i) => {
     const where = `${file} case ${i + 1}`;
     if (typeof r.op !== 'string' || !isOp(r.op))
-      throw new TableError(
-        `${where}: "op" must be one of softmax, log_softmax, logsumexp, cross_entropy, cross_entropy_grad`,
-      );
+      throw new TableError(`${where}: "op" must be one of ${OPS.join(', ')}`);
     if (typeof r.format !== 'string' || !isFormatName(r.format))
-      throw new TableError(`${where}: "format" must be f64, f32, f16 or bf16`);
+      throw new TableError(`${where}: "format" must be one of ${FORMAT_NAMES.join(', ')}`);
     if (op !== undefined && (r.op !== op || r.format !== format))
       throw new TableError(
         `${where}: every case must have the same op and format (score one implementation at a time)`,
@@ -147,7 +154,7 @@ export const scoreCommand: Command = {
           format,
           backend: 'user',
           formula: `outputs in ${positionals[1]}`,
-          expected: 'pass',
+          expected: EXPECT_PASS,
         },
       ],
       seed: 0,
@@ -156,7 +163,13 @@ export const scoreCommand: Command = {
       shard: null,
       workers: Math.min(defaultWorkers(), 2),
       timeoutMs: 10_000,
-      judge: { specials: flags.specials, budget: flags.budget, checkDeterminism: false },
+      judge: {
+        specials: flags.specials,
+        budget: flags.budget,
+        checkDeterminism: false,
+        close: closenessFlag(flags.close),
+      },
+      failOn: flags['fail-on'],
       minLength: 0,
       maxLength: Number.MAX_SAFE_INTEGER,
       casesFile: null,

@@ -11,6 +11,7 @@ import { parseArgs } from './args.js';
 import {
   baseEnvironment,
   CAMPAIGN_FLAGS,
+  closenessFlag,
   defaultWorkers,
   gitCommit,
   OP_FLAG,
@@ -27,6 +28,7 @@ import { REPORT_FLAGS, writeReports } from './reportFlags.js';
 import { logitfuzzVersion } from './version.js';
 import type { Op } from '../vocabulary/Op.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
+import { EXPECT_PASS } from '../vocabulary/Severity.js';
 
 const FLAGS = {
   export: {
@@ -43,11 +45,11 @@ const FLAGS = {
   format: { ...FORMAT_FLAG, default: 'f64' },
   ...CAMPAIGN_FLAGS,
   runs: { ...CAMPAIGN_FLAGS.runs, default: 200 },
-  json: { type: 'string', value: 'FILE', help: 'write the verdict as JSON (schema logitfuzz/vet@1)' },
+  json: { type: 'string', value: 'FILE', help: 'write the verdict as JSON (schema logitfuzz/vet@2)' },
   baseline: {
     type: 'string',
     value: 'FILE',
-    help: 'regression gate: a vet@1 JSON of an earlier vet; its counterexamples are replayed first, then compared (exit 1 on a regression)',
+    help: 'regression gate: a vet@2 JSON of an earlier vet; its counterexamples are replayed first, then compared (exit 1 on a regression)',
   },
   tolerance: {
     type: 'number',
@@ -63,6 +65,7 @@ const FLAGS = {
     value: 'N',
     help: 'error-maximising search steps after the cases (0: none)',
   },
+  verbose: { type: 'boolean', help: 'print the counterexamples with whole vectors' },
   ...REPORT_FLAGS,
 } as const;
 
@@ -76,6 +79,11 @@ export function toVetRecord(
   return {
     schema: VET_SCHEMA,
     verdict: impl.verdict === 'fail' ? 'fail' : 'pass',
+    verdicts: {
+      inaccurate: impl.verdicts.inaccurate === 'fail' ? 'fail' : 'pass',
+      wrong: impl.verdicts.wrong === 'fail' ? 'fail' : 'pass',
+    },
+    failOn: record.config.failOn,
     op: meta.op,
     format: meta.format,
     module: meta.module,
@@ -92,12 +100,14 @@ export function toVetRecord(
       ulps: c.finding.ulps,
       index: c.finding.index,
       diagnosis: c.finding.diagnosis,
+      severity: c.finding.severity,
       seed,
       replay: c.replay,
     })),
     stats: {
       cases: impl.cases,
       passes: impl.passes,
+      severityCounts: { ...impl.severityCounts },
       findingCounts: { ...impl.findingCounts },
       maxUlps: impl.ulp.max,
       p99Ulps: impl.ulp.p99,
@@ -184,14 +194,19 @@ export const vetCommand: Command = {
         ...(label !== undefined ? ['--label', String(label)] : []),
       ].join(' ');
     const vetBase = flags.baseline ? readVetBaseline(flags.baseline, op, format) : undefined;
-    const judge = { specials: flags.specials, budget: flags.budget, checkDeterminism: true } as const;
+    const judge = {
+      specials: flags.specials,
+      budget: flags.budget,
+      checkDeterminism: true,
+      close: closenessFlag(flags.close),
+    } as const;
     const meta: ImplMeta = {
       name: spec.name,
       op,
       format,
       backend: 'user',
       formula: modulePath ? `export of ${modulePath}` : `program: ${flags.exec}`,
-      expected: 'pass',
+      expected: EXPECT_PASS,
     };
     const measured = await campaign(io, {
       specs: [spec],
@@ -203,6 +218,7 @@ export const vetCommand: Command = {
       workers: Math.min(flags.workers ?? defaultWorkers(), 2),
       timeoutMs: flags.timeout,
       judge,
+      failOn: flags['fail-on'],
       minLength: flags['min-length'],
       maxLength: flags['max-length'],
       casesFile: null,
@@ -221,7 +237,7 @@ export const vetCommand: Command = {
     const impl = record.implementations[0];
     if (impl.verdict === 'unavailable')
       throw new InputError(`cannot run ${modulePath ?? flags.exec}: ${impl.unavailableReason}`);
-    await write(io.stdout, formatSummary(record));
+    await write(io.stdout, formatSummary(record, { verbose: flags.verbose }));
     const vet = toVetRecord(record, {
       op,
       format,
@@ -232,7 +248,11 @@ export const vetCommand: Command = {
     if (flags.json) writeFileSync(flags.json, JSON.stringify(vet, null, 1) + '\n');
     await writeReports(io, record, { html: flags.html, junit: flags.junit, markdown: flags.markdown });
     await write(io.stdout, `\nverdict: ${impl.verdict.toUpperCase()} (${impl.cases} cases, seed ${seed})\n`);
-    if (base && !(await gate(io, base, record, replays, { tolerance: flags.tolerance })).ok) return 1;
+    if (
+      base &&
+      !(await gate(io, base, record, replays, { tolerance: flags.tolerance, failOn: flags['fail-on'] })).ok
+    )
+      return 1;
     return impl.verdict === 'fail' ? 1 : 0;
   },
 };

@@ -17,7 +17,7 @@ import { maskValues } from './maskValues.js';
  * - [0, −k] for k in 1, 8, 20, 40 (log(1 + s) loses s once 1 + s rounds to 1: log_softmax and
  *   cross-entropy at the max, and softmax − 1 at a label on the max, cancel to 0);
  * - [1e17, 1e17] rounded into the format (the division-free softmax exp(x_i − LSE) returns 1, 1);
- * - masked rows: [0, mask], [mask, mask] with the format's masking values;
+ * - masked rows: [0, mask], [mask, mask] with the format's masking values, and with −Inf;
  * - n equal logits with n around 1/u where a recursive sum in the format stagnates (f16: 2048,
  *   4096; bf16: 256, 512, 1024 — a compensated sum holds out to about 2/u): the computed sum
  *   stops growing and the probabilities come out too large;
@@ -50,6 +50,10 @@ export function probes(format: FormatName, op: Op): LogitCase[] {
       [0, m],
       [m, m, 0],
     ]),
+    // −Inf-masked rows are rows of values (docs/design.md, "Special values"), the mask first and
+    // last: an online max that starts at −Inf computes −Inf − (−Inf) = NaN on the first
+    [-Infinity, 0, 1],
+    [1, -Infinity],
     [fmt.minSubnormal, -0],
   ];
   const stagnation = format === 'f16' ? [2048, 4096] : format === 'bf16' ? [256, 512, 1024] : [];
@@ -58,7 +62,8 @@ export function probes(format: FormatName, op: Op): LogitCase[] {
   const seen = new Set<string>();
   const push = (x: number[], label?: number) => {
     const key = JSON.stringify([x.map((v) => (Object.is(v, -0) ? '-0' : v)), label]);
-    if (seen.has(key) || x.some((v) => !Number.isFinite(v))) return;
+    // finite logits, or −Inf masks beside finite ones (values, not policy cases)
+    if (seen.has(key) || x.some((v) => v !== -Infinity && !Number.isFinite(v))) return;
     seen.add(key);
     out.push(label === undefined ? { region: 'probes', x } : { region: 'probes', x, label });
   };

@@ -5,6 +5,7 @@ import { decodeAnswer } from './decodeAnswer.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import { needsLabel, type Op } from '../vocabulary/Op.js';
 import type { AnyImplementation } from './types.js';
+import { EXPECT_PASS } from '../vocabulary/Severity.js';
 
 /**
  * An implementation in any language behind a command line, speaking JSON lines
@@ -89,7 +90,7 @@ export function execImplementation(
     format,
     backend: 'user',
     formula: `program: ${command}`,
-    expected: 'pass',
+    expected: EXPECT_PASS,
     async setup() {
       if (!child) start();
     },

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import { needsLabel, type Op } from '../vocabulary/Op.js';
 import type { AnyImplementation } from './types.js';
+import { EXPECT_PASS } from '../vocabulary/Severity.js';
 
 /** The function a vetted module exports (docs/design.md, "Vetted modules"). */
 export type UserSoftmax = (x: Float64Array | Float32Array, label?: number) => unknown;
@@ -107,7 +108,7 @@ export function userImplementation(
     format,
     backend: 'user',
     formula,
-    expected: 'pass',
+    expected: EXPECT_PASS,
     async run(rows, labels) {
       const answers: unknown[] = [];
       for (let r = 0; r < rows.length; r++) {

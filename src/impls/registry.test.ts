@@ -4,6 +4,7 @@ import { allImplementations, availability, findImplementations } from './registr
 import { thirdPartyImplementations } from './thirdparty/index.js';
 import { type Implementation, Unavailable } from './types.js';
 import { webgpuImplementations } from './webgpu/index.js';
+import { EXPECT_PASS } from '../vocabulary/Severity.js';
 
 // Constructing the zoo must load no native or heavy library (they load lazily in setup): any
 // import of these while this file runs fails it. The third-party libraries load through
@@ -34,7 +35,7 @@ function fake(name: string, extra: Partial<Implementation> = {}): Implementation
     format: 'f64',
     backend: 'user',
     formula: 'test double',
-    expected: 'pass',
+    expected: EXPECT_PASS,
     run: (rows) => Promise.resolve(rows.map((r) => Float64Array.from(r))),
     ...extra,
   };

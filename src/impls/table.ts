@@ -4,6 +4,7 @@ import type { FormatName } from '../vocabulary/FormatName.js';
 import type { Op } from '../vocabulary/Op.js';
 import { decodeAnswer } from './decodeAnswer.js';
 import type { AnyImplementation } from './types.js';
+import { EXPECT_PASS } from '../vocabulary/Severity.js';
 
 /** The key of an input: its logits as the oracle encodes them, and its label. */
 function inputKey(x: ArrayLike<number>, label: number | undefined): string {
@@ -74,7 +75,7 @@ export function tableImplementation(
     format,
     backend: 'user',
     formula: `outputs in ${outputsFile}`,
-    expected: 'pass',
+    expected: EXPECT_PASS,
     async setup() {
       load();
     },

@@ -1,5 +1,6 @@
 import type { FormatName } from '../vocabulary/FormatName.js';
 import type { Op } from '../vocabulary/Op.js';
+import type { Expected } from '../vocabulary/Severity.js';
 
 export type { Op };
 
@@ -23,8 +24,12 @@ export interface AnyImplementation {
   readonly backend: Backend;
   /** One line, e.g. 'exp(x_i - max) / sum_j exp(x_j - max)'. */
   readonly formula: string;
-  /** Known-bad references (naive) are expected to fail; everything else to pass. */
-  readonly expected: 'pass' | 'fail';
+  /**
+   * The verdict it is expected to earn at each level (docs/design.md, "Verdicts and the gate"): a
+   * known-bad formula fails; one that is only less accurate than the best algorithm fails at
+   * `inaccurate` and passes at `wrong`.
+   */
+  readonly expected: Expected;
   /** Acquire a device or load a library; throws `Unavailable` with the reason and the fix. */
   setup?(): Promise<void>;
   /** One answer per row, as given: a row of values of `format` (length n, or 1 for scalar ops) when all is well. */

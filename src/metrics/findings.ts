@@ -1,4 +1,5 @@
 import type { FindingKind } from '../vocabulary/FindingKind.js';
+import type { Severity } from '../vocabulary/Severity.js';
 import type { SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
 import { show } from './diagnosis.js';
 
@@ -26,6 +27,12 @@ export interface Finding {
   readonly ulps: number;
   /** The likely mechanism in one line, with numbers. */
   readonly diagnosis: string;
+  /**
+   * `wrong` when the output would also fail the ecosystem's check (docs/design.md, "Severity"),
+   * `inaccurate` when it is only beyond the strict budget, null when it is reported without a
+   * verdict (`special` under `--specials report`).
+   */
+  readonly severity: Severity | null;
 }
 
 /**
@@ -33,7 +40,15 @@ export interface Finding {
  * element, no values and no distance apply (index −1, NaN each), the diagnosis on one line.
  */
 export function callFinding(kind: 'crash' | 'timeout' | 'shape', diagnosis: string): Finding {
-  return { kind, index: -1, expected: NaN, actual: NaN, ulps: NaN, diagnosis: oneLine(diagnosis) };
+  return {
+    kind,
+    index: -1,
+    expected: NaN,
+    actual: NaN,
+    ulps: NaN,
+    diagnosis: oneLine(diagnosis),
+    severity: 'wrong',
+  };
 }
 
 /** A `crash` finding: the implementation threw (its message on one line, at most 300 characters). */
@@ -62,6 +77,7 @@ export function mutationFinding(index: number, before: number, after: number, ch
     actual: after,
     ulps: 0,
     diagnosis: `input changed: logit ${index} was ${show(before)}, is ${show(after)} after the call${more}`,
+    severity: 'wrong',
   };
 }
 

@@ -40,6 +40,7 @@ describe('FindingKind', () => {
       'nan-swallowed',
       'overflow',
       'underflow',
+      'cancellation',
       'spurious-nan',
       'ulp',
       'sum',
@@ -116,7 +117,8 @@ describe('the element table, first match wins', () => {
     expect(run('softmax', 'f64', [1, -Infinity, 2], y).findings).toEqual([]);
     const bad = Float64Array.from(y);
     bad[1] = 1e-300;
-    expect(kinds(run('softmax', 'f64', [1, -Infinity, 2], bad))).toEqual(['special@1']);
+    // a masked row is a row of values (docs/design.md, "Special values"): an error of the value
+    expect(kinds(run('softmax', 'f64', [1, -Infinity, 2], bad))).toEqual(['ulp@1']);
     // all −Inf: NaN by policy (pytorch#25110)
     expect(kinds(run('softmax', 'f64', [-Infinity, -Infinity], [0.5, 0.5]))).toEqual([
       'special@0',
@@ -305,7 +307,8 @@ describe('the always-fail rule: a relative error of 1 or more', () => {
       actual: [0, ref[1]],
       reference: ref,
     });
-    expect(j.findings.map((f) => f.kind)).toEqual(['underflow']);
+    // p − 1 cancelled: no exp underflowed (e^−40 is normal), the addition absorbed it
+    expect(j.findings.map((f) => f.kind)).toEqual(['cancellation']);
     expect(j.budget![0]).toBeGreaterThan(j.ulps![0]); // the budget alone would have let it pass
   });
   it('decides |a − r| ≥ |r| exactly and spares subnormal references', async () => {
@@ -316,5 +319,113 @@ describe('the always-fail rule: a relative error of 1 or more', () => {
     expect(relativeErrorAtLeastOne(mn, -1e-300, 1e-300)).toBe(true);
     expect(relativeErrorAtLeastOne(mn, 0, 5e-324)).toBe(false);
     expect(relativeErrorAtLeastOne(mn, 0, -1)).toBe(true);
+  });
+});
+
+describe('severity: wrong where assert_close would also fail, inaccurate where only the budget does', () => {
+  const sev = (j: ReturnType<typeof judge>) => j.findings.map((f) => `${f.kind}@${f.index}:${f.severity}`);
+
+  it('a −Inf-masked row is a row of values: an all-NaN answer is wrong, not a policy case', () => {
+    const x = [-Infinity, 0, 1];
+    for (const specials of ['report', 'strict', 'skip'] as const) {
+      const j = run('softmax', 'f64', x, [NaN, NaN, NaN], { specials });
+      expect(j.findings.map((f) => f.kind)).not.toContain('special');
+      expect(j.findings.length).toBeGreaterThan(0);
+      expect(j.findings.every((f) => f.severity === 'wrong')).toBe(true);
+    }
+    // the exact answer: 0 at the masked logit, the finite part judged on the finite logits
+    const e1 = Math.exp(-1);
+    const ok = run('softmax', 'f64', x, [0, e1 / (1 + e1), 1 / (1 + e1)]);
+    expect(ok.findings).toEqual([]);
+    expect(ok.budget![0]).toBe(0);
+    // a nonzero output at a masked logit is an error of the value, beyond a zero budget
+    const leak = run('softmax', 'f64', x, [1e-300, e1 / (1 + e1), 1 / (1 + e1)]);
+    expect(sev(leak)).toEqual(['ulp@0:inaccurate']);
+  });
+
+  it('policy cases keep the special row: no severity under report, wrong under strict', () => {
+    const x = [Infinity, 0];
+    expect(sev(run('softmax', 'f64', x, [NaN, NaN]))).toEqual(['special@0:null', 'special@1:null']);
+    expect(sev(run('softmax', 'f64', x, [NaN, NaN], { specials: 'strict' }))).toEqual([
+      'special@0:wrong',
+      'special@1:wrong',
+    ]);
+    expect(sev(run('softmax', 'f64', [-Infinity, -Infinity], [0, 0]))).toEqual([
+      'special@0:null',
+      'special@1:null',
+    ]);
+  });
+
+  it('log(1 + s) rounded to log 1 = 0 at the dominant logit is cancellation, only inaccurate', () => {
+    const x = [0, -40];
+    const r = oracle('log_softmax', 'f64', x).values;
+    expect(r[0]).toBeLessThan(0);
+    const j = run('log_softmax', 'f64', x, [0, r[1]]);
+    expect(sev(j)).toEqual(['cancellation@0:inaccurate']);
+    expect(j.findings[0].diagnosis).toMatch(/log\(1 \+ s\) with 1 \+ s rounded to 1/);
+    expect(j.findings[0].diagnosis).toMatch(/\(rel 1, abs 4\.2\d*e-18\)/);
+    // the same at the label of the gradient (p − 1) and for cross_entropy (log1p(s) → 0)
+    const g = oracle('cross_entropy_grad', 'f64', x, 0).values;
+    expect(sev(run('cross_entropy_grad', 'f64', x, [0, g[1]], {}, 0))).toEqual(['cancellation@0:inaccurate']);
+    expect(sev(run('cross_entropy', 'f64', x, [0], {}, 0))).toEqual([
+      'cancellation@-1:inaccurate'.replace('@-1', '@0'),
+    ]);
+  });
+
+  it('a vanished softmax element is underflow; a subnormal one flushed in f16 is wrong past atol 1e−5', () => {
+    const r = oracle('softmax', 'f64', [0, -740]).values;
+    expect(sev(run('softmax', 'f64', [0, -740], [r[0], 0]))).toEqual(['underflow@1:inaccurate']);
+    const h = oracle('log_softmax', 'f16', [11, 0]).values; // −1.67e−5 at 0: subnormal in f16
+    expect(sev(run('log_softmax', 'f16', [11, 0], [0, h[1]]))).toEqual(['underflow@0:wrong']);
+  });
+
+  it('a value far from the exact one is wrong; the closeness profile decides where the line is', () => {
+    const x = [0, 0];
+    // |0.5001 − 0.5| = 1e−4 > atol + rtol·0.5 = 1.5e−7 (f64's assert_close defaults)
+    expect(sev(run('softmax', 'f64', x, [0.5001, 0.4999]))).toEqual(['ulp@0:wrong', 'ulp@1:wrong']);
+    // 1e−7 ≤ 1.5e−7: close, so only beyond the budget
+    expect(sev(run('softmax', 'f64', x, [0.5000001, 0.4999999]))).toEqual([
+      'ulp@0:inaccurate',
+      'ulp@1:inaccurate',
+    ]);
+    const loose = {
+      close: {
+        name: 'loose',
+        tolerances: {
+          f64: { rtol: 1e-3, atol: 0 },
+          f32: { rtol: 0, atol: 0 },
+          f16: { rtol: 0, atol: 0 },
+          bf16: { rtol: 0, atol: 0 },
+        },
+      },
+    };
+    expect(sev(run('softmax', 'f64', x, [0.5001, 0.4999], loose))).toEqual([
+      'ulp@0:inaccurate',
+      'ulp@1:inaccurate',
+    ]);
+  });
+
+  it('call findings are wrong; argmax is wrong only where the exact row has one largest element', () => {
+    expect(run('softmax', 'f64', [1, 2], 'x').findings[0].severity).toBe('wrong');
+    expect(
+      run('softmax', 'f64', [1, 2], [0.5, 0.5], { inputAfter: [1, 3] }).findings.find(
+        (f) => f.kind === 'mutation',
+      )!.severity,
+    ).toBe('wrong');
+    expect(crashFinding(new Error('x')).severity).toBe('wrong');
+    const r = oracle('softmax', 'f64', [0, 1e-9]).values; // two nearly equal outputs, the second larger
+    const swapped = run('softmax', 'f64', [0, 1e-9], [r[1], r[0]]);
+    expect(swapped.findings.find((f) => f.kind === 'argmax')?.severity).toBe('wrong');
+  });
+
+  it('nondeterminism is wrong when either answer is, else inaccurate', () => {
+    const r = oracle('softmax', 'f64', [0, 0, 0]).values;
+    const nudged = Array.from(r, (v, i) => (i === 0 ? v * (1 + 2 ** -52) : v));
+    expect(run('softmax', 'f64', [0, 0, 0], r, { second: nudged }).findings.map((f) => f.severity)).toEqual([
+      'inaccurate',
+    ]);
+    expect(
+      run('softmax', 'f64', [0, 0, 0], r, { second: [1, 0, 0] }).findings.map((f) => f.severity),
+    ).toEqual(['wrong']);
   });
 });

@@ -4,6 +4,7 @@ import { ulpDistance } from '../formats/ulp.js';
 import { FINDING_KINDS, type FindingKind } from '../vocabulary/FindingKind.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import { isScalarOp, outputLength, type Op } from '../vocabulary/Op.js';
+import type { Severity } from '../vocabulary/Severity.js';
 import type { SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
 import { argmaxCheck } from './argmax.js';
 import { budgetBreakdown } from './budgets.js';
@@ -16,6 +17,7 @@ import {
   type DiagnosisContext,
 } from './diagnosis.js';
 import { dyadicToNumber, exceedsBound, sumMinusOne } from './exactSum.js';
+import { ASSERT_CLOSE, isClose, type Closeness } from './closeness.js';
 import { mutationFinding, shapeFinding, type Finding } from './findings.js';
 import { regimes } from './regimes.js';
 import { softmaxSumBound } from './softmaxSumBound.js';
@@ -65,6 +67,8 @@ export interface JudgeArgs {
   readonly second?: unknown;
   /** Keep at most this many findings per kind, the largest `ulps` first (counts stay complete). */
   readonly maxPerKind?: number;
+  /** What counts as close for the `wrong` severity; default `assert_close`'s tolerances. */
+  readonly close?: Closeness;
 }
 
 /** What `judge` found. */
@@ -129,6 +133,7 @@ export function judge(args: JudgeArgs): Judgement {
       `judge: the reference has ${reference.length} values, ${op} of ${n} logits has ${outLen}`,
     );
   const specials = args.specials ?? 'report';
+  const { rtol, atol } = (args.close ?? ASSERT_CLOSE).tolerances[format];
   const findings: Finding[] = [];
   const push = (f: Finding) => findings.push(f);
 
@@ -151,11 +156,23 @@ export function judge(args: JudgeArgs): Judgement {
   }
 
   let hasNaN = false;
-  let hasInf = false;
+  let hasPosInf = false;
+  let negInf = 0;
   for (let i = 0; i < n; i++) {
     if (x[i] !== x[i]) hasNaN = true;
-    else if (x[i] === Infinity || x[i] === -Infinity) hasInf = true;
+    else if (x[i] === Infinity) hasPosInf = true;
+    else if (x[i] === -Infinity) negInf++;
   }
+  // policy cases (docs/design.md, "Special values"): NaN or +Inf logits, or every logit −Inf; a row
+  // with some −Inf (masked) and some finite logits is a row of values like any other
+  const hasInf = hasPosInf || (negInf > 0 && negInf === n);
+  // the severity of a value finding: wrong when the ecosystem's own check would also reject it
+  const close = (a: number, r: number) => isClose(a, r, rtol, atol);
+  const severityOf = (a: number, r: number): Severity => (close(a, r) ? 'inaccurate' : 'wrong');
+  const rowClose = (out: ArrayLike<number>) => {
+    for (let i = 0; i < outLen; i++) if (!close(out[i], reference[i])) return false;
+    return true;
+  };
   const reg = regimes(format, x);
   const breakdown = args.budget === undefined ? budgetBreakdown(op, format, x, label, reference) : null;
   const budget = breakdown ? breakdown.ulps : toBudget(args.budget!, outLen);
@@ -183,6 +200,7 @@ export function judge(args: JudgeArgs): Judgement {
             actual: a,
             ulps: d,
             diagnosis: specialDiagnosis(x, r, a, b, d),
+            severity: specials === 'strict' ? 'wrong' : null,
           });
         continue;
       }
@@ -195,6 +213,7 @@ export function judge(args: JudgeArgs): Judgement {
           actual: a,
           ulps: d,
           diagnosis: `NaN logit at ${firstNaN(x)} ignored: output${at} is ${show(a)}, the policy gives NaN`,
+          severity: 'wrong',
         });
       }
       continue;
@@ -209,6 +228,7 @@ export function judge(args: JudgeArgs): Judgement {
           actual: a,
           ulps: d,
           diagnosis: `the reference is NaN for finite logits; output ${show(a)}`,
+          severity: 'wrong',
         });
       continue;
     }
@@ -222,6 +242,7 @@ export function judge(args: JudgeArgs): Judgement {
           actual: a,
           ulps: d,
           diagnosis: `NaN${at}: ${overflowCause(ctx)}`,
+          severity: 'wrong',
         });
       else if (reg.underflow)
         push({
@@ -231,6 +252,7 @@ export function judge(args: JudgeArgs): Judgement {
           actual: a,
           ulps: d,
           diagnosis: `NaN${at}: ${underflowCause(ctx)}, and the sum of exps can vanish (0/0)`,
+          severity: 'wrong',
         });
       else
         push({
@@ -240,6 +262,7 @@ export function judge(args: JudgeArgs): Judgement {
           actual: a,
           ulps: d,
           diagnosis: `NaN${at} for finite logits in neither exp regime (max ${brief(reg.max)}, min ${brief(reg.min)}): Inf − Inf or 0/0 inside`,
+          severity: 'wrong',
         });
       continue;
     }
@@ -252,6 +275,7 @@ export function judge(args: JudgeArgs): Judgement {
         actual: a,
         ulps: d,
         diagnosis: `${show(a)}${at} where ${show(r)} is expected: ${overflowCause(ctx)}`,
+        severity: 'wrong',
       });
       continue;
     }
@@ -264,14 +288,19 @@ export function judge(args: JudgeArgs): Judgement {
     // cancellation term of the budget (docs/design.md, "Budgets") exists to allow.
     if (!(d > b) && (op === 'logsumexp' || !relativeErrorAtLeastOne(fmt.minNormal, a, r))) continue;
     if (a === 0 && r !== 0) {
-      // row 5
+      // row 5: a vanished result is an exp that underflowed (or was flushed), unless the result is
+      // a log1p(s) or p − 1 whose small term s (|r| ≈ s) is a normal number: then no exp of the
+      // recommended algorithm underflows, and an addition absorbed s (1 + s rounded to 1)
+      const absorbed =
+        Math.abs(r) >= fmt.minNormal && op !== 'softmax' && !(op === 'cross_entropy_grad' && i !== label);
       push({
-        kind: 'underflow',
+        kind: absorbed ? 'cancellation' : 'underflow',
         index: i,
         expected: r,
         actual: a,
         ulps: d,
-        diagnosis: zeroDiagnosis(ctx, i, r, b, d),
+        diagnosis: absorbed ? cancellationDiagnosis(ctx, i, r, b, d) : zeroDiagnosis(ctx, i, r, b, d),
+        severity: severityOf(a, r),
       });
       continue;
     }
@@ -283,7 +312,8 @@ export function judge(args: JudgeArgs): Judgement {
       expected: r,
       actual: a,
       ulps: d,
-      diagnosis: `${show(a)}${at} is ${d} ulps from ${show(r)} (budget ${b})${mech ? `; ${mech}` : ''}`,
+      diagnosis: `${show(a)}${at} is ${ulpsText(fmt, d, a, r)} from ${show(r)} (budget ${b})${mech ? `; ${mech}` : ''}`,
+      severity: severityOf(a, r),
     });
   }
 
@@ -304,6 +334,7 @@ export function judge(args: JudgeArgs): Judgement {
           actual: 1 + dv,
           ulps: Math.abs(dv) / fmt.epsilon,
           diagnosis: `Σ outputs − 1 = ${brief(dv)} exceeds the bound ${brief(sb.bound)}${why ? `; ${why}` : ''}`,
+          severity: rowClose(output) ? 'inaccurate' : 'wrong',
         });
       }
     }
@@ -320,11 +351,13 @@ export function judge(args: JudgeArgs): Judgement {
         actual: output[o],
         ulps: ulpDistance(fmt, output[o], output[k]),
         diagnosis: `largest output ${show(output[o])} at ${o} (logit ${show(x[o])}), but the max logit ${show(x[k])} is at ${k} (output ${show(output[k])})`,
+        // wrong when the exact row has one largest element and the output's largest is elsewhere
+        severity: uniqueMax(reference) === k ? 'wrong' : 'inaccurate',
       });
     }
   }
   if (args.second !== undefined) {
-    const nd = nondeterminism(fmt, op, outLen, row, args.second);
+    const nd = nondeterminism(fmt, op, outLen, row, args.second, rowClose);
     if (nd) push(nd);
   }
   return finish(findings, args.maxPerKind, outOfFormat, output, ulps, budget);
@@ -350,7 +383,11 @@ function finish(
     }
     const keep = new Set<Finding>();
     for (const list of byKind.values()) {
-      const sorted = list.slice().sort((p, q) => (q.ulps === p.ulps ? 0 : q.ulps > p.ulps ? 1 : -1));
+      // the worst first: wrong before inaccurate before none, then the larger distance
+      const rank = (f: Finding) => (f.severity === 'wrong' ? 0 : f.severity === 'inaccurate' ? 1 : 2);
+      const sorted = list
+        .slice()
+        .sort((p, q) => rank(p) - rank(q) || (q.ulps === p.ulps ? 0 : q.ulps > p.ulps ? 1 : -1));
       for (const f of sorted.slice(0, Math.max(0, maxPerKind))) keep.add(f);
     }
     kept = findings.filter((f) => keep.has(f));
@@ -396,6 +433,7 @@ function mutation(x: ArrayLike<number>, after: ArrayLike<number>): Finding | nul
       actual: NaN,
       ulps: 0,
       diagnosis: `input changed: length ${x.length} became ${after.length}`,
+      severity: 'wrong',
     };
   }
   let first = -1;
@@ -415,6 +453,7 @@ function nondeterminism(
   outLen: number,
   first: ArrayLike<number>,
   second: unknown,
+  rowClose: (out: ArrayLike<number>) => boolean,
 ): Finding | null {
   const row2 = toRow(op, outLen, second);
   if (typeof row2 === 'string') {
@@ -425,6 +464,7 @@ function nondeterminism(
       actual: NaN,
       ulps: Infinity,
       diagnosis: `the second call's answer differs in shape: ${row2}`,
+      severity: 'wrong',
     };
   }
   for (let i = 0; i < outLen; i++) {
@@ -434,6 +474,8 @@ function nondeterminism(
     if (!same) {
       const a = roundNumber(fmt, p);
       const b = roundNumber(fmt, q);
+      const second = Float64Array.from({ length: outLen }, (_, k) => roundNumber(fmt, row2[k]));
+      const firstRounded = Float64Array.from({ length: outLen }, (_, k) => roundNumber(fmt, first[k]));
       return {
         kind: 'nondeterministic',
         index: -1,
@@ -441,10 +483,36 @@ function nondeterminism(
         actual: q,
         ulps: ulpDistance(fmt, a, b),
         diagnosis: `two calls on one input differ at ${i}: ${show(p)} then ${show(q)}`,
+        // wrong when either call's answer would fail the ecosystem's check
+        severity: rowClose(firstRounded) && rowClose(second) ? 'inaccurate' : 'wrong',
       };
     }
   }
   return null;
+}
+
+/** The index of the one largest element of a row, or −1 when it is tied, empty or NaN. */
+function uniqueMax(r: ArrayLike<number>): number {
+  let k = -1;
+  let ties = 0;
+  for (let i = 0; i < r.length; i++) {
+    if (r[i] !== r[i]) return -1;
+    if (k < 0 || r[i] > r[k]) {
+      k = i;
+      ties = 0;
+    } else if (r[i] === r[k]) ties++;
+  }
+  return ties === 0 ? k : -1;
+}
+
+/**
+ * A ULP distance as text, with the relative and absolute errors beside it where the count exceeds
+ * 2^p of the format: past that, a count of ulps says less than "rel 1.0, abs 4.2e−18" does.
+ */
+function ulpsText(fmt: ReturnType<typeof formatSpec>, d: number, a: number, r: number): string {
+  if (!(d > 2 ** fmt.precision) || !Number.isFinite(a) || !Number.isFinite(r)) return `${d} ulps`;
+  const abs = Math.abs(a - r);
+  return `${d} ulps (rel ${r === 0 ? 'inf' : brief(abs / Math.abs(r))}, abs ${brief(abs)})`;
 }
 
 function firstNaN(x: ArrayLike<number>): number {
@@ -477,7 +545,7 @@ function list(ix: readonly number[]): string {
 function zeroDiagnosis(c: DiagnosisContext, i: number, r: number, b: number, d: number): string {
   const fmt = c.fmt;
   const at = isScalarOp(c.op) ? '' : ` at ${i}`;
-  const head = `0${at} where ${show(r)} is expected (${d} ulps, budget ${b})`;
+  const head = `0${at} where ${show(r)} is expected (${ulpsText(fmt, d, 0, r)}, budget ${b})`;
   if (Math.abs(r) < fmt.minNormal)
     return `${head}: flushed, the result is subnormal (below ${brief(fmt.minNormal)})`;
   const reg = c.regimes;
@@ -493,4 +561,17 @@ function zeroDiagnosis(c: DiagnosisContext, i: number, r: number, b: number, d: 
     return `${head}: cancellation, e.g. x_i − LSE or LSE − x_k with the log1p(s) part rounded away`;
   }
   return head;
+}
+
+/**
+ * The diagnosis of a `cancellation`: a result log1p(s) or p − 1 came back 0 because an addition
+ * absorbed its small term s (normal in the format, so no exp underflowed).
+ */
+function cancellationDiagnosis(c: DiagnosisContext, i: number, r: number, b: number, d: number): string {
+  const at = isScalarOp(c.op) ? '' : ` at ${i}`;
+  const head = `0${at} where ${show(r)} is expected (${ulpsText(c.fmt, d, 0, r)}, budget ${b})`;
+  if (c.op === 'cross_entropy_grad') return `${head}: softmax − 1 cancels at the label: p rounds to 1`;
+  if (c.op === 'logsumexp')
+    return `${head}: max + log(1 + s) with 1 + s rounded to 1 (s ≈ ${brief(Math.abs(r))})`;
+  return `${head}: log(1 + s) with 1 + s rounded to 1 (s ≈ ${brief(Math.abs(r))}): use log1p(s)`;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRecords, comparisonMarkdown, formatComparison } from './compare.js';
 import { fixtureRecord, hostileRecord, mutableCopy } from './_testutil/fixture.js';
-import type { RunRecord } from './schema.js';
+import { RUN_SCHEMA, RUN_SCHEMA_V1, type RunRecord } from './schema.js';
 
 const asRecord = (m: unknown) => m as RunRecord;
 
@@ -25,6 +25,7 @@ describe('compareRecords', () => {
     good.findingCounts = { overflow: 3 };
     good.counterexamples = { overflow: donor.counterexamples.overflow };
     good.verdict = 'fail';
+    good.verdicts = { inaccurate: 'fail', wrong: 'pass' };
     const c = compareRecords(base, asRecord(head));
     expect(c.ok).toBe(false);
     expect(c.regressions.map((r) => [r.impl, r.kind])).toEqual([
@@ -96,5 +97,60 @@ describe('compareRecords', () => {
     expect(prose).not.toMatch(/<img|<script/);
     for (const row of md.split('\n').filter((l) => l.startsWith('| `')))
       expect(row.replace(/\\\|/g, '').split('|').length).toBe(5);
+  });
+});
+
+describe('compareRecords per severity', () => {
+  const v2 = () => {
+    const m = mutableCopy(fixtureRecord());
+    m.schema = RUN_SCHEMA;
+    return m;
+  };
+
+  it('an implementation going from inaccurate to wrong regresses at both levels, its kinds unchanged', () => {
+    const base = v2();
+    const b = base.implementations.find((i) => i.name === 'softmax/max-shifted/f64')!;
+    b.findingCounts = { ulp: 2 };
+    b.wrongCounts = {};
+    b.verdicts = { inaccurate: 'fail', wrong: 'pass' };
+    b.verdict = 'fail';
+    const head = mutableCopy(asRecord(base));
+    const h = head.implementations.find((i) => i.name === 'softmax/max-shifted/f64')!;
+    h.wrongCounts = { ulp: 1 };
+    h.verdicts = { inaccurate: 'fail', wrong: 'fail' };
+    for (const failOn of ['inaccurate', 'wrong'] as const) {
+      const c = compareRecords(asRecord(base), asRecord(head), { failOn });
+      expect(c.ok, failOn).toBe(false);
+      expect(c.regressions.map((r) => r.kind)).toEqual(['newly-wrong', 'new-wrong-finding']);
+      expect(c.regressions[0].message).toMatch(/now gives wrong answers \(baseline: inaccurate\)/);
+    }
+  });
+
+  it('at --fail-on wrong a new inaccurate kind, a newly failing strict verdict or ULP growth are notes', () => {
+    const base = v2();
+    const head = mutableCopy(asRecord(base));
+    const h = head.implementations.find((i) => i.name === 'softmax/max-shifted/f64')!;
+    h.findingCounts = { ulp: 3 };
+    h.verdicts = { inaccurate: 'fail', wrong: 'pass' };
+    h.verdict = 'fail';
+    h.ulp.max = 1e6;
+    const strict = compareRecords(asRecord(base), asRecord(head));
+    expect(strict.regressions.map((r) => r.kind)).toEqual(['newly-fails', 'new-finding', 'ulp-growth']);
+    const lenient = compareRecords(asRecord(base), asRecord(head), { failOn: 'wrong' });
+    expect(lenient.ok).toBe(true);
+    expect(lenient.notes.map((r) => r.kind)).toEqual(['newly-fails', 'ulp-growth']);
+  });
+
+  it('reads run@1 records (no severities) at the strict level only, and says so', () => {
+    const base = v2();
+    base.schema = RUN_SCHEMA_V1;
+    const head = v2();
+    const h = head.implementations.find((i) => i.name === 'softmax/max-shifted/f64')!;
+    h.verdicts = { inaccurate: 'pass', wrong: 'fail' };
+    const c = compareRecords(asRecord(base), asRecord(head), { failOn: 'wrong' });
+    expect(c.regressions.map((r) => r.kind)).not.toContain('newly-wrong');
+    expect(c.notes[0].message).toMatch(
+      /logitfuzz\/run@1, without severities: compared at the strict level only/,
+    );
   });
 });

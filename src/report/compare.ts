@@ -15,11 +15,18 @@
  */
 import { formatUlps, num, orderKinds } from './common.js';
 import { escapeMarkdown as md, markdownCode as code } from './escape.js';
-import type { ImplementationRecord, RunRecord } from './schema.js';
+import { RUN_SCHEMA_V1, type ImplementationRecord, type RunRecord } from './schema.js';
+import { gradeOf, type Severity } from '../vocabulary/Severity.js';
 
 export interface CompareOptions {
   /** Growth of the max ULP error allowed before it counts as a regression. @defaultValue 0 */
   readonly tolerance?: number;
+  /**
+   * The level the gate fails on (`--fail-on`): at `inaccurate` every rule; at `wrong` only what
+   * makes answers wrong (a verdict that becomes wrong, a kind that is newly wrong), while a new
+   * inaccurate kind or a larger ULP error is a note. @defaultValue 'inaccurate'
+   */
+  readonly failOn?: Severity;
   /**
    * An implementation of BASE missing (or unavailable) in HEAD is a note, not a regression.
    * @defaultValue false
@@ -31,6 +38,8 @@ type ChangeKind =
   | 'missing'
   | 'unavailable'
   | 'newly-fails'
+  | 'newly-wrong'
+  | 'new-wrong-finding'
   | 'new-finding'
   | 'ulp-growth'
   | 'fixed'
@@ -72,6 +81,9 @@ function optionDifferences(base: RunRecord, head: RunRecord): string[] {
   const h = head.config;
   const keys = ['runs', 'timeLimitS', 'specials', 'budget', 'minLength', 'maxLength'] as const;
   for (const k of keys) if (b[k] !== h[k]) out.push(`${k} ${String(b[k])} → ${String(h[k])}`);
+  // what counts as wrong is decided when the record is made: severities judged under another
+  // closeness are not comparable level for level
+  if (b.close?.name !== h.close?.name) out.push(`close ${b.close?.name} → ${h.close?.name}`);
   const shard = (s: RunRecord['config']['shard']) => (s ? `${s.index}/${s.count}` : 'none');
   if (JSON.stringify(b.shard) !== JSON.stringify(h.shard))
     out.push(`shard ${shard(b.shard)} → ${shard(h.shard)}`);
@@ -87,6 +99,15 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
   const headBy = new Map(head.implementations.map((i) => [i.name, i]));
   const baseNames = new Set(base.implementations.map((i) => i.name));
   let compared = 0;
+  const failOn = opts.failOn ?? 'inaccurate';
+  // run@1 records have no severities: they are compared at the strict level only
+  const severities = base.schema !== RUN_SCHEMA_V1 && head.schema !== RUN_SCHEMA_V1;
+  if (!severities)
+    notes.push({
+      impl: '',
+      kind: 'options-differ',
+      message: `a record is ${RUN_SCHEMA_V1}, without severities: compared at the strict level only (new kinds, verdicts, max error)`,
+    });
   const diffs = optionDifferences(base, head);
   if (diffs.length)
     notes.push({
@@ -129,15 +150,33 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
       continue;
     }
     compared++;
-    if (b.verdict === 'pass' && h.verdict === 'fail')
-      regressions.push({
+    const strict = failOn === 'inaccurate' || !severities;
+    if (b.verdicts.inaccurate === 'pass' && h.verdicts.inaccurate === 'fail')
+      (strict ? regressions : notes).push({
         impl: name,
         kind: 'newly-fails',
         message: `${name}: newly fails (baseline pass, HEAD fail)`,
       });
-    if (b.verdict === 'fail' && h.verdict === 'pass') {
+    // answers that become wrong regress at both levels, whether or not the finding kinds changed
+    if (severities && b.verdicts.wrong === 'pass' && h.verdicts.wrong === 'fail')
+      regressions.push({
+        impl: name,
+        kind: 'newly-wrong',
+        message: `${name}: now gives wrong answers (baseline: ${gradeOf(b.verdicts)})`,
+      });
+    const newlyWrong = Object.keys(h.wrongCounts).filter((q) => !b.wrongCounts[q] && b.findingCounts[q]);
+    if (severities)
+      for (const k of orderKinds(newlyWrong)) {
+        const c = h.counterexamples[k];
+        regressions.push({
+          impl: name,
+          kind: 'new-wrong-finding',
+          message: `${name}: ${k} is now wrong in ${h.wrongCounts[k]} of ${h.cases} cases${c ? `; replay: ${c.replay}` : ''}`,
+        });
+      }
+    if (b.verdicts.inaccurate === 'fail' && h.verdicts.inaccurate === 'pass') {
       const missed =
-        h.expected === 'fail'
+        h.expected.inaccurate === 'fail'
           ? '; it is expected to fail, so the fuzzer may simply have missed its defect'
           : '';
       improvements.push({
@@ -150,6 +189,8 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
     const hk = new Set(Object.keys(h.findingCounts).filter((k) => h.findingCounts[k] > 0));
     for (const k of orderKinds(hk)) {
       if (bk.has(k)) continue;
+      // at the wrong level a new kind regresses only when it is wrong (or severities are unknown)
+      if (!strict && severities && !h.wrongCounts[k]) continue;
       const c = h.counterexamples[k];
       const example = c ? ` — ${c.finding.diagnosis}; replay: ${c.replay}` : '';
       regressions.push({
@@ -169,7 +210,7 @@ export function compareRecords(base: RunRecord, head: RunRecord, opts: CompareOp
     const uh = ulpsOf(h);
     if (uh > ub && (ub === Infinity || uh === Infinity || uh - ub > tolerance)) {
       const tolerated = tolerance ? ` (tolerance ${tolerance})` : '';
-      regressions.push({
+      (strict ? regressions : notes).push({
         impl: name,
         kind: 'ulp-growth',
         message: `${name}: max error grew from ${formatUlps(ub)} to ${formatUlps(uh)} ulps${tolerated}`,

@@ -11,6 +11,10 @@
  * - Every string from the record (implementation names, formulas, module paths, diagnoses,
  *   environment values, commands) goes through `escapeHtml`, in text and attributes alike.
  * - Binning is the campaign's (aggregate.ts); this file only draws.
+ * - It leads with severity (docs/design.md, "Severity"): the headline counts the implementations
+ *   that give wrong answers and those that are only inaccurate, the summary shows the verdict at
+ *   each level beside the expected grade, and every counterexample carries its severity badge and
+ *   its relative and absolute error.
  */
 import { createHash } from 'node:crypto';
 import { expThresholds } from '../formats/thresholds.js';
@@ -18,19 +22,30 @@ import { isFormatName } from '../vocabulary/FormatName.js';
 import type { JsonNumber } from '../formats/jsonNumber.js';
 import { cdfSvg, chartDefs, errorMapSvg, histogramSvg, lengthSvg } from './charts.js';
 import {
+  closenessName,
   compactCount,
-  counterexamplesWorstFirst,
+  counterexamplesBySeverity,
+  errorText,
+  expectedGrade,
   formatUlps,
+  gradeTally,
+  gradeText,
   groupByOp,
   isUnexpected,
   KIND_COLOUR,
   KIND_MEANING,
   kindFails,
+  kindSeverity,
   orderKinds,
+  severityMeaning,
   tally,
+  toleranceText,
+  unexpectedWhy,
 } from './common.js';
+import { elideVector } from './elide.js';
 import { escapeHtml } from './escape.js';
 import type { CounterexampleRecord, ImplementationRecord, RunRecord } from './schema.js';
+import type { Severity } from '../vocabulary/Severity.js';
 
 const e = escapeHtml;
 
@@ -38,7 +53,7 @@ const e = escapeHtml;
 const kindClass = (k: string): string => (Object.hasOwn(KIND_COLOUR, k) ? `k-${k}` : 'k-other');
 
 const STYLE = `
-:root{--fg:#1d1d1f;--muted:#5f6368;--line:#d9dce1;--bg:#fff;--soft:#f5f6f8;--pass:#1a7f37;--fail:#c62828;--na:#6e7781}
+:root{--fg:#1d1d1f;--muted:#5f6368;--line:#d9dce1;--bg:#fff;--soft:#f5f6f8;--pass:#1a7f37;--fail:#c62828;--warn:#b45309;--na:#6e7781}
 *{box-sizing:border-box}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0;padding:0 24px 48px;max-width:1280px}
 h1{font-size:22px;margin:20px 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
@@ -54,14 +69,27 @@ th{font-weight:600;background:var(--soft)}td.n,th.n{text-align:right;font-varian
 .howto summary{font-weight:600;cursor:pointer}.howto li{margin:3px 0}.howto ul{margin:6px 0;padding-left:20px}
 .kinds{columns:2 420px;column-gap:24px;margin:8px 0 4px}.kinds>div{break-inside:avoid;margin:2px 0}
 .badge{display:inline-block;min-width:44px;text-align:center;padding:1px 6px;border-radius:10px;font-size:12px;font-weight:700;color:#fff}
-.badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.unavailable{background:var(--na)}
+.badge.pass{background:var(--pass)}.badge.fail,.badge.wrong{background:var(--fail)}.badge.unavailable{background:var(--na)}
+.badge.inaccurate,.badge.fail.lv-inaccurate{background:var(--warn)}
+.sev{display:inline-block;padding:0 5px;border-radius:3px;font-size:11px;font-weight:700;letter-spacing:.03em;border:1px solid;white-space:nowrap}
+.sev.wrong{color:#fff;background:var(--fail);border-color:var(--fail)}.sev.inaccurate{color:#7c2d12;background:#ffedd5;border-color:#f0a35e}
+.sev.none{color:var(--na);background:#fff;border-color:var(--line)}
+.grades{display:flex;flex-wrap:wrap;gap:10px;margin:12px 0}
+.grades>div{border:1px solid var(--line);border-left-width:5px;border-radius:6px;padding:6px 12px;flex:1 1 0;min-width:150px;max-width:240px}
+.grades b{display:block;font-size:26px;line-height:1.15}.grades b.inline{display:inline;font-size:inherit;line-height:inherit}.grades .gl{font-weight:600}
+.grades .wrong{border-left-color:var(--fail)}.grades .wrong b{color:var(--fail)}
+.grades .inaccurate{border-left-color:var(--warn)}.grades .inaccurate b{color:var(--warn)}
+.grades .pass{border-left-color:var(--pass)}.grades .pass b{color:var(--pass)}
+.grades .unexpected{border-left-color:var(--fail);background:#fff4f4}.grades .unexpected b{color:var(--fail)}
+.grades .expected{border-left-color:var(--pass)}.grades .na{border-left-color:var(--na)}
+td.lv-off,tr.unexpected td.lv-off{background:#ffd0d0;box-shadow:inset 0 0 0 2px #e57373}.nw{white-space:nowrap}.attention li{margin:3px 0}.err{white-space:nowrap;color:var(--fg)}.broken-list{margin:2px 0 6px}
 .exp{font-size:12px;font-weight:600;white-space:nowrap}table.summary td:first-child{white-space:nowrap}table.claims td:nth-child(2){white-space:nowrap}.exp.ok{color:var(--pass)}.exp.bad{color:var(--fail)}
 tr.unexpected td{background:#fff4f4}
 .chip{display:inline-block;padding:0 6px;border-radius:8px;font-size:11px;color:#fff;margin:1px 2px 1px 0;white-space:nowrap}
 .chip.soft{opacity:.55}
 .k-crash{background:#3b3b3b}.k-timeout{background:#5a5a5a}.k-shape,.k-mutation{background:#6b4f3a}.k-special{background:#8c564b}
 .k-nan-swallowed{background:#9467bd}.k-overflow{background:#d62728}.k-underflow{background:#1f77b4}.k-spurious-nan{background:#7b3fa0}
-.k-ulp{background:#ff7f0e}.k-sum{background:#e377c2}.k-argmax{background:#bcbd22}.k-nondeterministic{background:#17becf}.k-other{background:#7f7f7f}
+.k-cancellation{background:#00897b}.k-ulp{background:#ff7f0e}.k-sum{background:#e377c2}.k-argmax{background:#bcbd22}.k-nondeterministic{background:#17becf}.k-other{background:#7f7f7f}
 details.impl{border:1px solid var(--line);border-radius:6px;margin:6px 0;background:#fff}
 details.impl>summary{padding:6px 10px;cursor:pointer;list-style-position:inside}
 details.impl[open]>summary{border-bottom:1px solid var(--line);background:var(--soft)}
@@ -74,7 +102,7 @@ text{font:10px system-ui,sans-serif;fill:#333;text-anchor:middle}text.ya{text-an
 .grid{stroke:#e3e5e8;stroke-width:1;fill:none}.axis{stroke:#888;stroke-width:1;fill:none}
 svg.defs{position:absolute;width:0;height:0;overflow:hidden}.bar{fill:#4878a8}.bar.b0{fill:#1a7f37}.bar.bi{fill:#d62728}
 .cdf{stroke:#174ea6;stroke-width:2;fill:none}text.ct{font-size:9px;fill:#111}text.ct.light{fill:#fff}
-.claim-holds{color:var(--pass);font-weight:700}.claim-broken{color:var(--fail);font-weight:700}.claim-untested,.claim-na{color:var(--na);font-weight:700}
+.claim-holds{color:var(--pass);font-weight:700}.claim-broken,.claim-wrong{color:var(--fail);font-weight:700}.claim-inaccurate{color:var(--warn);font-weight:700}.claim-untested,.claim-na{color:var(--na);font-weight:700}
 .cex{border-left:3px solid var(--line);padding:2px 0 2px 10px;margin:10px 0}
 .cex table th{width:80px}mark{background:#ffe08a;padding:0 1px}
 .legend span{margin-right:10px;white-space:nowrap}.sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:3px;vertical-align:-1px}
@@ -110,18 +138,60 @@ const opAnchor = (op: string) => `op-${e(op.replace(/[^a-z0-9_-]/gi, '_'))}`;
 
 const plural = (n: number) => (n === 1 ? '' : 's');
 
-function verdictBadge(v: string): string {
+/** The verdict at one level (`level`: FAIL at the strict level only is amber, at the wrong level red). */
+function verdictBadge(v: string, level?: Severity): string {
   const cls = v === 'pass' || v === 'fail' ? v : 'unavailable';
   const text = v === 'pass' ? 'PASS' : v === 'fail' ? 'FAIL' : 'N/A';
-  return `<span class="badge ${cls}">${text}</span>`;
+  return `<span class="badge ${cls}${level ? ` lv-${level}` : ''}">${text}</span>`;
+}
+
+const GRADE_BADGE: Readonly<Record<string, string>> = {
+  wrong: 'WRONG',
+  inaccurate: 'INACCURATE',
+  pass: 'PASS',
+  unavailable: 'N/A',
+};
+
+/** The grade of an implementation: WRONG, INACCURATE, PASS or N/A ("How to read this report" says what they mean). */
+function gradeBadge(i: ImplementationRecord): string {
+  const g = gradeText(i);
+  return `<span class="badge ${g === 'unavailable' ? 'unavailable' : g}">${GRADE_BADGE[g] ?? e(g)}</span>`;
+}
+
+/**
+ * The severity badge of a finding: WRONG, INACCURATE, or NO VERDICT (reported only); with a
+ * tooltip (its meaning and the format's tolerances) where `explain`, which the page keeps to the
+ * counterexamples themselves to stay light.
+ */
+function severityBadge(
+  severity: Severity | null | undefined,
+  r: RunRecord,
+  format: string,
+  explain = false,
+): string {
+  const known = severity === 'wrong' || severity === 'inaccurate';
+  const cls = known ? severity : 'none';
+  const text = known ? severity.toUpperCase() : 'NO VERDICT';
+  if (!explain) return `<span class="sev ${cls}">${text}</span>`;
+  const tol = toleranceText(r, format);
+  const tip = known
+    ? `${severityMeaning(severity, closenessName(r))}${tol ? ` (${format}: ${tol})` : ''}`
+    : 'reported without a verdict: this kind of finding fails no verdict under the run’s --specials policy';
+  return `<span class="sev ${cls}" title="${e(tip)}">${text}</span>`;
 }
 
 function expectation(i: ImplementationRecord): string {
-  if (i.verdict === 'unavailable') return `<span class="exp muted">not run</span>`;
-  if (isUnexpected(i)) return `<span class="exp bad">✗ expected to ${e(i.expected)}</span>`;
-  return i.expected === 'fail'
-    ? `<span class="exp ok">✓ known bad, as expected</span>`
-    : `<span class="exp ok">✓ as expected</span>`;
+  const grade = e(expectedGrade(i));
+  if (i.verdict === 'unavailable') return `<span class="exp muted">not run (expected ${grade})</span>`;
+  if (isUnexpected(i)) return `<span class="exp bad">✗ expected ${grade}</span>`;
+  return `<span class="exp ok">✓ expected ${grade}</span>`;
+}
+
+/** How many of the cases of kind `k` were wrong, as text: "2 wrong", "none wrong", or '' for a kind without a verdict. */
+function wrongOf(i: ImplementationRecord, k: string, r: RunRecord): string {
+  if (!kindFails(k, r)) return '';
+  const w = i.wrongCounts?.[k] ?? 0;
+  return w ? `${w} wrong` : 'none wrong';
 }
 
 function chips(i: ImplementationRecord, r: RunRecord, compact = false): string {
@@ -132,7 +202,8 @@ function chips(i: ImplementationRecord, r: RunRecord, compact = false): string {
       let title = '';
       if (!compact) {
         const soft = fails ? '' : ` (does not fail the verdict under --specials ${r.config.specials})`;
-        const tip = `${k}: ${KIND_MEANING[k] ?? 'finding'} — in ${i.findingCounts[k]} of ${i.cases} cases${soft}`;
+        const wrong = wrongOf(i, k, r);
+        const tip = `${k}: ${KIND_MEANING[k] ?? 'finding'} — in ${i.findingCounts[k]} of ${i.cases} cases${wrong ? `, ${wrong}` : ''}${soft}`;
         title = ` title="${e(tip)}"`;
       }
       return `<span class="${cls}"${title}>${e(k)} ${e(compactCount(i.findingCounts[k]))}</span>`;
@@ -150,7 +221,12 @@ function legend(kinds: readonly string[]): string {
 // ---------------------------------------------------------------------------------------------
 // claims
 
-type ClaimVerdict = 'holds' | 'broken' | 'untested' | 'na';
+/**
+ * What a check of a claim found: it holds; it is broken by wrong answers, or only by inaccurate
+ * ones (beyond the strict budget but close); broken by findings reported without a verdict
+ * (`special` under --specials report); not tested; not applicable.
+ */
+type ClaimVerdict = 'holds' | 'wrong' | 'inaccurate' | 'broken' | 'untested' | 'na';
 interface Claim {
   readonly claim: string;
   readonly verdict: ClaimVerdict;
@@ -168,10 +244,13 @@ const EXTREME_REGIONS = [
   'dominant',
 ];
 
-function countsText(i: ImplementationRecord, kinds: readonly string[]): string {
+function countsText(i: ImplementationRecord, kinds: readonly string[], r: RunRecord): string {
   const parts = kinds
     .filter((k) => (i.findingCounts[k] ?? 0) > 0)
-    .map((k) => `${e(k)} in ${i.findingCounts[k]} of ${i.cases} cases`);
+    .map((k) => {
+      const wrong = wrongOf(i, k, r);
+      return `${e(k)} in ${i.findingCounts[k]} of ${i.cases} cases${wrong ? ` (${wrong})` : ''}`;
+    });
   if (parts.length) return parts.join('; ');
   const names = kinds.map(e);
   const list =
@@ -179,28 +258,42 @@ function countsText(i: ImplementationRecord, kinds: readonly string[]): string {
   return `no ${list} finding in ${i.cases} cases`;
 }
 
-function cexLink(i: ImplementationRecord, index: number, kinds: readonly string[]): string {
-  const k = kinds.find((q) => i.counterexamples[q]);
+/** A link to the counterexample of the first of `kinds` that has one, the worst severity first. */
+function cexLink(i: ImplementationRecord, index: number, kinds: readonly string[], r: RunRecord): string {
+  const present = kinds.filter((q) => i.counterexamples[q]);
+  const k = present.find((q) => i.counterexamples[q].finding.severity === 'wrong') ?? present[0];
   if (!k) return '';
   const c = i.counterexamples[k];
-  return ` — e.g. <a href="#${cexId(index, k)}">${e(k)}</a>: ${e(cut(c.finding.diagnosis, 140))}`;
+  const badge = severityBadge(c.finding.severity, r, i.format);
+  return ` — e.g. <a href="#${cexId(index, k)}">${e(k)}</a> ${badge}: ${e(cut(c.finding.diagnosis, 140))}`;
 }
 
 const kindAnchor = (k: string) => k.replace(/[^a-z0-9-]/gi, '_');
 
+/** How the findings of `kinds` break a claim: by a wrong answer, only inaccurate ones, or reported ones only. */
+function brokenBy(i: ImplementationRecord, kinds: readonly string[], r: RunRecord): ClaimVerdict {
+  const present = kinds.filter((k) => (i.findingCounts[k] ?? 0) > 0);
+  if (!present.length) return 'holds';
+  const severities = present.map((k) => kindSeverity(i, k, r));
+  return severities.includes('wrong') ? 'wrong' : severities.includes('inaccurate') ? 'inaccurate' : 'broken';
+}
+
+/** A claim checked by an implementation's grade (the cross-entropy gradient). */
+const byGrade = (g: string): ClaimVerdict =>
+  g === 'wrong' ? 'wrong' : g === 'inaccurate' ? 'inaccurate' : g === 'pass' ? 'holds' : 'untested';
+
 function claimsOf(i: ImplementationRecord, index: number, r: RunRecord): Claim[] {
   const out: Claim[] = [];
-  const has = (kinds: readonly string[]) => kinds.some((k) => (i.findingCounts[k] ?? 0) > 0);
   const untested = i.cases === 0;
   const mk = (claim: string, kinds: readonly string[], extra = ''): Claim => ({
     claim,
-    verdict: untested ? 'untested' : has(kinds) ? 'broken' : 'holds',
-    evidence: untested ? 'no cases ran' : `${countsText(i, kinds)}${cexLink(i, index, kinds)}${extra}`,
+    verdict: untested ? 'untested' : brokenBy(i, kinds, r),
+    evidence: untested ? 'no cases ran' : `${countsText(i, kinds, r)}${cexLink(i, index, kinds, r)}${extra}`,
   });
   out.push(
     mk(
       'Accurate: every output is a number within its error budget of the correctly rounded result',
-      ['ulp', 'overflow', 'underflow', 'spurious-nan'],
+      ['ulp', 'overflow', 'underflow', 'cancellation', 'spurious-nan'],
       ` (worst error ${e(formatUlps(i.ulp.max))} ulps; 99% of cases within ${e(formatUlps(i.ulp.p99))})`,
     ),
   );
@@ -231,10 +324,11 @@ function claimsOf(i: ImplementationRecord, index: number, r: RunRecord): Claim[]
   // the cross-entropy gradient, checked by the cross_entropy_grad implementation of the same
   // formulation and format
   if (i.op === 'cross_entropy_grad') {
+    const grade = gradeText(i);
     out.push({
       claim: 'The cross-entropy gradient softmax(x) − onehot(k) is accurate',
-      verdict: untested ? 'untested' : i.verdict === 'pass' ? 'holds' : 'broken',
-      evidence: `this implementation’s verdict: ${e(i.verdict)} (worst error ${e(formatUlps(i.ulp.max))} ulps)`,
+      verdict: untested ? 'untested' : byGrade(grade),
+      evidence: `this implementation’s grade: ${e(grade)} (worst error ${e(formatUlps(i.ulp.max))} ulps)`,
     });
   } else if (i.op === 'softmax' || i.op === 'cross_entropy' || i.op === 'log_softmax') {
     const parts = i.name.split('/');
@@ -245,10 +339,11 @@ function claimsOf(i: ImplementationRecord, index: number, r: RunRecord): Claim[]
     if (twin && twin.verdict !== 'unavailable') {
       const link = implLink(twinIndex, twin.name);
       const worst = e(formatUlps(twin.ulp.max));
+      const grade = gradeText(twin);
       out.push({
         claim,
-        verdict: twin.verdict === 'pass' ? 'holds' : 'broken',
-        evidence: `checked by ${link} (same formulation and format): ${e(twin.verdict)}, worst error ${worst} ulps`,
+        verdict: twin.cases === 0 ? 'untested' : byGrade(grade),
+        evidence: `checked by ${link} (same formulation and format): ${e(grade)}, worst error ${worst} ulps`,
       });
     } else {
       const named = twinName ? ` (${e(twinName)})` : '';
@@ -282,32 +377,58 @@ function claimsOf(i: ImplementationRecord, index: number, r: RunRecord): Claim[]
 
 const CLAIM_TEXT: Record<ClaimVerdict, string> = {
   holds: '✓ holds',
-  broken: '✗ broken',
+  wrong: '✗ broken: wrong answers',
+  inaccurate: '✗ broken: only inaccurate',
+  broken: '✗ broken (reported, no verdict)',
   untested: '? not tested',
   na: '– n/a',
 };
 
-function claimsTable(claims: readonly Claim[]): string {
+/** One line above the table: how many claims wrong answers break, and how many only inaccurate ones do. */
+function claimsSummary(claims: readonly Claim[], r: RunRecord): string {
+  const wrong = claims.filter((c) => c.verdict === 'wrong').length;
+  const inaccurate = claims.filter((c) => c.verdict === 'inaccurate').length;
+  if (!wrong && !inaccurate) return '';
+  const close = e(closenessName(r));
+  const claimsN = (n: number) => `${n} claim${plural(n)}`;
+  const parts: string[] = [];
+  if (wrong)
+    parts.push(
+      `<span class="claim-wrong">${claimsN(wrong)} broken by wrong answers</span> (outputs that fail ${close})`,
+    );
+  if (inaccurate)
+    parts.push(
+      `<span class="claim-inaccurate">${claimsN(inaccurate)} broken only by inaccurate answers</span> (beyond the strict budget, but close)`,
+    );
+  return `<p class="small broken-list">${parts.join('; ')}.</p>`;
+}
+
+function claimsTable(claims: readonly Claim[], r: RunRecord): string {
   const head = '<tr><th>claim</th><th>verdict</th><th>evidence</th></tr>';
   const rows = claims.map((c) => {
     const verdict = `<td class="claim-${c.verdict}">${CLAIM_TEXT[c.verdict]}</td>`;
     return `<tr><td>${e(c.claim)}</td>${verdict}<td class="small">${c.evidence}</td></tr>`;
   });
-  return `<table class="claims">${head}${rows.join('')}</table>`;
+  return `${claimsSummary(claims, r)}<table class="claims">${head}${rows.join('')}</table>`;
 }
 
 // ---------------------------------------------------------------------------------------------
 // counterexamples
 
-/** A vector with the finding's element marked; long vectors are cut (the replay command has all of it). */
+/**
+ * A vector with the finding's element marked. A long one is elided (`elideVector`: `[0 ×4096]`, or
+ * the first and last few around `… 4,090 more …`), and its marked element shown after it; the
+ * replay command has all of it.
+ */
 function vectorHtml(v: readonly JsonNumber[] | null, mark: number, max: number): string {
   if (v === null) return '<span class="muted">no answer</span>';
-  const shown = v.length <= max ? v : v.slice(0, max);
-  const items = shown.map((x, k) =>
-    k === mark ? `<mark>${e(JSON.stringify(x))}</mark>` : e(JSON.stringify(x)),
-  );
-  const more = v.length > max ? `, … ${v.length - max} more` : '';
-  return `<code>[${items.join(', ')}${more}]</code>`;
+  if (v.length <= max) {
+    const items = v.map((x, k) => (k === mark ? `<mark>${e(String(x))}</mark>` : e(String(x))));
+    return `<code>[${items.join(', ')}]</code>`;
+  }
+  const whole = `<code>${e(elideVector(v, max))}</code>`;
+  if (mark < 0 || mark >= v.length) return whole;
+  return `${whole} <span class="muted small">element ${mark}:</span> <code><mark>${e(String(v[mark]))}</mark></code>`;
 }
 
 const MAX_REPLAY = 16384;
@@ -320,13 +441,18 @@ function counterexampleHtml(
   index: number,
   kind: string,
   c: CounterexampleRecord,
+  r: RunRecord,
   compact: boolean,
 ): string {
   const vmax = compact ? 6 : 12;
   const f = c.finding;
   const mark = f.index;
   const count = i.findingCounts[kind] ?? 0;
-  const ulps = f.ulps === null ? '' : ` · error ${e(formatUlps(f.ulps))} ulps`;
+  const wrong = wrongOf(i, kind, r);
+  const err = errorText(f);
+  const errSpan = err ? ` <span class="err">(${e(err)})</span>` : '';
+  const ulps =
+    f.ulps === null ? (err ? ` · error${errSpan}` : '') : ` · error ${e(formatUlps(f.ulps))} ulps${errSpan}`;
   const at = f.index >= 0 ? ` · at element ${f.index}` : ' · whole case';
   const label = c.label !== undefined ? ` <span class="muted">label</span> <code>${e(c.label)}</code>` : '';
   const rounded = '<span class="muted small">(correctly rounded)</span>';
@@ -336,8 +462,8 @@ function counterexampleHtml(
     `<tr><th>actual</th><td>${vectorHtml(c.actual, mark, vmax)}</td></tr>`,
   ];
   if (f.index < 0 && (f.expected !== null || f.actual !== null)) {
-    const actual = `<code>${e(JSON.stringify(f.actual))}</code>`;
-    const expected = `<code>${e(JSON.stringify(f.expected))}</code>`;
+    const actual = `<code>${e(String(f.actual))}</code>`;
+    const expected = `<code>${e(String(f.expected))}</code>`;
     const where = '<span class="muted small">where</span>';
     const due = '<span class="muted small">was due</span>';
     rows.push(`<tr><th>checked</th><td>${actual} ${where} ${expected} ${due}</td></tr>`);
@@ -357,8 +483,10 @@ function counterexampleHtml(
   const found = c.caseId >= 0 ? `first seen on case ${e(c.caseId)}` : 'found by the error-maximising search';
   const region = `(region ${e(c.region)}${origLen !== undefined ? `, ${origLen} logits` : ''})`;
   const shrunk = `shrunk to ${c.input.length} logit${plural(c.input.length)}`;
-  return `<div class="cex" id="${cexId(index, kind)}"><div>${kindChip(kind)} <b>${e(f.diagnosis)}</b></div>
-<div class="small muted">${count} of ${i.cases} cases${at}${ulps} · ${found} ${region}, ${shrunk}</div>
+  const sev = severityBadge(f.severity, r, i.format, true);
+  const cases = `${count} of ${i.cases} cases${wrong ? ` (${wrong})` : ''}`;
+  return `<div class="cex" id="${cexId(index, kind)}"><div>${sev} ${kindChip(kind)} <b>${e(f.diagnosis)}</b></div>
+<div class="small muted">${cases}${at}${ulps} · ${found} ${region}, ${shrunk}</div>
 <table>${rows.join('')}</table>${replay}</div>`;
 }
 
@@ -395,18 +523,24 @@ function implSection(i: ImplementationRecord, index: number, r: RunRecord, compa
   const stats =
     i.verdict === 'unavailable' ? 'unavailable' : `worst ${e(formatUlps(i.ulp.max))} ulps · ${i.cases} cases`;
   const head = [
-    `<summary>${verdictBadge(i.verdict)}`,
+    `<summary>${gradeBadge(i)}`,
     `<b>${e(i.name)}</b>`,
     expectation(i),
     `<span class="muted small">· ${stats}</span>`,
     `${chips(i, r, compact)}</summary>`,
   ].join(' ');
-  const knownBad = i.expected === 'fail' ? ' (a known-bad formulation kept to show the failure modes)' : '';
+  const expected = expectedGrade(i);
+  const knownBad =
+    expected === 'wrong'
+      ? ' (a known-bad formulation kept to show the failure modes)'
+      : expected === 'inaccurate'
+        ? ' (known to lose accuracy, within what assert_close-style checks forgive)'
+        : '';
   const facts = [
     `op ${e(i.op)}`,
     `format ${e(i.format)}`,
     `backend ${e(i.backend)}`,
-    `expected to ${e(i.expected)}${knownBad}`,
+    `expected ${e(expected)}${knownBad}`,
   ].join(' · ');
   let b = `<p><code>${e(i.formula)}</code><br><span class="small muted">${facts}</span></p>`;
   if (i.verdict === 'unavailable') {
@@ -417,16 +551,21 @@ function implSection(i: ImplementationRecord, index: number, r: RunRecord, compa
   if (i.trippedAfter !== undefined)
     b += `<p><b>Stopped early</b> after ${e(i.trippedAfter)} cases: it timed out repeatedly (circuit breaker).</p>`;
   const quantiles = [i.ulp.p50, i.ulp.p90, i.ulp.p99].map((u) => formatUlps(u)).join(' / ');
+  const close = closenessName(r);
+  const tol = toleranceText(r, i.format);
   b += kvTable({
+    grade: `${gradeText(i)} (verdict at the inaccurate level: ${i.verdicts.inaccurate}; at the wrong level: ${i.verdicts.wrong})`,
     cases: i.cases,
     'passing cases': i.passes,
+    [`cases with a wrong answer (fails ${close}${tol ? `, ${tol}` : ''})`]: i.severityCounts?.wrong ?? 0,
+    'cases only inaccurate (beyond the strict budget, but close)': i.severityCounts?.inaccurate ?? 0,
     'worst error (ulps)': formatUlps(i.ulp.max),
     'median / p90 / p99 (ulps, bin upper edges)': quantiles,
     'mean bits of error': i.ulp.meanBits.toFixed(2),
     'outputs outside the format (rounded in)': i.outOfFormat,
     'time in calls': `${i.timing?.ms ?? 0} ms`,
   });
-  b += `<h4>The textbook claims, checked</h4>${claimsTable(claimsOf(i, index, r))}`;
+  b += `<h4>The textbook claims, checked</h4>${claimsTable(claimsOf(i, index, r), r)}`;
   const hist = figure(histogramSvg(i.ulp.histogram, r.histogramEdges, !compact), HIST_CAPTION);
   const cdf = figure(cdfSvg(i.ulp.histogram, r.histogramEdges), CDF_CAPTION);
   b += `<h4>How large the errors are</h4><div class="charts">${hist}${cdf}</div>`;
@@ -436,16 +575,19 @@ function implSection(i: ImplementationRecord, index: number, r: RunRecord, compa
   const map = figure(errorMapSvg(i.errorMap, r.mapEdges, r, !compact), mapCaption);
   const lengths = figure(lengthSvg(i.byLength, r.lengthEdges, r, !compact), LENGTH_CAPTION);
   b += `<h4>Where it breaks</h4><div class="charts">${map}${lengths}</div>`;
-  const cexs = counterexamplesWorstFirst(i);
+  const cexs = counterexamplesBySeverity(i);
   // a compact page shows the worst few in full and the others in one line each
   const full = compact ? cexs.slice(0, COMPACT_CEX) : cexs;
   const brief = cexs.slice(full.length).map(({ kind, cex }) => {
     const diagnosis = e(cut(cex.finding.diagnosis, 140));
-    return `<div class="cex small" id="${cexId(index, kind)}">${kindChip(kind)} ${diagnosis} ${RESULTS_NOTE}</div>`;
+    const sev = severityBadge(cex.finding.severity, r, i.format);
+    return `<div class="cex small" id="${cexId(index, kind)}">${sev} ${kindChip(kind)} ${diagnosis} ${RESULTS_NOTE}</div>`;
   });
   if (cexs.length) {
-    const shown = full.map(({ kind, cex }) => counterexampleHtml(i, index, kind, cex, compact));
-    b += `<h4>Counterexamples, worst first (shrunk; one per finding kind)</h4>${shown.join('')}${brief.join('')}`;
+    const shown = full.map(({ kind, cex }) => counterexampleHtml(i, index, kind, cex, r, compact));
+    const title =
+      'Counterexamples, wrong answers first, then the largest error (shrunk; one per finding kind)';
+    b += `<h4>${title}</h4>${shown.join('')}${brief.join('')}`;
   } else b += `<h4>Counterexamples</h4><p class="muted">none: no finding in ${i.cases} cases</p>`;
   if (i.environment) b += `<h4>Environment</h4>${kvTable(i.environment)}`;
   return `<details class="impl" id="${implId(index)}"${open}>${head}<div class="body">${b}</div></details>`;
@@ -463,27 +605,56 @@ function summaryTable(
           ? `<span class="muted small reason">${e(i.unavailableReason ?? '')}</span>`
           : e(formatUlps(i.ulp.max));
       const tr = isUnexpected(i) ? '<tr class="unexpected">' : '<tr>';
+      // the verdict at each level, marked where it differs from the expected one
+      const level = (lv: Severity) => {
+        const v = i.verdicts[lv];
+        if (i.verdict === 'unavailable' || v === i.expected[lv]) return `<td>${verdictBadge(v, lv)}</td>`;
+        const tip = `expected ${i.expected[lv]} at the ${lv} level`;
+        return `<td class="lv-off" title="${e(tip)}">${verdictBadge(v, lv)}</td>`;
+      };
       const cells = [
         `<td>${implLink(index, i.name)}</td><td>${e(i.format)}</td><td>${e(i.backend)}</td>`,
-        `<td>${verdictBadge(i.verdict)}</td><td>${expectation(i)}</td><td class="n">${worst}</td>`,
+        `${level('inaccurate')}${level('wrong')}<td>${expectation(i)}</td><td class="n">${worst}</td>`,
         `<td>${chips(i, r, compact)}</td><td class="n">${i.cases}</td>`,
       ];
       return `${tr}${cells.join('')}</tr>`;
     })
     .join('');
+  const close = e(closenessName(r).replace(/^torch\.testing\.|^numpy\./, ''));
+  const failOn = (lv: Severity) =>
+    r.config.failOn === lv ? '<br><span class="muted small nw">(--fail-on)</span>' : '';
+  const levelHead = (lv: Severity, note: string, tip: string) =>
+    `<th title="${e(tip)}">${lv}<br><span class="muted small">${note}</span>${failOn(lv)}</th>`;
   const head =
-    '<tr><th>implementation</th><th>format</th><th>backend</th><th>verdict</th><th>vs expected</th>' +
+    '<tr><th>implementation</th><th>format</th><th>backend</th>' +
+    levelHead(
+      'inaccurate',
+      'strict budget',
+      'FAIL: some finding is beyond the error bound of the best algorithm',
+    ) +
+    levelHead('wrong', close, `FAIL: some output would also fail ${closenessName(r)}`) +
+    '<th>expected grade</th>' +
     '<th class="n">worst error (ulps)</th><th>findings (cases)</th><th class="n">cases</th></tr>';
   return `<table class="summary">${head}${body}</table>`;
 }
 
 /** The items of "How to read this report", one line of the page each. */
-const HOW_TO_READ = [
-  '<li>Each implementation of softmax or a relative was fed extreme logits (huge, tiny, masked, nearly tied, very long …), and every output was compared with the <b>correctly rounded</b> exact result.</li>',
-  '<li>Errors are in <b>ulps</b> (units in the last place): 0 is the exact result correctly rounded, 1 the neighbouring floating-point number, <b>∞</b> NaN or ±Inf where a number was due. Each implementation is held to the error budget of the recommended stable algorithm for its op, length and format.</li>',
-  '<li><b>Verdict</b> PASS: no case failed. Some textbook formulas (such as the naive <code>exp(x_i)/Σexp(x_j)</code>) are kept <b>on purpose</b> and are expected to FAIL: only a verdict that differs from the expected one (a red row, marked ✗) is a problem.</li>',
-  '<li>Click an implementation for its detail: the claims a textbook makes about it, checked, with evidence; charts of its errors (hover a bar or a cell for the numbers); where in input space it breaks; minimal counterexamples with a command that replays them.</li>',
-];
+function howToReadItems(r: RunRecord): string[] {
+  const close = e(closenessName(r));
+  const formats = [...new Set(r.implementations.map((i) => i.format))].filter((f) => toleranceText(r, f));
+  const tolerances = formats.map((f) => `${e(f)}: ${e(toleranceText(r, f))}`).join('; ');
+  const profile =
+    r.config.close?.name === 'assert_close'
+      ? ' with its default tolerances per dtype'
+      : ` (--close ${e(r.config.close?.name ?? '')})`;
+  return [
+    '<li>Each implementation of softmax or a relative was fed extreme logits (huge, tiny, masked, nearly tied, very long …), and every output was compared with the <b>correctly rounded</b> exact result.</li>',
+    '<li>Errors are in <b>ulps</b> (units in the last place): 0 is the exact result correctly rounded, 1 the neighbouring floating-point number, <b>∞</b> NaN or ±Inf where a number was due; beside a counterexample’s ulps, <b>rel</b> and <b>abs</b> are |actual − expected| over |expected| and |actual − expected|. Each implementation is held to the error budget of the recommended stable algorithm for its op, length and format.</li>',
+    `<li><b>Severity</b> of a finding: <span class="sev wrong">WRONG</span> when the output would also fail <code>${close}</code>${profile}${tolerances ? ` (${tolerances})` : ''}; <span class="sev inaccurate">INACCURATE</span> when it is beyond that error budget but still close. An implementation has a verdict at each level (<b>inaccurate</b>: FAIL on any finding; <b>wrong</b>: FAIL only on wrong ones) and a grade, its worst: WRONG, INACCURATE or PASS.</li>`,
+    '<li>Some textbook formulas (such as the naive <code>exp(x_i)/Σexp(x_j)</code>) are kept <b>on purpose</b> and are expected to be WRONG; others are expected to be only INACCURATE. Only a grade that differs from the expected one at either level (a red row, marked ✗) is a problem.</li>',
+    '<li>Click an implementation for its detail: the claims a textbook makes about it, checked, with evidence; charts of its errors (hover a bar or a cell for the numbers); where in input space it breaks; minimal counterexamples with a command that replays them.</li>',
+  ];
+}
 
 function howToRead(r: RunRecord): string {
   const kinds = orderKinds([
@@ -495,7 +666,7 @@ function howToRead(r: RunRecord): string {
       `<div>${kindChip(k)} ${e(KIND_MEANING[k] ?? 'a finding kind this report does not describe')}</div>`,
   );
   return `<details class="howto" open><summary>How to read this report</summary><ul>
-${HOW_TO_READ.join('\n')}</ul>
+${howToReadItems(r).join('\n')}</ul>
 <div class="kinds small">${meanings.join('')}</div></details>`;
 }
 
@@ -567,13 +738,49 @@ export interface HtmlOptions {
 const HTML_BUDGET_BYTES = 4.5 * 1024 * 1024;
 
 /**
- * Renders a run record (`logitfuzz/run@1`, from `run` or `vet`) as one self-contained HTML page.
- * Pure: the same record (and options) give the same page.
+ * Renders a run record (`logitfuzz/run@2`, or a run@1 record read back by load.ts) as one
+ * self-contained HTML page. Pure: the same record (and options) give the same page.
  */
 export function renderHtml(record: RunRecord, options: HtmlOptions = {}): string {
   if (options.compact !== undefined) return renderPage(record, options.compact);
   const full = renderPage(record, false);
   return Buffer.byteLength(full, 'utf8') <= HTML_BUDGET_BYTES ? full : renderPage(record, true);
+}
+
+/**
+ * The headline: how many implementations give wrong answers, how many are only inaccurate, how
+ * many pass, and how many are not as expected.
+ */
+function gradeCards(r: RunRecord): string {
+  const g = gradeTally(r);
+  const close = e(closenessName(r));
+  const off = (grade: string) => {
+    const n = r.implementations.filter((i) => gradeText(i) === grade && isUnexpected(i)).length;
+    return n ? `<b class="inline">${n}</b> not as expected` : 'all as expected';
+  };
+  const card = (cls: string, n: number, label: string, note: string) =>
+    `<div class="${cls}"><b>${n}</b><span class="gl">${label}</span><br><span class="small muted">${note}</span></div>`;
+  const cards = [
+    card(
+      'wrong',
+      g.wrong,
+      `give${g.wrong === 1 ? 's' : ''} wrong answers`,
+      `fail ${close} · ${off('wrong')}`,
+    ),
+    card(
+      'inaccurate',
+      g.inaccurate,
+      'only inaccurate',
+      `beyond the strict budget, but close · ${off('inaccurate')}`,
+    ),
+    card('pass', g.pass, 'pass', `within the strict budget · ${off('pass')}`),
+    g.unexpected
+      ? card('unexpected', g.unexpected, 'not as expected', 'the grade differs from the expected one')
+      : card('expected', 0, 'not as expected', 'every grade is the expected one'),
+  ];
+  if (g.unavailable)
+    cards.push(card('na', g.unavailable, 'unavailable here', 'not run: see the summary for why'));
+  return `<div class="grades">${cards.join('')}</div>`;
 }
 
 function renderPage(record: RunRecord, compact: boolean): string {
@@ -582,13 +789,13 @@ function renderPage(record: RunRecord, compact: boolean): string {
   const title =
     r.implementations.length === 1 ? `logitfuzz report: ${r.implementations[0].name}` : 'logitfuzz report';
   const measured = `${t.measured} implementation${plural(t.measured)}`;
-  const knownBad = t.failing ? `, ${t.failing} known-bad fail as expected` : '';
   const banner = t.unexpected.length
-    ? `<div class="banner bad">✗ ${t.unexpected.length} of ${measured} did not behave as expected.</div>`
+    ? `<div class="banner bad">✗ ${t.unexpected.length} of ${measured} did not behave as expected ` +
+      '(the grade differs from the expected one at either level).</div>'
     : t.measured === 0
       ? `<div class="banner bad">No implementation could run.</div>`
       : `<div class="banner ok">✓ All ${t.measured} measured implementation${plural(t.measured)} ` +
-        `behaved as expected (${t.passing} pass${knownBad}).</div>`;
+        `behaved as expected.</div>`;
   const unavailable = t.unavailable.length ? ` (${t.unavailable.length} unavailable here)` : '';
   const facts = [
     `${e(r.totals.cases)} cases`,
@@ -604,25 +811,29 @@ function renderPage(record: RunRecord, compact: boolean): string {
   const toc = `<p class="toc small">${opLinks.join('')}${sections}</p>`;
   let attention = '';
   if (t.unexpected.length) {
-    attention = `<h2>Needs attention</h2><ul>${t.unexpected
-      .map((i) => {
-        const index = r.implementations.indexOf(i);
-        const first = counterexamplesWorstFirst(i)[0];
-        const why =
-          i.verdict === 'fail'
-            ? first
-              ? `fails: ${e(first.kind)} — ${e(first.cex.finding.diagnosis)}`
-              : 'fails'
-            : `expected to fail, but no case in ${i.cases} exposed it (more --runs may)`;
-        return `<li>${implLink(index, i.name)}: ${why}</li>`;
-      })
-      .join('')}</ul>`;
+    // grouped by how they differ from what is expected, each with its telling counterexample
+    const groups = new Map<string, string[]>();
+    for (const i of t.unexpected) {
+      const index = r.implementations.indexOf(i);
+      const why = unexpectedWhy(i, r);
+      const c = why?.cex;
+      const example = c
+        ? ` — ${severityBadge(c.cex.finding.severity, r, i.format)} <a href="#${cexId(index, c.kind)}">${e(c.kind)}</a>: ${e(cut(c.cex.finding.diagnosis, 140))}`
+        : '';
+      const category = why?.category ?? 'Not as expected';
+      const items = groups.get(category) ?? [];
+      items.push(`<li>${gradeBadge(i)} ${implLink(index, i.name)}: ${e(why?.detail ?? '')}${example}</li>`);
+      groups.set(category, items);
+    }
+    attention = '<h2>Needs attention</h2>';
+    for (const [category, items] of groups)
+      attention += `<h3>${e(category)} (${items.length})</h3><ul class="attention">${items.join('')}</ul>`;
   }
   const legendKinds = orderKinds(new Set(r.implementations.flatMap((i) => Object.keys(i.findingCounts))));
   const note = compact
     ? `<p class="small muted">This page is large, so it leaves out the hover details of the charts and shortens long inputs and replay commands: results.json holds them all.</p>`
     : '';
-  let body = `<h1>${e(title)}</h1>${meta}${banner}${note}${howToRead(r)}${toc}${attention}<h2>Summary</h2>`;
+  let body = `<h1>${e(title)}</h1>${meta}${gradeCards(r)}${banner}${note}${howToRead(r)}${toc}${attention}<h2>Summary</h2>`;
   for (const g of groups)
     body += `<h3 id="${opAnchor(g.op)}">${e(g.op)}</h3>${summaryTable(r, g.impls, compact)}`;
   body += `<h2>Implementations</h2>${chartDefs(r)}${legend(legendKinds)}`;

@@ -3,24 +3,42 @@
  *
  * Layout: one <testsuite> per op (`logitfuzz.softmax`, …); in it, per implementation:
  * - one <testcase> per finding kind it showed (`softmax/naive/f64 › overflow`), with the kind's
- *   minimal counterexample and replay command;
- * - one `… › verdict` testcase when it passed (or, for a damaged record, when no kind testcase
- *   carries its failure);
+ *   minimal counterexample and replay command, and its severity (`severity`: `wrong` when some
+ *   case of the kind was wrong, `inaccurate` when none was, `none` when it fails no verdict);
+ * - one `… › verdict` testcase with its grade, unless a kind testcase carries its failure;
  * - one skipped `… › available` testcase when it could not run (no GPU, library missing).
+ * Every testcase has the properties `expected` (the expected grade), `grade` (pass, inaccurate,
+ * wrong), `verdict` (at `--fail-on`) and `verdict-inaccurate`, `verdict-wrong`.
  *
- * What fails: exactly what makes `run` exit 1, a verdict that differs from `expected`.
- * - An implementation expected to pass: each finding kind that fails a verdict is a <failure>.
- * - A known-bad implementation (expected to fail, like the naive formulas kept to show failure
- *   modes) that fails is behaving as documented: its kind testcases PASS, with the properties
- *   `expected=fail` and `known-bad=true` and the counterexample in <system-out>. They are not
+ * What fails: exactly what makes `run` exit 1, a grade that differs from the expected one at
+ * either level (`isUnexpected`).
+ * - A finding kind fails where it is what was not expected: it was wrong in some case and the
+ *   implementation was expected not to be wrong, or it fails a verdict and the implementation
+ *   was expected to pass.
+ * - A known-bad implementation (expected wrong or inaccurate, like the naive formulas kept to show
+ *   failure modes) that earns its expected grade is behaving as documented: its kind testcases
+ *   PASS, with the property `known-bad=true` and the counterexample in <system-out>. They are not
  *   <skipped>: they ran, and a dashboard should not count them as not run.
- * - A known-bad implementation that passed is a <failure> of its verdict testcase (the fuzzer
- *   did not expose the defect it exists to show: more cases are needed).
+ * - One that earned a better grade than expected (only inaccurate where wrong answers were
+ *   expected, or none at all) is a <failure> of its verdict testcase: the fuzzer did not expose
+ *   the defect it exists to show, and more cases are needed (or the expectation is stale).
  * - A kind that does not fail a verdict (`special` under `--specials report`) passes, with the
  *   property `fails-verdict=false`.
  * So the file has a failure if and only if `run` exits 1 for a verdict.
  */
-import { formatUlps, groupByOp, isUnexpected, KIND_MEANING, kindFails, orderKinds } from './common.js';
+import {
+  closenessName,
+  errorText,
+  expectedGrade,
+  formatUlps,
+  gradeText,
+  groupByOp,
+  isUnexpected,
+  KIND_MEANING,
+  kindSeverity,
+  orderKinds,
+  unexpectedWhy,
+} from './common.js';
 import { escapeXml as x, escapeXmlText as xt } from './escape.js';
 import type { CounterexampleRecord, ImplementationRecord, RunRecord } from './schema.js';
 
@@ -50,10 +68,13 @@ function cexText(c: CounterexampleRecord): string {
     `  expected ${vec(c.expected)}  (correctly rounded)`,
     `  actual   ${vec(c.actual)}`,
   ];
-  if (c.finding.ulps !== null)
-    lines.push(
-      `  error    ${formatUlps(c.finding.ulps)} ulps${c.finding.index >= 0 ? ` at element ${c.finding.index}` : ''}`,
-    );
+  const err = errorText(c.finding);
+  if (c.finding.ulps !== null || err) {
+    const ulps = c.finding.ulps !== null ? `${formatUlps(c.finding.ulps)} ulps` : '';
+    const at = c.finding.index >= 0 ? ` at element ${c.finding.index}` : '';
+    lines.push(`  error    ${[ulps, err].filter(Boolean).join(', ')}${at}`);
+  }
+  lines.push(`  severity ${c.finding.severity ?? 'none (reported without a verdict)'}`);
   lines.push(
     `  ${c.caseId >= 0 ? `found on case ${c.caseId}` : 'found by the error-maximising search'} (region ${c.region})`,
     `replay: ${c.replay}`,
@@ -63,14 +84,17 @@ function cexText(c: CounterexampleRecord): string {
 
 function header(i: ImplementationRecord): string {
   const what = `op ${i.op}, format ${i.format}, backend ${i.backend}`;
-  const verdict = `expected to ${i.expected}, verdict ${i.verdict}`;
+  const verdict = `grade ${gradeText(i)}, expected ${expectedGrade(i)}`;
   return `${i.name}: ${i.formula} (${what}; ${verdict}; ${i.cases} cases, worst error ${formatUlps(i.ulp.max)} ulps)`;
 }
 
 function casesOf(i: ImplementationRecord, r: RunRecord): Case[] {
   const base: [string, string][] = [
-    ['expected', i.expected],
+    ['expected', expectedGrade(i)],
+    ['grade', gradeText(i)],
     ['verdict', i.verdict],
+    ['verdict-inaccurate', i.verdicts.inaccurate],
+    ['verdict-wrong', i.verdicts.wrong],
   ];
   if (i.verdict === 'unavailable') {
     return [
@@ -83,16 +107,28 @@ function casesOf(i: ImplementationRecord, r: RunRecord): Case[] {
       },
     ];
   }
+  const unexpected = isUnexpected(i);
+  const knownBad = expectedGrade(i) !== 'pass';
+  const close = closenessName(r);
   const out: Case[] = [];
   const kinds = orderKinds(Object.keys(i.findingCounts));
-  const failing = kinds.filter((k) => kindFails(k, r));
   for (const k of kinds) {
     const n = i.findingCounts[k];
+    const w = i.wrongCounts?.[k] ?? 0;
     const c = i.counterexamples[k];
-    const what = `${k} in ${n} of ${i.cases} cases: ${KIND_MEANING[k] ?? 'finding'}`;
+    const severity = kindSeverity(i, k, r);
+    const wrongText = severity === null ? '' : w ? `, wrong in ${w}` : ', none wrong';
+    const what = `${k} in ${n} of ${i.cases} cases${wrongText}: ${KIND_MEANING[k] ?? 'finding'}`;
     const text = `${header(i)}\n${what}\n${c ? cexText(c) : '(no counterexample recorded)'}`;
-    const props: [string, string][] = [...base, ['cases', String(n)]];
-    if (!kindFails(k, r)) {
+    const props: [string, string][] = [...base, ['cases', String(n)], ['wrong-cases', String(w)]];
+    props.push(['severity', severity ?? 'none']);
+    // the kind is what was not expected: a wrong answer where none was expected, or any failing
+    // finding where the implementation was expected to pass
+    const culprit =
+      unexpected &&
+      ((severity === 'wrong' && i.expected.wrong === 'pass') ||
+        (severity !== null && i.expected.inaccurate === 'pass'));
+    if (severity === null) {
       out.push({
         name: `${i.name} › ${k}`,
         time: 0,
@@ -100,15 +136,11 @@ function casesOf(i: ImplementationRecord, r: RunRecord): Case[] {
         result: { type: 'pass' },
         text: `${text}\n(reported only: ${k} findings fail a verdict only under --specials strict)`,
       });
-    } else if (i.expected === 'fail') {
-      out.push({
-        name: `${i.name} › ${k}`,
-        time: 0,
-        properties: [...props, ['known-bad', 'true']],
-        result: { type: 'pass' },
-        text: `${text}\n(known-bad implementation, expected to fail: this finding is the documented behaviour)`,
-      });
-    } else {
+    } else if (culprit) {
+      const how =
+        severity === 'wrong'
+          ? `wrong in ${w} of ${i.cases} cases (fails ${close})`
+          : `in ${n} of ${i.cases} cases, beyond the strict budget`;
       out.push({
         name: `${i.name} › ${k}`,
         time: 0,
@@ -116,24 +148,36 @@ function casesOf(i: ImplementationRecord, r: RunRecord): Case[] {
         result: {
           type: 'failure',
           kind: k,
-          message: c ? `${k} in ${n} of ${i.cases} cases: ${c.finding.diagnosis}` : what,
+          message: `${k} ${how}, expected ${expectedGrade(i)}${c ? `: ${c.finding.diagnosis}` : ''}`,
         },
         text,
       });
+    } else {
+      out.push({
+        name: `${i.name} › ${k}`,
+        time: 0,
+        properties: knownBad ? [...props, ['known-bad', 'true']] : props,
+        result: { type: 'pass' },
+        text: knownBad
+          ? `${text}\n(known-bad implementation, expected ${expectedGrade(i)}: this finding is the documented behaviour)`
+          : text,
+      });
     }
   }
-  if (i.verdict === 'pass' || failing.length === 0) {
-    const unexpected = isUnexpected(i);
-    const message =
-      i.verdict === 'pass'
-        ? `expected to fail, but no finding in ${i.cases} cases exposed it (run more cases: --runs)`
-        : `verdict fail, expected ${i.expected}`;
+  if (!out.some((c) => c.result.type === 'failure')) {
+    const why = unexpectedWhy(i, r);
     out.push({
       name: `${i.name} › verdict`,
       time: 0,
       properties: base,
-      result: unexpected ? { type: 'failure', kind: 'verdict', message } : { type: 'pass' },
-      text: `${header(i)}${i.verdict === 'pass' ? `\nno finding that fails a verdict in ${i.cases} cases` : ''}`,
+      result: unexpected
+        ? {
+            type: 'failure',
+            kind: 'verdict',
+            message: why?.text ?? `grade ${gradeText(i)}, expected ${expectedGrade(i)}`,
+          }
+        : { type: 'pass' },
+      text: `${header(i)}\ngrade ${gradeText(i)}: ${i.severityCounts?.wrong ?? 0} cases wrong, ${i.severityCounts?.inaccurate ?? 0} only inaccurate, of ${i.cases}`,
     });
   }
   // spread the implementation's time over its testcases, so the suite's total is right
@@ -173,6 +217,8 @@ export function renderJunit(record: RunRecord): string {
     ['command', r.command],
     ['logitfuzz-version', r.logitfuzzVersion],
     ['specials', r.config.specials],
+    ['fail-on', r.config.failOn],
+    ['close', r.config.close?.name ?? 'assert_close'],
   ];
   if (r.commit) props.push(['commit', r.commit]);
   const propsXml = `    ${propertiesXml(props)}\n`;

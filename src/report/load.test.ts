@@ -19,7 +19,7 @@ describe('parseRunRecord', () => {
     expect(() =>
       parseRunRecord('{"schema":"logitfuzz/cases@1","key":"k"}\n{"id":0}\n', 'cases.jsonl'),
     ).toThrow(/^cases\.jsonl is a cases stream \(logitfuzz\/cases@1\); give the results\.json beside it/);
-    expect(() => parseRunRecord('{"schema":"logitfuzz/run@2"}', 'c')).toThrow(/of schema "logitfuzz\/run@2"/);
+    expect(() => parseRunRecord('{"schema":"logitfuzz/run@3"}', 'c')).toThrow(/of schema "logitfuzz\/run@3"/);
     expect(() => parseRunRecord('{}', 'c')).toThrow(/without a schema field/);
     const m = mutableCopy(fixtureRecord());
     (m.implementations[2].ulp as { histogram: unknown }).histogram = 'oops';

@@ -4,7 +4,8 @@
  * file of another schema or a hand-edited record ends in one clear message instead of a crash
  * deep inside a renderer.
  */
-import { RUN_SCHEMA, VET_SCHEMA, CASES_SCHEMA, type RunRecord } from './schema.js';
+import { ASSERT_CLOSE } from '../metrics/closeness.js';
+import { RUN_SCHEMA, RUN_SCHEMA_V1, CASES_SCHEMA, type RunRecord } from './schema.js';
 
 /** A file that is not a usable run record; the message names the file and the problem. */
 export class RecordError extends Error {
@@ -51,10 +52,11 @@ export function parseRunRecord(text: string, source: string): RunRecord {
 export function checkRunRecord(v: unknown, source: string): RunRecord {
   if (!isObj(v)) throw new RecordError(`${source} is not a logitfuzz run record (the JSON is not an object)`);
   const schema = v.schema;
-  if (schema !== RUN_SCHEMA) {
+  const v1 = schema === RUN_SCHEMA_V1;
+  if (schema !== RUN_SCHEMA && !v1) {
     const what =
-      schema === VET_SCHEMA
-        ? `a 'vet --json' verdict (${VET_SCHEMA})`
+      typeof schema === 'string' && schema.startsWith('logitfuzz/vet@')
+        ? `a 'vet --json' verdict (${schema.slice(0, 60)})`
         : schema === CASES_SCHEMA
           ? `a cases stream (${CASES_SCHEMA}); give the results.json beside it`
           : typeof schema === 'string'
@@ -116,7 +118,10 @@ export function checkRunRecord(v: unknown, source: string): RunRecord {
     for (const k of ['name', 'op', 'format', 'backend', 'formula']) need(i, k, p, str, 'a string');
     if (seen.has(i.name as string)) bad(`${p}name`, `unique (${JSON.stringify(i.name)} appears twice)`);
     seen.add(i.name as string);
-    need(i, 'expected', p, (x) => x === 'pass' || x === 'fail', '"pass" or "fail"');
+    const level = (x: unknown) => x === 'pass' || x === 'fail';
+    if (v1) need(i, 'expected', p, level, '"pass" or "fail"');
+    else
+      need(i, 'expected', p, (x) => isObj(x) && level(x.inaccurate) && level(x.wrong), '{inaccurate, wrong}');
     need(
       i,
       'verdict',
@@ -165,5 +170,31 @@ export function checkRunRecord(v: unknown, source: string): RunRecord {
     if (i.environment !== undefined)
       need(i, 'environment', p, (x) => isObj(x) && Object.values(x).every(str), 'an object of strings');
   });
-  return v as unknown as RunRecord;
+  return v1 ? fromV1(v) : (v as unknown as RunRecord);
+}
+
+/**
+ * A run@1 record in run@2's shape. run@1 had no severities: its verdict and expectation were the
+ * strict level's, and here every failing finding counts as wrong too (`verdicts.wrong` is the old
+ * verdict); `compare` therefore compares such a record at the strict level only, and says so.
+ */
+function fromV1(v: Record<string, unknown>): RunRecord {
+  const config = v.config as Record<string, unknown>;
+  return {
+    ...v,
+    config: { ...config, failOn: 'inaccurate', close: ASSERT_CLOSE },
+    implementations: (v.implementations as Record<string, unknown>[]).map((i) => ({
+      ...i,
+      expected: { inaccurate: i.expected, wrong: i.expected },
+      verdicts: { inaccurate: i.verdict, wrong: i.verdict },
+      severityCounts: { inaccurate: 0, wrong: (i.cases as number) - (i.passes as number) },
+      wrongCounts: i.findingCounts,
+      counterexamples: Object.fromEntries(
+        Object.entries(i.counterexamples as Record<string, Record<string, unknown>>).map(([k, c]) => [
+          k,
+          { ...c, finding: { ...(c.finding as object), severity: 'wrong' } },
+        ]),
+      ),
+    })),
+  } as unknown as RunRecord;
 }

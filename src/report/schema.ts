@@ -1,6 +1,6 @@
 /**
  * The result record of a campaign, `logitfuzz/run@1` (results.json), and of `vet`
- * (`logitfuzz/vet@1`). Reports are pure functions of these records.
+ * (`logitfuzz/vet@2`). Reports are pure functions of these records.
  *
  * Numbers that may be non-finite (ULP errors, expected and actual values) are encoded as the
  * oracle encodes them: plain JSON numbers, or "inf", "-inf", "nan", "-0".
@@ -12,10 +12,14 @@ import type { FindingKind } from '../vocabulary/FindingKind.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import type { Op } from '../vocabulary/Op.js';
 import type { SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
+import type { Expected, Severity } from '../vocabulary/Severity.js';
 import type { Verdict } from '../vocabulary/Verdict.js';
+import type { Closeness } from '../metrics/closeness.js';
 
-export const RUN_SCHEMA = 'logitfuzz/run@1';
-export const VET_SCHEMA = 'logitfuzz/vet@1';
+export const RUN_SCHEMA = 'logitfuzz/run@2';
+/** The schema before severities: `compare` and the reports still read it (report/load.ts). */
+export const RUN_SCHEMA_V1 = 'logitfuzz/run@1';
+export const VET_SCHEMA = 'logitfuzz/vet@2';
 export const CASES_SCHEMA = 'logitfuzz/cases@1';
 
 export interface FindingRecord {
@@ -26,6 +30,8 @@ export interface FindingRecord {
   readonly actual: JsonNumber | null;
   readonly ulps: JsonNumber | null;
   readonly diagnosis: string;
+  /** `wrong`, `inaccurate`, or null when reported without a verdict (docs/design.md, "Severity"). */
+  readonly severity: Severity | null;
 }
 
 export interface CounterexampleRecord {
@@ -62,8 +68,16 @@ export interface ImplementationRecord {
   readonly format: string;
   readonly backend: string;
   readonly formula: string;
-  readonly expected: 'pass' | 'fail';
+  /** What it is expected to earn at each level (run@2; run@1 had one 'pass' | 'fail', the strict level). */
+  readonly expected: Expected;
+  /** The verdict at the record's `config.failOn` level. */
   readonly verdict: Verdict;
+  /** The verdict at each level: `inaccurate` fails on any finding with a severity, `wrong` only on wrong ones. */
+  readonly verdicts: Readonly<Record<Severity, Verdict>>;
+  /** Cases with at least one wrong finding, and cases whose findings are all only inaccurate. */
+  readonly severityCounts: Readonly<Record<Severity, number>>;
+  /** Cases per finding kind in which that kind was wrong (a subset of `findingCounts`). */
+  readonly wrongCounts: Readonly<Record<string, number>>;
   /** Why the implementation could not run (verdict 'unavailable'). */
   readonly unavailableReason?: string;
   /** Stopped early by the circuit breaker after repeated timeouts. */
@@ -117,7 +131,8 @@ export interface ImplementationRecord {
 }
 
 export interface RunRecord {
-  readonly schema: typeof RUN_SCHEMA;
+  /** RUN_SCHEMA; RUN_SCHEMA_V1 for a run@1 record read back in run@2's shape (report/load.ts). */
+  readonly schema: typeof RUN_SCHEMA | typeof RUN_SCHEMA_V1;
   readonly logitfuzzVersion: string;
   readonly seed: number;
   readonly command: string;
@@ -134,6 +149,10 @@ export interface RunRecord {
     readonly timeoutMs: number;
     /** Search evaluations per implementation (0: no search). */
     readonly search: number;
+    /** The level whose verdict is `verdict` (`--fail-on`). */
+    readonly failOn: Severity;
+    /** What counts as close for the `wrong` severity (`--close`): its name and tolerances per format. */
+    readonly close: Closeness;
   };
   readonly histogramEdges: readonly JsonNumber[];
   /** Upper edges of the error map's bins (largest |logit| and spread). */
@@ -151,10 +170,14 @@ export interface RunRecord {
   };
 }
 
-/** The `vet@1` document (docs/design.md, "Records"). */
+/** The `vet@2` document (docs/design.md, "Records"). */
 export interface VetRecord {
   readonly schema: typeof VET_SCHEMA;
+  /** The verdict at `failOn`. */
   readonly verdict: 'pass' | 'fail';
+  /** The verdict at each level. */
+  readonly verdicts: Readonly<Record<Severity, 'pass' | 'fail'>>;
+  readonly failOn: Severity;
   readonly op: Op;
   readonly format: FormatName;
   readonly module: string | null;
@@ -171,12 +194,15 @@ export interface VetRecord {
     ulps: JsonNumber | null;
     index: number;
     diagnosis: string;
+    severity: Severity | null;
     seed: number;
     replay: string;
   }[];
   readonly stats: {
     cases: number;
     passes: number;
+    /** Cases with a wrong finding, and cases with only inaccurate ones. */
+    severityCounts: Record<Severity, number>;
     findingCounts: Record<string, number>;
     maxUlps: JsonNumber;
     p99Ulps: JsonNumber;

@@ -1,7 +1,7 @@
 /**
  * Every kind of finding (docs/design.md, "Findings"): case-level `crash`, `timeout`,
  * `shape`, `mutation`, `sum`, `argmax`, `nondeterministic`; element-level `special`,
- * `nan-swallowed`, `overflow`, `underflow`, `spurious-nan`, `ulp`.
+ * `nan-swallowed`, `overflow`, `underflow`, `cancellation`, `spurious-nan`, `ulp`.
  */
 export type FindingKind =
   | 'crash'
@@ -12,6 +12,7 @@ export type FindingKind =
   | 'nan-swallowed'
   | 'overflow'
   | 'underflow'
+  | 'cancellation'
   | 'spurious-nan'
   | 'ulp'
   | 'sum'
@@ -28,6 +29,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'nan-swallowed',
   'overflow',
   'underflow',
+  'cancellation',
   'spurious-nan',
   'ulp',
   'sum',

@@ -1,9 +1,10 @@
 /**
  * Opens a generated HTML report in a real browser (Debian's chromium, driven by playwright-core)
  * and checks what a person would see: no console error (a CSP violation, for instance, is one),
- * no network request, every chart drawn with one mark per non-empty bin of the record, hostile
- * strings shown as text, and a well-formed JUnit file. Saves screenshots under reports/
- * (git-ignored) to look at.
+ * no network request, every chart drawn with one mark per non-empty bin of the record, the
+ * severity headline and badges, hostile strings shown as text, a well-formed JUnit file, and that
+ * the page of a main-job-sized record (140 implementations) loads in under 2 s. Saves screenshots
+ * under reports/ (git-ignored) to look at.
  *
  * Needs /usr/bin/chromium (CI installs it: apt-get install -y chromium); never downloads one.
  */
@@ -35,6 +36,11 @@ interface PageDocument {
 interface PageGlobals {
   readonly document: PageDocument;
   readonly DOMParser: new () => { parseFromString(text: string, type: string): PageDocument };
+  readonly performance: {
+    getEntriesByType(
+      type: 'navigation',
+    ): readonly { readonly startTime: number; readonly loadEventEnd: number }[];
+  };
 }
 
 const CHROMIUM = process.env.LOGITFUZZ_CHROMIUM ?? '/usr/bin/chromium';
@@ -48,6 +54,40 @@ const ARGS = [
   '--no-first-run',
 ];
 const SHOTS = new URL('../../reports/', import.meta.url);
+
+/**
+ * A record the size of the main job's (the default zoo: ~140 implementations): the fixture's
+ * implementations, real bins and counterexamples (4096-logit ones included), repeated under new
+ * names.
+ */
+function mainJobRecord(): RunRecord {
+  const base = fixtureRecord();
+  const impls = Array.from({ length: 140 }, (_, n) => {
+    const i = base.implementations[n % base.implementations.length];
+    const [op, form, format] = i.name.split('/');
+    return { ...i, name: `${op}/${form}-${Math.floor(n / base.implementations.length)}/${format}` };
+  });
+  return { ...base, implementations: impls };
+}
+
+/** Milliseconds from navigation start to the end of the load event, the best of `tries` fresh loads. */
+async function loadTime(browser: Browser, url: string, tries: number): Promise<number> {
+  let best = Infinity;
+  for (let k = 0; k < tries && best >= LOAD_LIMIT_MS; k++) {
+    const p = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await p.goto(url, { waitUntil: 'load' });
+    const ms = await p.evaluate(() => {
+      const nav = (globalThis as unknown as PageGlobals).performance.getEntriesByType('navigation')[0];
+      return nav.loadEventEnd - nav.startTime;
+    });
+    await p.close();
+    best = Math.min(best, ms);
+  }
+  return best;
+}
+
+/** The spec: the main job's report loads in headless Chromium in under 2 s. */
+const LOAD_LIMIT_MS = 2000;
 
 /** The fixture with one implementation renamed to an HTML payload. */
 function record(): RunRecord {
@@ -141,6 +181,42 @@ describe('the HTML report in a browser', () => {
         charts: 4,
       });
     });
+  });
+
+  it('leads with severity: the headline counts, and a badge on every counterexample', async () => {
+    const shown = await page.evaluate(() => {
+      const document = (globalThis as unknown as PageGlobals).document;
+      return {
+        cards: [...document.querySelectorAll('.grades > div')].map((d) => d.textContent ?? ''),
+        badges: [...document.querySelectorAll('.cex > div > .sev')].map((b) => b.textContent ?? ''),
+        errors: [...document.querySelectorAll('.cex .err')].map((b) => b.textContent ?? ''),
+      };
+    });
+    const measured = r.implementations.filter((i) => i.verdict !== 'unavailable');
+    const wrong = measured.filter((i) => i.verdicts.wrong === 'fail').length;
+    const inaccurate = measured.filter((i) => i.verdicts.inaccurate === 'fail').length - wrong;
+    expect(shown.cards[0]).toMatch(new RegExp(`^${wrong}give wrong answers`));
+    expect(shown.cards[1]).toMatch(new RegExp(`^${inaccurate}only inaccurate`));
+    expect(shown.cards[3]).toMatch(/^0not as expected/);
+    const severities = r.implementations.flatMap((i) =>
+      Object.values(i.counterexamples).map((c) => (c.finding.severity ?? 'no verdict').toUpperCase()),
+    );
+    expect(shown.badges.sort()).toEqual(severities.sort());
+    expect(shown.errors.length).toBeGreaterThan(0);
+    for (const t of shown.errors) expect(t).toMatch(/^\(rel [0-9.e∞-]+, abs [0-9.e-]+\)$/);
+  });
+
+  it(`loads the page of a main-job-sized record in under ${LOAD_LIMIT_MS} ms (navigation start to load event)`, async () => {
+    const big = join(dir, 'main-job.html');
+    const html = renderHtml(mainJobRecord());
+    writeFileSync(big, html);
+    // the best of up to three fresh loads, so that another process on a shared machine does not decide it
+    const ms = await loadTime(browser, pathToFileURL(big).href, 3);
+    console.log(
+      `main-job-sized report (${(html.length / 1e6).toFixed(1)} MB): loaded in ${ms.toFixed(0)} ms`,
+    );
+    expect(ms).toBeLessThan(LOAD_LIMIT_MS);
+    expect(await loadTime(browser, pathToFileURL(file).href, 3)).toBeLessThan(LOAD_LIMIT_MS);
   });
 
   it('shows a hostile implementation name as text, injecting no element', async () => {

@@ -47,7 +47,7 @@ describe('cases export + score', () => {
       verdict: string;
       findings: { kind: string }[];
     };
-    expect(vet.schema).toBe('logitfuzz/vet@1');
+    expect(vet.schema).toBe('logitfuzz/vet@2');
     expect(vet.verdict).toBe('fail');
     expect(vet.findings.map((f) => f.kind)).toContain('overflow');
   });

@@ -11,10 +11,13 @@ const dir = mkdtempSync(join(tmpdir(), 'lf-vet-'));
 interface VetJson {
   schema: string;
   verdict: string;
+  verdicts: { inaccurate: string; wrong: string };
+  stats: { severityCounts: { inaccurate: number; wrong: number } };
   seed: number;
   hash: string | null;
   findings: {
     kind: string;
+    severity: string | null;
     input: unknown[];
     expected: unknown[];
     actual: unknown[] | null;
@@ -41,7 +44,7 @@ describe('vet MODULE', () => {
   it('fails the naive f64 softmax with a shrunk overflow counterexample of at most 2 elements', () => {
     const r = vet([mod('naive.mjs'), '--seed', '1', '--runs', '100'], 'naive');
     expect(r.status).toBe(1);
-    expect(r.json!.schema).toBe('logitfuzz/vet@1');
+    expect(r.json!.schema).toBe('logitfuzz/vet@2');
     expect(r.json!.verdict).toBe('fail');
     expect(r.json!.hash).toMatch(/^[0-9a-f]{64}$/);
     const overflow = r.json!.findings.find((f) => f.kind === 'overflow')!;
@@ -131,5 +134,41 @@ describe('vet --exec', () => {
       'exec-shifted',
     );
     expect(r.status, r.stdout).toBe(0);
+  });
+});
+
+describe('vet --fail-on: wrong answers versus answers less accurate than they could be', () => {
+  const args = ['--op', 'log_softmax', '--runs', '200', '--seed', '5'];
+
+  it('passes at --fail-on wrong a log_softmax whose only defect is cancellation at the dominant logit', () => {
+    const strict = vet([mod('logSoftmaxPytorch.mjs'), ...args], 'pytorch-strict');
+    expect(strict.status, strict.stdout).toBe(1);
+    expect(strict.json!.verdicts).toEqual({ inaccurate: 'fail', wrong: 'pass' });
+    const cancel = strict.json!.findings.find((f) => f.kind === 'cancellation')!;
+    expect(cancel.severity).toBe('inaccurate');
+    expect(cancel.expected.map(Number)[0]).toBeLessThan(0); // −log1p(s), not 0
+    expect(Number(cancel.actual![0])).toBe(0);
+    expect(strict.json!.stats.severityCounts.wrong).toBe(0);
+    const lenient = vet([mod('logSoftmaxPytorch.mjs'), ...args, '--fail-on', 'wrong'], 'pytorch-wrong');
+    expect(lenient.status, lenient.stdout).toBe(0);
+    expect(lenient.json!.verdict).toBe('pass');
+  });
+
+  it('fails at --fail-on wrong a log_softmax that returns −Infinity where the exact result is finite', () => {
+    const r = vet([mod('logOfSoftmax.mjs'), ...args, '--fail-on', 'wrong'], 'log-of-softmax');
+    expect(r.status, r.stdout).toBe(1);
+    expect(r.json!.verdicts.wrong).toBe('fail');
+    const wrong = r.json!.findings.filter((f) => f.severity === 'wrong').map((f) => f.kind);
+    expect(wrong).toContain('overflow'); // −Infinity for a finite result
+    const minf = r.json!.findings.find((f) => f.kind === 'overflow')!;
+    expect(minf.actual!.some((v) => v === '-inf')).toBe(true);
+  });
+
+  it('rejects a malformed --close with exit 2 naming the accepted forms', () => {
+    const r = cli(['vet', mod('logOfSoftmax.mjs'), ...args, '--close', 'rtol=x']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /--close: unknown closeness 'rtol=x': expected assert_close, allclose, or rtol=R,atol=A/,
+    );
   });
 });

@@ -11,6 +11,7 @@ import type { FormatName } from '../../src/vocabulary/FormatName.js';
 import type { Op } from '../../src/vocabulary/Op.js';
 import type { ImplementationRecord, RunRecord } from '../../src/report/schema.js';
 import { allImplementations } from '../../src/impls/registry.js';
+import { EXPECT_PASS } from '../../src/vocabulary/Severity.js';
 
 const DIST_CAMPAIGN = new URL('../../dist/src/campaign/runCampaign.js', import.meta.url).href;
 
@@ -26,7 +27,7 @@ export function moduleImpl(
 ): { spec: ImplSpec; meta: ImplMeta } {
   return {
     spec: { kind: 'module', name, path: fixture(file), op, format },
-    meta: { name, op, format, backend: 'user', formula: `export of ${file}`, expected: 'pass' },
+    meta: { name, op, format, backend: 'user', formula: `export of ${file}`, expected: EXPECT_PASS },
   };
 }
 

@@ -527,8 +527,8 @@ describe('hostile input to the CLI', () => {
       ],
       [
         'other-schema.json',
-        JSON.stringify({ ...record, schema: 'logitfuzz/run@2' }),
-        /of schema "logitfuzz\/run@2"/,
+        JSON.stringify({ ...record, schema: 'logitfuzz/run@9' }),
+        /of schema "logitfuzz\/run@9"/,
       ],
       ['bare.json', JSON.stringify({ schema: 'logitfuzz/run@1' }), /seed should be a number/],
       ['no-config.json', corrupt((r) => delete r.config), /config should be an object/],

@@ -1,3 +1,4 @@
+import { EXPECT_PASS, EXPECT_WRONG, type Expected } from '../../vocabulary/Severity.js';
 import type { FormatName } from '../../vocabulary/FormatName.js';
 import type { Arithmetic } from './Arithmetic.js';
 import type { JsFormulation } from './JsFormulation.js';
@@ -68,9 +69,9 @@ function crossEntropyGrad<T>(x: Float64Array, label: number, A: Arithmetic<T>): 
  * log1p(s) for n equal logits is then ln 2^11 for ln n (f16: 7.62 for 8.32 at n = 4096), a
  * relative error far below 1, at lengths with n·u ≥ 1 where the budget grants no bound (docs/design.md, "Budgets").
  */
-const stagnatesInHalfFormats = (format: FormatName): 'pass' | 'fail' =>
-  format === 'f16' || format === 'bf16' ? 'fail' : 'pass';
-const pass = (): 'pass' => 'pass';
+const stagnatesInHalfFormats = (format: FormatName): Expected =>
+  format === 'f16' || format === 'bf16' ? EXPECT_WRONG : EXPECT_PASS;
+const pass = (): Expected => EXPECT_PASS;
 
 /**
  * 'bhh': the algorithm Blanchard, Higham & Higham (2021) recommend. a = max x at index k,

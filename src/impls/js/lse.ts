@@ -1,3 +1,4 @@
+import { EXPECT_WRONG, type Expected } from '../../vocabulary/Severity.js';
 import type { Arithmetic } from './Arithmetic.js';
 import type { JsFormulation } from './JsFormulation.js';
 
@@ -30,7 +31,7 @@ function crossEntropyGrad<T>(x: Float64Array, k: number, A: Arithmetic<T>): T[] 
   return y;
 }
 
-const fail = (): 'fail' => 'fail';
+const fail = (): Expected => EXPECT_WRONG;
 
 /**
  * 'lse': everything from one shifted log-sum-exp L = m + log Σ_j exp(x_j − m) (m = max x,

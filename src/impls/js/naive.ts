@@ -1,3 +1,4 @@
+import { EXPECT_WRONG, type Expected } from '../../vocabulary/Severity.js';
 import type { Arithmetic } from './Arithmetic.js';
 import type { JsFormulation } from './JsFormulation.js';
 
@@ -37,7 +38,7 @@ function crossEntropyGrad<T>(x: Float64Array, k: number, A: Arithmetic<T>): T[] 
   return y;
 }
 
-const fail = (): 'fail' => 'fail';
+const fail = (): Expected => EXPECT_WRONG;
 
 /**
  * 'naive': the textbook formulas without a shift, e_j = exp(x_j), s = Σ_j e_j (recursive sum):

@@ -5,6 +5,7 @@ import { defaultImporter, describeLibrary, importPackage, installCommand } from 
 import { ONNX_INPUT, ONNX_OUTPUT, type OnnxSoftmaxOp, onnxSoftmaxModel } from './onnxModel.js';
 import { SerialQueue } from './serial.js';
 import type { Importer, ThirdPartyImplementation } from './types.js';
+import { EXPECT_INACCURATE, EXPECT_PASS, type Expected } from '../../vocabulary/Severity.js';
 
 /** The two onnxruntime packages: native CPU for Node, and the WebAssembly build. */
 export type OrtPackage = 'onnxruntime-node' | 'onnxruntime-web';
@@ -62,10 +63,10 @@ const IMPL_BACKEND: Readonly<Record<OrtPackage, Backend>> = {
  *   which rounds into the subnormal range) or is not x86-64.
  * Empty rows ([k, 0]) come back empty from both.
  */
-function expectedFor(pkg: OrtPackage, op: OrtOp): 'pass' | 'fail' {
-  if (op === 'log_softmax') return 'fail';
-  if (pkg === 'onnxruntime-web') return 'fail';
-  return process.arch === 'x64' && !cpuHasAvx512f() ? 'fail' : 'pass';
+function expectedFor(pkg: OrtPackage, op: OrtOp): Expected {
+  if (op === 'log_softmax') return EXPECT_INACCURATE;
+  if (pkg === 'onnxruntime-web') return EXPECT_INACCURATE;
+  return process.arch === 'x64' && !cpuHasAvx512f() ? EXPECT_INACCURATE : EXPECT_PASS;
 }
 
 /** Whether the CPU offers AVX-512F, from /proc/cpuinfo's flags (false where they cannot be read). */
@@ -152,7 +153,7 @@ class OrtImplementation implements ThirdPartyImplementation {
   readonly format = 'f32' as const;
   readonly backend: Backend;
   readonly formula: string;
-  readonly expected: 'pass' | 'fail';
+  readonly expected: Expected;
   readonly library: string;
 
   constructor(

@@ -10,6 +10,7 @@ import {
   tfjsPackages,
 } from './tfjsRuntime.js';
 import type { Importer, ThirdPartyImplementation } from './types.js';
+import { EXPECT_INACCURATE, EXPECT_PASS, type Expected } from '../../vocabulary/Severity.js';
 
 export type { TfjsBackendName } from './tfjsRuntime.js';
 
@@ -75,8 +76,8 @@ const FORMULA: Readonly<Record<TfjsOp, string>> = {
 };
 
 /** See the measurements above: only tfjs-cpu's softmax meets the default budgets. */
-function expectedFor(backend: TfjsBackendName, op: TfjsOp): 'pass' | 'fail' {
-  return op === 'softmax' && backend === 'cpu' ? 'pass' : 'fail';
+function expectedFor(backend: TfjsBackendName, op: TfjsOp): Expected {
+  return op === 'softmax' && backend === 'cpu' ? EXPECT_PASS : EXPECT_INACCURATE;
 }
 
 function compute(tf: TfCore, op: TfjsOp, x: TfTensor): TfTensor {
@@ -104,7 +105,7 @@ class TfjsImplementation implements ThirdPartyImplementation {
   readonly format = 'f32' as const;
   readonly backend: Backend;
   readonly formula: string;
-  readonly expected: 'pass' | 'fail';
+  readonly expected: Expected;
   readonly library: string;
 
   constructor(

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { checkRunRecord } from '../load.js';
 import type { CellRecord, CounterexampleRecord, ImplementationRecord, RunRecord } from '../schema.js';
 import type { FindingKind } from '../../vocabulary/FindingKind.js';
+import { EXPECT_PASS, EXPECT_WRONG } from '../../vocabulary/Severity.js';
 
 /** The stored record of a small real campaign (scripts/gen-report-fixture.mjs), parsed afresh each call. */
 export function fixtureRecord(): RunRecord {
@@ -108,6 +109,7 @@ export function bigRecord(
           actual: 'nan',
           ulps: 'inf',
           diagnosis: `NaN at 3: exp overflows: max logit 709.783 > 709.783 (${k})`,
+          severity: 'wrong',
         },
         expected: vec.map(() => 0.015625000000000003),
         actual: vec.map(() => 'nan' as const),
@@ -121,7 +123,8 @@ export function bigRecord(
       name: `${op}/formulation-${n}/f64`,
       op,
       verdict: 'fail',
-      expected: n % 2 ? 'fail' : 'pass',
+      verdicts: { inaccurate: 'fail', wrong: 'fail' },
+      expected: n % 2 ? EXPECT_WRONG : EXPECT_PASS,
       cases: 12345,
       passes: 1000,
       findingCounts: Object.fromEntries(kinds.map((k) => [k, 100])),
