@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { FORMAT_NAMES } from '../vocabulary/FormatName.js';
 import { OPS } from '../vocabulary/Op.js';
 import { UsageError } from './errors.js';
-import { SPECIALS_POLICIES } from '../vocabulary/SpecialsPolicy.js';
+import { SPECIALS_POLICIES, type SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
+import type { JudgeOptions } from '../campaign/protocol.js';
 import { SEVERITIES } from '../vocabulary/Severity.js';
 import { parseCloseness, type Closeness } from '../metrics/closeness.js';
 
@@ -31,6 +32,19 @@ export function closenessFlag(text: string): Closeness {
   } catch (e) {
     throw new UsageError(`--close: ${(e as Error).message}`);
   }
+}
+
+/** How outputs are judged, from the flags `run`, `vet` and `score` share. */
+export function judgeOptions(
+  flags: { specials: SpecialsPolicy; budget: number | undefined; close: string },
+  checkDeterminism: boolean,
+): JudgeOptions {
+  return {
+    specials: flags.specials,
+    budget: flags.budget,
+    checkDeterminism,
+    close: closenessFlag(flags.close),
+  };
 }
 
 /** Flags shared by `run` and `vet` (docs/design.md, "Flags"). */

@@ -8,7 +8,7 @@ import { parseArgs } from './args.js';
 import {
   baseEnvironment,
   CAMPAIGN_FLAGS,
-  closenessFlag,
+  judgeOptions,
   defaultWorkers,
   FORMAT_FLAG,
   gitCommit,
@@ -161,12 +161,7 @@ export const runCommand: Command = {
       expected: i.expected,
     }));
     const specs: ImplSpec[] = impls.map((i) => ({ kind: 'builtin', name: i.name }));
-    const judge = {
-      specials: flags.specials,
-      budget: flags.budget,
-      checkDeterminism: true,
-      close: closenessFlag(flags.close),
-    } as const;
+    const judge = judgeOptions(flags, true);
     const base = flags.baseline ? loadBaseline(flags.baseline) : undefined;
     const replays = base ? await replayBaseline(base, specs, meta, judge, flags.timeout) : [];
     const measured = await campaign(io, {

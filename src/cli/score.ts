@@ -11,7 +11,7 @@ import { isOp, needsLabel, OPS, type Op } from '../vocabulary/Op.js';
 import { parseArgs } from './args.js';
 import {
   baseEnvironment,
-  closenessFlag,
+  judgeOptions,
   defaultWorkers,
   gitCommit,
   SEVERITY_FLAGS,
@@ -163,12 +163,7 @@ export const scoreCommand: Command = {
       shard: null,
       workers: Math.min(defaultWorkers(), 2),
       timeoutMs: 10_000,
-      judge: {
-        specials: flags.specials,
-        budget: flags.budget,
-        checkDeterminism: false,
-        close: closenessFlag(flags.close),
-      },
+      judge: judgeOptions(flags, false),
       failOn: flags['fail-on'],
       minLength: 0,
       maxLength: Number.MAX_SAFE_INTEGER,

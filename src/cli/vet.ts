@@ -11,7 +11,7 @@ import { parseArgs } from './args.js';
 import {
   baseEnvironment,
   CAMPAIGN_FLAGS,
-  closenessFlag,
+  judgeOptions,
   defaultWorkers,
   gitCommit,
   OP_FLAG,
@@ -194,12 +194,7 @@ export const vetCommand: Command = {
         ...(label !== undefined ? ['--label', String(label)] : []),
       ].join(' ');
     const vetBase = flags.baseline ? readVetBaseline(flags.baseline, op, format) : undefined;
-    const judge = {
-      specials: flags.specials,
-      budget: flags.budget,
-      checkDeterminism: true,
-      close: closenessFlag(flags.close),
-    } as const;
+    const judge = judgeOptions(flags, true);
     const meta: ImplMeta = {
       name: spec.name,
       op,
