@@ -26,7 +26,7 @@ export const SEVERITY_FLAGS = {
 } as const;
 
 /** The closeness a `--close` value names, or a usage error (exit 2) naming the accepted forms. */
-export function closenessFlag(text: string): Closeness {
+function closenessFlag(text: string): Closeness {
   try {
     return parseCloseness(text);
   } catch (e) {
