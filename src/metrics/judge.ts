@@ -267,14 +267,23 @@ export function judge(args: JudgeArgs): Judgement {
       continue;
     }
     if ((a === Infinity || a === -Infinity) && Number.isFinite(r)) {
-      // row 4
+      // row 4: an infinite result is an overflow, unless it is the log of an exp that underflowed
+      // to 0 (−Inf from log_softmax or logsumexp, +Inf from cross_entropy's −log) with no logit
+      // past the overflow threshold
+      const logOfZero =
+        reg.underflow &&
+        reg.overflowBy !== 'logit' &&
+        (((op === 'log_softmax' || op === 'logsumexp') && a === -Infinity) ||
+          (op === 'cross_entropy' && a === Infinity));
       push({
-        kind: 'overflow',
+        kind: logOfZero ? 'underflow' : 'overflow',
         index: i,
         expected: r,
         actual: a,
         ulps: d,
-        diagnosis: `${show(a)}${at} where ${show(r)} is expected: ${overflowCause(ctx)}`,
+        diagnosis: `${show(a)}${at} where ${show(r)} is expected: ${
+          logOfZero ? `the log of 0: ${underflowCause(ctx)}` : overflowCause(ctx)
+        }`,
         severity: 'wrong',
       });
       continue;
