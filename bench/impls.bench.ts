@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { roundNumber, formatSpec } from '../src/formats/index.js';
 import { allImplementations, availability } from '../src/impls/registry.js';
 import type { Implementation } from '../src/impls/types.js';
+import { implMeta } from '../src/campaign/options.js';
 import { runCampaign } from '../src/campaign/runCampaign.js';
 
 export interface ImplBenchRow {
@@ -180,14 +181,7 @@ export async function runCampaignBench(opts: { quick?: boolean } = {}): Promise<
     const t0 = performance.now();
     const rec = await runCampaign({
       specs: impls.map((i) => ({ kind: 'builtin', name: i.name })),
-      meta: impls.map((i) => ({
-        name: i.name,
-        op: i.op,
-        format: i.format,
-        backend: i.backend,
-        formula: i.formula,
-        expected: i.expected,
-      })),
+      meta: impls.map(implMeta),
       seed: 1,
       runs,
       timeLimitS: null,

@@ -15,6 +15,18 @@ export interface ImplMeta {
   readonly expected: Expected;
 }
 
+/** What the campaign needs of an implementation, taken from the implementation itself. */
+export function implMeta(i: ImplMeta): ImplMeta {
+  return {
+    name: i.name,
+    op: i.op,
+    format: i.format,
+    backend: i.backend,
+    formula: i.formula,
+    expected: i.expected,
+  };
+}
+
 export interface CampaignOptions {
   readonly specs: readonly ImplSpec[];
   readonly meta: readonly ImplMeta[];

@@ -145,7 +145,7 @@ export interface RecordInputs {
 }
 
 /**
- * The record stage (docs/design.md, "Records"): `results.json`, schema `logitfuzz/run@1`, a
+ * The record stage (docs/design.md, "Records"): `results.json`, schema `logitfuzz/run@2`, a
  * serialisable value every report is a pure function of. Every field but `timing`,
  * `environment` and `command` is determined by the seed and the options.
  */

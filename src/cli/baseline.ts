@@ -29,7 +29,7 @@ export interface Replayed {
   readonly wrongNow: readonly string[];
 }
 
-/** Reads a `logitfuzz/run@1` baseline, or exits 2 naming what is wrong with it. */
+/** Reads a `logitfuzz/run@2` (or run@1) baseline, or exits 2 naming what is wrong with it. */
 export function loadBaseline(path: string): RunRecord {
   let text: string;
   try {
@@ -46,7 +46,7 @@ export function loadBaseline(path: string): RunRecord {
 }
 
 /**
- * Reads a `logitfuzz/vet@1` baseline (what `vet --json` writes) of `op` in `format`, or exits 2 naming what
+ * Reads a `logitfuzz/vet@2` baseline (what `vet --json` writes) of `op` in `format`, or exits 2 naming what
  * is wrong.
  */
 export function readVetBaseline(path: string, op: Op, format: FormatName): VetRecord {

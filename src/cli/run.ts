@@ -1,7 +1,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodeVector } from '../formats/jsonNumber.js';
-import type { ImplMeta } from '../campaign/options.js';
+import { implMeta, type ImplMeta } from '../campaign/options.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
 import { randomSeed } from '../campaign/seed.js';
 import { parseArgs } from './args.js';
@@ -122,10 +122,10 @@ export const runCommand: Command = {
   help: formatHelp({
     name: 'run',
     synopsis:
-      '[--impl GLOB] [--op OP] [--format F] [--runs N | --time-limit S] [--seed N] [--shard I/N] [--out DIR] [--resume] [--html FILE] [--junit FILE] [--markdown FILE]',
+      '[--impl GLOB] [--op OP] [--format F] [--runs N | --time-limit S] [--seed N] [--shard I/N] [--out DIR] [--resume] [--fail-on LEVEL] [--close C] [--verbose] [--html FILE] [--junit FILE] [--markdown FILE]',
     description: [
-      'Fuzzes the built-in implementations with extreme logits, judges every output against the correctly rounded oracle, shrinks each finding to a minimal counterexample, prints a summary and writes DIR/results.json (schema logitfuzz/run@1) and DIR/cases.jsonl (one line per case, written as cases finish).',
-      'Exit code 1 when an implementation’s verdict differs from what it is expected to do (the naive formulas are expected to fail).',
+      'Fuzzes the built-in implementations with extreme logits, judges every output against the correctly rounded oracle, shrinks each finding to a minimal counterexample, prints a summary and writes DIR/results.json (schema logitfuzz/run@2) and DIR/cases.jsonl (one line per case, written as cases finish).',
+      'Every finding is wrong (it would also fail the --close check, PyTorch’s assert_close by default) or only inaccurate (beyond the strict error budget); each implementation’s grade is pass, inaccurate or wrong. Exit code 1 when a grade differs from what the implementation is expected to earn at either level (the naive formulas are expected to give wrong answers).',
     ],
     flags: FLAGS,
     examples: [
@@ -152,14 +152,7 @@ export const runCommand: Command = {
       throw new UsageError(`no implementation matches the selection; run 'logitfuzz list' to see the names`);
     const seed = flags.seed ?? randomSeed();
     const outDir = resolve(flags.out);
-    const meta: ImplMeta[] = impls.map((i) => ({
-      name: i.name,
-      op: i.op,
-      format: i.format,
-      backend: i.backend,
-      formula: i.formula,
-      expected: i.expected,
-    }));
+    const meta: ImplMeta[] = impls.map(implMeta);
     const specs: ImplSpec[] = impls.map((i) => ({ kind: 'builtin', name: i.name }));
     const judge = judgeOptions(flags, true);
     const base = flags.baseline ? loadBaseline(flags.baseline) : undefined;

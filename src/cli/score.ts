@@ -115,7 +115,7 @@ export const scoreCommand: Command = {
     synopsis: 'CASES OUTPUTS [--json FILE] [--budget ULPS] [--specials P]',
     description: [
       'CASES is what `logitfuzz cases export` wrote; OUTPUTS holds one {"id","y"} line per case, computed by the implementation under test in any language. Judges every output against the correctly rounded oracle, with the same findings, verdict and JSON as vet (no shrinking: the outputs of other inputs are unknown). A case with no output line is a crash finding.',
-      'Exit code 1 when the implementation fails.',
+      'Exit code 1 when the implementation fails at the --fail-on level.',
     ],
     flags: FLAGS,
     examples: [

@@ -69,7 +69,7 @@ const FLAGS = {
   ...REPORT_FLAGS,
 } as const;
 
-/** The `vet@1` document of a one-implementation campaign record (vet and score write the same JSON). */
+/** The `vet@2` document of a one-implementation campaign record (vet and score write the same JSON). */
 export function toVetRecord(
   record: RunRecord,
   meta: { op: Op; format: FormatName; module: string | null; exec: string | null; hash: string | null },
@@ -127,7 +127,7 @@ export const vetCommand: Command = {
     description: [
       "Loads an ES module (.js, .mjs or .ts) whose export is (x: Float64Array | Float32Array, label?) => ArrayLike<number> | number | Promise<…> (Float32Array when --format f32), fuzzes it with extreme logits against the correctly rounded oracle, and prints a verdict with each finding kind's minimal counterexample and a replay command. The module runs in worker processes: if it hangs, throws, exits or crashes, that is a finding, and the run goes on.",
       'With --exec CMD, the program is started once and spoken to in JSON lines: logitfuzz writes {"id","op","format","x","label"}, the program answers {"id","y"} (numbers as plain JSON, or "inf", "-inf", "nan", "-0").',
-      'Exit code 1 when the implementation fails; 2 when the module cannot be loaded.',
+      'Exit code 1 when the implementation fails at the --fail-on level (inaccurate: any finding beyond the strict budget; wrong: only answers the --close check rejects); 2 when the module cannot be loaded.',
     ],
     flags: FLAGS,
     examples: [

@@ -165,7 +165,7 @@ export function judge(args: JudgeArgs): Judgement {
   }
   // policy cases (docs/design.md, "Special values"): NaN or +Inf logits, or every logit −Inf; a row
   // with some −Inf (masked) and some finite logits is a row of values like any other
-  const hasInf = hasPosInf || (negInf > 0 && negInf === n);
+  const policyInf = hasPosInf || (negInf > 0 && negInf === n);
   // the severity of a value finding: wrong when the ecosystem's own check would also reject it
   const close = (a: number, r: number) => isClose(a, r, rtol, atol);
   const severityOf = (a: number, r: number): Severity => (close(a, r) ? 'inaccurate' : 'wrong');
@@ -188,9 +188,9 @@ export function judge(args: JudgeArgs): Judgement {
     const an = a !== a;
     const rn = r !== r;
     const at = isScalarOp(op) ? '' : ` at ${i}`;
-    if (hasInf || hasNaN) {
+    if (policyInf || hasNaN) {
       if (specials === 'skip') continue;
-      if (hasInf) {
+      if (policyInf) {
         // row 1: the policy result
         if (an !== rn || (!an && d > b))
           push({
@@ -327,7 +327,7 @@ export function judge(args: JudgeArgs): Judgement {
   }
 
   const allFinite = output.every(Number.isFinite);
-  if (op === 'softmax' && allFinite && !hasNaN && !(hasInf && specials === 'skip') && n > 0) {
+  if (op === 'softmax' && allFinite && !hasNaN && !(policyInf && specials === 'skip') && n > 0) {
     const sb = softmaxSumBound(format, x);
     if (sb.bound === sb.bound) {
       const dev = sumMinusOne(output);
@@ -348,7 +348,7 @@ export function judge(args: JudgeArgs): Judgement {
       }
     }
   }
-  if ((op === 'softmax' || op === 'log_softmax') && !hasNaN && !(hasInf && specials === 'skip')) {
+  if ((op === 'softmax' || op === 'log_softmax') && !hasNaN && !(policyInf && specials === 'skip')) {
     const am = argmaxCheck(x, output, reference);
     if (!am.ok) {
       const o = am.outputIndex;

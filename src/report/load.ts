@@ -23,7 +23,7 @@ const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeI
 
 /**
  * Parses and checks a run record. `source` names the file in messages. Throws a `RecordError`
- * for text that is not JSON, a record of another schema (naming it: a vet@1 verdict or a
+ * for text that is not JSON, a record of another schema (naming it: a vet verdict or a
  * cases@1 stream is not a run record), and for missing or mistyped fields (naming the first
  * one, with its path, e.g. `implementations[3].ulp.histogram`).
  */

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type * as CampaignModule from '../../src/campaign/runCampaign.js';
-import type { CampaignOptions, ImplMeta } from '../../src/campaign/options.js';
+import { implMeta, type CampaignOptions, type ImplMeta } from '../../src/campaign/options.js';
 import type { ImplSpec } from '../../src/campaign/implSpec.js';
 import type { FormatName } from '../../src/vocabulary/FormatName.js';
 import type { Op } from '../../src/vocabulary/Op.js';
@@ -37,14 +37,7 @@ export function builtin(name: string): { spec: ImplSpec; meta: ImplMeta } {
   if (!impl) throw new Error(`no built-in ${name}`);
   return {
     spec: { kind: 'builtin', name },
-    meta: {
-      name,
-      op: impl.op,
-      format: impl.format,
-      backend: impl.backend,
-      formula: impl.formula,
-      expected: impl.expected,
-    },
+    meta: implMeta(impl),
   };
 }
 
