@@ -191,6 +191,7 @@ export async function runCampaignBench(opts: { quick?: boolean } = {}): Promise<
       judge: { specials: 'report', checkDeterminism: true },
       minLength: 1,
       maxLength: 64,
+      maxBatch: 1,
       casesFile: null,
       resume: false,
       shrinkEvals: 0,

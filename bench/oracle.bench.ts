@@ -11,6 +11,13 @@
  * only flip a rounding that sits that close to a midpoint), nothing may be NaN and no oracle
  * element may be undetermined; otherwise the run throws.
  *
+ * A second table times long rows (`LONG_LENGTH` = 10^6 logits; 10^4 in quick mode), one oracle
+ * call each: a pseudo-random f64 row (the fast path decides every element), the same row with 16
+ * elements handed to the escalation (`oracleEscalating`: one shared enclosure of the sum, in
+ * fixed point, at the first escalation level), and a row of equal logits (exact results, no fast
+ * path). It shows which phase decided the elements (the oracle's counters); the escalated row
+ * must reproduce the fast path's values, and nothing may be undetermined, or the run throws.
+ *
  * Run directly: `node dist/bench/oracle.bench.js [--quick]` (after `npm run build`), or through
  * `logitfuzz bench`.
  */
@@ -28,11 +35,14 @@ import {
   type FormatSpec,
 } from '../src/formats/index.js';
 import { type FormatName } from '../src/vocabulary/FormatName.js';
-import { oracle, oracleCounters } from '../src/oracle/index.js';
+import { oracle, oracleCounters, resetOracleCounters, type OracleResult } from '../src/oracle/index.js';
+import { oracleEscalating } from '../src/oracle/oracle.js';
 
 /** Formats and lengths measured. */
 export const BENCH_FORMATS: readonly FormatName[] = ['f64', 'f32'];
 export const BENCH_LENGTHS: readonly number[] = [16, 256, 4096];
+/** Length of the long rows (quick mode: 10^4). */
+export const LONG_LENGTH = 1_000_000;
 
 /** decimal.js reference precision, in significant digits (≈ 133 bits). */
 export const DECIMAL_DIGITS = 40;
@@ -100,9 +110,9 @@ export interface OracleBenchCheck {
   /** Elements whose correctly rounded value is subnormal or zero (how extreme the inputs are). */
   readonly tinyOrZero: number;
   /**
-   * Elements the oracle's double-double fast path did not decide and handed to the decimal.js
-   * slow path (including whole rows that skip the fast path: every finite logit equal), in one
-   * call over the rows, counted with `oracleCounters`.
+   * Elements the oracle's double-double fast path did not decide and handed to the slow path
+   * (the escalation; including whole rows that skip the fast path: every finite logit equal), in
+   * one call over the rows, counted with `oracleCounters`.
    */
   readonly slowPath: number;
 }
@@ -127,12 +137,31 @@ export interface OracleBenchRow {
   readonly check: OracleBenchCheck;
 }
 
+/** One long row through the oracle (the second table). */
+export interface OracleLongRow {
+  /** 'random', 'random, 16 escalated' or 'equal'. */
+  readonly row: string;
+  readonly format: FormatName;
+  readonly n: number;
+  /** Median seconds per oracle call. */
+  readonly seconds: number;
+  readonly samples: number;
+  /** Elements decided by the fast path, handed over by it, and computed without it. */
+  readonly fast: number;
+  readonly slow: number;
+  readonly direct: number;
+  /** Shared enclosures of the sum and the exponentials they computed. */
+  readonly sharedSums: number;
+  readonly exponentials: number;
+}
+
 export interface OracleBenchResult {
   readonly quick: boolean;
   readonly seed: number;
   readonly decimalDigits: number;
   readonly mpfrBits: number;
   readonly rows: readonly OracleBenchRow[];
+  readonly long: readonly OracleLongRow[];
   /** Why the MPFR column is missing, when it is. */
   readonly mpfrUnavailable?: string;
   /** Wall time of the whole benchmark, seconds. */
@@ -318,6 +347,52 @@ function warmUp(seed: number): void {
   }
 }
 
+/**
+ * The long-row table: each row timed as one oracle call per sample (mitata, as above), then
+ * evaluated once more untimed to read the counters and check the results.
+ */
+async function runLongRows(quick: boolean, seed: number): Promise<OracleLongRow[]> {
+  const n = quick ? 10_000 : LONG_LENGTH;
+  const fmt = formatSpec('f64');
+  const rand = rng(seed ^ 0x51ed270b);
+  const random = new Float64Array(n);
+  for (let i = 0; i < n; i++) random[i] = roundNumber(fmt, 20 * rand() - 10);
+  const escalate = Array.from({ length: 16 }, (_, i) => Math.floor((i * n) / 16));
+  const equal = new Float64Array(n).fill(0.5);
+  const cases: [string, () => OracleResult][] = [
+    ['random', () => oracle('softmax', 'f64', random)],
+    ['random, 16 escalated', () => oracleEscalating('softmax', 'f64', random, undefined, escalate)],
+    ['equal', () => oracle('softmax', 'f64', equal)],
+  ];
+  const reference = oracle('softmax', 'f64', random).values;
+  const out: OracleLongRow[] = [];
+  for (const [row, call] of cases) {
+    const time = await timeCall(quick, () => do_not_optimize(call()));
+    resetOracleCounters();
+    const r = call();
+    const c = resetOracleCounters();
+    if (r.undetermined.length > 0)
+      throw new Error(`oracle bench: ${row} long row left elements undetermined`);
+    if (row.startsWith('random')) {
+      const bad = r.values.findIndex((v, i) => !Object.is(v, reference[i]));
+      if (bad >= 0) throw new Error(`oracle bench: ${row} long row differs at element ${bad}`);
+    }
+    out.push({
+      row,
+      format: 'f64',
+      n,
+      seconds: time.ns * 1e-9,
+      samples: time.samples,
+      fast: c.fastElements,
+      slow: c.slowElements,
+      direct: c.directSlowElements,
+      sharedSums: c.sharedSums,
+      exponentials: c.slowExponentials,
+    });
+  }
+  return out;
+}
+
 function rate(elements: number, nsPerCall: number): number {
   return elements / (nsPerCall * 1e-9);
 }
@@ -413,12 +488,14 @@ export async function runOracleBench(opts: OracleBenchOptions = {}): Promise<Ora
   } finally {
     mpfr?.dispose();
   }
+  const long = await runLongRows(quick, seed);
   return {
     quick,
     seed,
     decimalDigits: DECIMAL_DIGITS,
     mpfrBits: MPFR_BITS,
     rows: results,
+    long,
     ...(typeof gmp === 'string' ? { mpfrUnavailable: gmp } : {}),
     seconds: (performance.now() - started) / 1000,
   };
@@ -472,12 +549,41 @@ export function formatOracleBench(result: OracleBenchResult): string {
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),
   ];
-  out.push(
-    'slow path: elements the double-double fast path left to the decimal.js interval path (share of all)',
-  );
+  out.push('slow path: elements the double-double fast path left to the escalation (share of all)');
   if (result.mpfrUnavailable) out.push(`MPFR column missing: ${result.mpfrUnavailable}`);
+  out.push('', ...formatLongRows(result.long));
   out.push(`seed ${result.seed}; ${result.seconds.toFixed(1)} s`);
   return out.join('\n');
+}
+
+/** The long-row table. */
+function formatLongRows(rows: readonly OracleLongRow[]): string[] {
+  const header = ['long row', 'format', 'n', 's/call', 'elements/s', 'fast', 'slow', 'direct', 'shared sums'];
+  const body = rows.map((r) => {
+    const all = r.fast + r.slow + r.direct;
+    const share = (v: number) => `${v} (${((100 * v) / all).toFixed(v === 0 || v === all ? 0 : 3)}%)`;
+    return [
+      r.row,
+      r.format,
+      String(r.n),
+      r.seconds.toFixed(3),
+      fmtRate(r.n / r.seconds),
+      share(r.fast),
+      share(r.slow),
+      share(r.direct),
+      r.sharedSums === 0 ? '0' : `${r.sharedSums} (${r.exponentials} exponentials)`,
+    ];
+  });
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c].length)));
+  const line = (cells: string[]) =>
+    cells.map((s, c) => (c < 2 ? s.padEnd(widths[c]) : s.padStart(widths[c]))).join('  ');
+  return [
+    'softmax on long rows, one oracle call each (median); which phase decided the elements',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+    'slow: elements handed to the escalation (one shared enclosure of the sum per precision level); direct: no fast path (exact results)',
+  ];
 }
 
 const isMain = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

@@ -1,8 +1,15 @@
 /**
- * Bit-exact cross-check of the oracle (src/oracle, decimal.js) against an independent MPFR
- * reference (test/mpfr/reference.ts, gmp-wasm): every format × op pair on thousands of random and
- * extreme logit vectors, the midpoint-hard fixtures of test/fixtures/midpoint-hard.json, and a
- * self-consistency check of the reference itself.
+ * Bit-exact cross-check of the oracle (src/oracle) against an independent MPFR reference
+ * (test/mpfr/reference.ts, gmp-wasm): every format × op pair on thousands of random and extreme
+ * logit vectors, long rows (10^4 to 10^5 logits: the fast path alone, the escalation forced on
+ * some of their elements or on all, and rows built so that an element lies within 2^−110 to
+ * 2^−150 of a rounding midpoint, test/mpfr/hardRow.ts, which the fast path cannot decide), the
+ * midpoint-hard fixtures of test/fixtures/midpoint-hard.json, and a self-consistency check of the
+ * reference itself.
+ *
+ * Long rows at other lengths: LOGITFUZZ_MPFR_LONG=N sets the length of the random long rows
+ * (default 10^5) and runs every op on them; e.g. 10^6, about ten minutes on one core:
+ *   LOGITFUZZ_MPFR_LONG=1000000 npx vitest run test/oracle-vs-mpfr.test.ts -t 'long rows'
  *
  * Equality is Object.is except that any NaN equals any NaN: ±0 must agree in sign, and no test
  * tolerates one ULP. The oracle must also report no `undetermined` element.
@@ -26,9 +33,12 @@ import {
 } from '../src/formats/index.js';
 import { FORMAT_NAMES, type FormatName } from '../src/vocabulary/FormatName.js';
 import { decodeNumber, decodeVector } from '../src/formats/jsonNumber.js';
-import { oracle } from '../src/oracle/index.js';
+import { oracle, oracleCounters, resetOracleCounters, type OracleResult } from '../src/oracle/index.js';
+import { oracleEscalating } from '../src/oracle/oracle.js';
 import { OPS, needsLabel, type Op } from '../src/vocabulary/Op.js';
+import { hardRow } from './mpfr/hardRow.js';
 import { getMpfrReference, type MpfrReference } from './mpfr/reference.js';
+import { getMpfr } from './mpfr/rounding.js';
 
 let ref: MpfrReference;
 beforeAll(async () => {
@@ -50,21 +60,31 @@ function hex(fmt: FormatSpec, v: number): string {
 
 /**
  * Compares the oracle with the reference on one input; throws an Error naming the input, the
- * element and both values (bits included) at the first difference.
+ * element and both values (bits included) at the first difference. `got` are the oracle's
+ * results to check (default: `oracle`'s), each against the one reference evaluation.
  */
-function crossCheck(op: Op, fmt: FormatSpec, x: readonly number[], label: number | undefined): void {
+function crossCheck(
+  op: Op,
+  fmt: FormatSpec,
+  x: readonly number[],
+  label: number | undefined,
+  got: readonly OracleResult[] = [oracle(op, fmt.name, x, label)],
+): void {
   const want = ref.evaluate(op, fmt.name, x, label).values;
-  const got = oracle(op, fmt.name, x, label);
-  const where = `${op}/${fmt.name} x=[${x.map(show).join(', ')}]${label === undefined ? '' : ` label=${label}`}`;
-  if (got.undetermined.length > 0)
-    throw new Error(`oracle left [${got.undetermined.join(', ')}] undetermined: ${where}`);
-  if (got.values.length !== want.length)
-    throw new Error(`length ${got.values.length} ≠ ${want.length}: ${where}`);
-  for (let i = 0; i < want.length; i++) {
-    if (!same(got.values[i], want[i])) {
-      throw new Error(
-        `element ${i}: oracle ${show(got.values[i])} (${hex(fmt, got.values[i])}) ≠ MPFR ${show(want[i])} (${hex(fmt, want[i])}): ${where}`,
-      );
+  const shown =
+    x.length > 64 ? `${x.slice(0, 8).map(show).join(', ')}, … (${x.length} logits)` : x.map(show).join(', ');
+  const where = `${op}/${fmt.name} x=[${shown}]${label === undefined ? '' : ` label=${label}`}`;
+  for (const g of got) {
+    if (g.undetermined.length > 0)
+      throw new Error(`oracle left [${g.undetermined.join(', ')}] undetermined: ${where}`);
+    if (g.values.length !== want.length)
+      throw new Error(`length ${g.values.length} ≠ ${want.length}: ${where}`);
+    for (let i = 0; i < want.length; i++) {
+      if (!same(g.values[i], want[i])) {
+        throw new Error(
+          `element ${i}: oracle ${show(g.values[i])} (${hex(fmt, g.values[i])}) ≠ MPFR ${show(want[i])} (${hex(fmt, want[i])}): ${where}`,
+        );
+      }
     }
   }
 }
@@ -316,6 +336,88 @@ describe('oracle vs MPFR on long vectors (65..1000)', () => {
       });
     }
   }
+});
+
+/** The CLI example's row: n pseudo-random logits in [−10, 10), rounded into the format. */
+function lcgRow(fmt: FormatSpec, n: number, seed: number): number[] {
+  let s = seed;
+  const x = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    x[i] = roundNumber(fmt, (s / 2 ** 32) * 20 - 10);
+  }
+  return x;
+}
+
+/** Evenly spread output indices (and the label) to hand to the escalation. */
+function spread(outLen: number, count: number, label: number | undefined): number[] {
+  const out = Array.from({ length: Math.min(count, outLen) }, (_, i) => Math.floor((i * outLen) / count));
+  if (label !== undefined) out.push(label);
+  return out;
+}
+
+const LONG_N = Number(process.env.LOGITFUZZ_MPFR_LONG ?? 100_000);
+const LONG_OPS: readonly Op[] = process.env.LOGITFUZZ_MPFR_LONG ? OPS : ['softmax'];
+
+describe('oracle vs MPFR on long rows', () => {
+  test(`a ${LONG_N}-logit f64 row: fast path, and the escalation forced on 24 elements`, () => {
+    const fmt = FORMATS.f64;
+    const x = lcgRow(fmt, LONG_N, 12345);
+    for (const op of LONG_OPS) {
+      const label = needsLabel(op) ? 17 : undefined;
+      resetOracleCounters();
+      const fast = oracle(op, 'f64', x, label);
+      // the fast path decides every element of such a row
+      expect(oracleCounters.slowElements, op).toBe(0);
+      const forced = oracleEscalating(op, 'f64', x, label, spread(fast.values.length, 24, label));
+      expect(oracleCounters.sharedSums, op).toBeGreaterThan(0);
+      crossCheck(op, fmt, x, label, [fast, forced]);
+    }
+  });
+
+  test('a 10^4-logit f32 row with the fast path off: every element through the escalation', () => {
+    const fmt = FORMATS.f32;
+    const x = lcgRow(fmt, 10_000, 777);
+    resetOracleCounters();
+    const got = oracle('cross_entropy_grad', 'f32', x, 4321, { fastPath: false });
+    expect(oracleCounters.directSlowElements).toBe(x.length);
+    crossCheck('cross_entropy_grad', fmt, x, 4321, [got]);
+  });
+
+  // rows of 10^4 padding logits and a few more placed so that element 0 lies within 2^−110 (f32)
+  // or 2^−150 (f64) of a midpoint: beyond the fast path (about 2^−98), and for f64 beyond the
+  // first escalation level (40 digits) too. log_softmax at 0 is −L, logsumexp L, cross_entropy
+  // with label 0 L; the gradient at 0 with label 1 is softmax_0.
+  const hard: [FormatName, 'L' | 'softmax', number, [Op, number | undefined][]][] = [
+    [
+      'f64',
+      'L',
+      150,
+      [
+        ['log_softmax', undefined],
+        ['logsumexp', undefined],
+      ],
+    ],
+    ['f64', 'softmax', 150, [['softmax', undefined]]],
+    ['f32', 'L', 110, [['cross_entropy', 0]]],
+    ['f32', 'softmax', 110, [['cross_entropy_grad', 1]]],
+  ];
+  test.each(hard)(
+    '%s: a row whose %s element sits within 2^-%i of a midpoint',
+    async (format, target, bits, ops) => {
+      const fmt = FORMATS[format];
+      const row = hardRow(await getMpfr(), fmt.precision, 10_000, 4242, target, bits);
+      expect(row.log2Distance).toBeLessThan(-bits);
+      for (const [op, label] of ops) {
+        resetOracleCounters();
+        const got = oracle(op, format, row.x, label);
+        // the fast path hands element 0 over, and the shared sum is enclosed again
+        expect(oracleCounters.slowElements, op).toBeGreaterThan(0);
+        expect(oracleCounters.sharedSums, op).toBeGreaterThan(0);
+        crossCheck(op, fmt, row.x, label, [got]);
+      }
+    },
+  );
 });
 
 interface Fixture {

@@ -1,8 +1,15 @@
-import { addOutcome, emptyAggregate } from '../campaign/aggregate.js';
+import { addOutcome, emptyAggregate, mapBins } from '../campaign/aggregate.js';
 import { caseAt, probeCount, type CaseSpace } from '../campaign/cases.js';
-import type { CaseInput, ImplOutcome, JudgeOptions, OracleAnswer } from '../campaign/protocol.js';
+import {
+  rowsOf,
+  type CaseInput,
+  type ImplOutcome,
+  type JudgeOptions,
+  type OracleAnswer,
+} from '../campaign/protocol.js';
 import { runCase } from '../campaign/runCase.js';
-import { minimalCounterexample } from '../campaign/counterexample.js';
+import { counterexampleOf, minimalCounterexample } from '../campaign/counterexample.js';
+import { oracleAnswer } from '../campaign/oracleAnswer.js';
 import { isFormatName, type FormatName, FORMAT_NAMES } from '../vocabulary/FormatName.js';
 import { userImplementation } from '../impls/load.js';
 import type { AnyImplementation } from '../impls/types.js';
@@ -11,7 +18,6 @@ import { parseCloseness, type Closeness } from '../metrics/closeness.js';
 import { failsAt, type Severity } from '../vocabulary/Severity.js';
 import { type SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
 import { FINDING_KINDS, type FindingKind } from '../vocabulary/FindingKind.js';
-import { oracle } from '../oracle/oracle.js';
 import { isOp, needsLabel, OPS, type Op } from '../vocabulary/Op.js';
 import { resolveSeed } from './seed.js';
 import { expectedOneOf } from '../vocabulary/expectedOneOf.js';
@@ -79,9 +85,12 @@ export interface VetOptions {
    */
   readonly minLength?: number;
   /**
-   * Longest generated input (an integer ≥ minLength). The fixed probes include rows of 256 to
-   * 4096 equal logits in f16 and bf16 whatever this says.
-   * @defaultValue 64
+   * Longest generated input (an integer ≥ minLength). 1 random case in 8 is longer than 256
+   * (the `long` region: attention rows and vocabularies up to 262,144 logits) and 1 in 64 longer
+   * than 16,384; below 256 every case is short, as with the earlier default 64. The fixed probes
+   * include rows of 256 to 4096 equal logits in f16 and bf16 whatever this says, and rows of
+   * 50,257 and 262,144 logits when this allows them.
+   * @defaultValue 262144 (`expectSoftmax`: 4096)
    */
   readonly maxLength?: number;
   /**
@@ -124,10 +133,13 @@ export interface VetFinding {
   readonly fails: boolean;
   /** `wrong`, `inaccurate`, or null when reported without a verdict (`special` under 'report'). */
   readonly severity: Severity | null;
-  /** The shrunk input. */
+  /** The shrunk input: for a batch, the row the finding is in. */
   readonly input: number[];
   /** The class label of the shrunk input (cross-entropy ops only). */
   readonly label?: number;
+  /** For a shrunk batch: the row (0-based) the finding is in, of `batchSize` rows. */
+  readonly row?: number;
+  readonly batchSize?: number;
   /** The correctly rounded result on the shrunk input (length 1 for scalar ops). */
   readonly expected: number[];
   /** The function's output on the shrunk input, or null when it gave none (a crash, a timeout, a wrong shape). */
@@ -194,7 +206,7 @@ const DEFAULTS = {
   probes: true,
   specials: 'report',
   minLength: 1,
-  maxLength: 64,
+  maxLength: 262_144,
   shrinkEvals: 200,
   checkDeterminism: true,
   timeoutMs: 10_000,
@@ -370,7 +382,7 @@ export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<Ve
     c: CaseInput,
     keepOutput: boolean,
   ): Promise<{ outcome: ImplOutcome; reference: OracleAnswer }> => {
-    const reference = oracle(c.op, c.format, c.x, c.label);
+    const reference = oracleAnswer(c);
     const outcome = await runCase(impl, c, reference, judgeOptions, keepOutput);
     if (!timedOut()) return { outcome, reference };
     // runCase reports a rejected call as a crash; ours ran out of time
@@ -385,35 +397,52 @@ export async function vet(fn: SoftmaxLike, options: VetOptions = {}): Promise<Ve
     const c = caseAt(space, id);
     const { outcome, reference } = await evaluate(c, false);
     if (reference.undetermined.length > 0) undetermined++;
-    addOutcome(agg, c, outcome);
+    addOutcome(
+      agg,
+      {
+        id,
+        region: c.region,
+        n: c.x.length,
+        B: 1 + (c.batch?.length ?? 0),
+        map: mapBins(rowsOf(c).map((r) => r.x)),
+      },
+      outcome,
+    );
   }
 
   const findings: VetFinding[] = [];
   for (const kind of FINDING_KINDS) {
-    const cex = agg.first[kind];
-    if (!cex) continue;
+    const first = agg.first[kind];
+    if (!first) continue;
+    const cex = counterexampleOf(first, (id) => caseAt(space, id));
     const min = await minimalCounterexample(
       cex,
       kind,
       o.op,
       o.format,
-      (x, label, keepOutput) =>
-        evaluate({ id: -1, op: o.op, format: o.format, region: cex.region, x, label }, keepOutput),
+      (input, keepOutput) =>
+        evaluate({ id: -1, op: o.op, format: o.format, region: cex.region, ...input }, keepOutput),
       o.shrinkEvals,
     );
     const { small, finding: f, reference } = min;
+    // a finding in a further row of a batch shows that row: its input, expected and actual values
+    const r = f.row ?? 0;
+    const row = r === 0 ? { x: small.x, label: small.label } : small.batch![r - 1];
+    const rowReference = r === 0 ? reference?.values : reference?.batch?.[r - 1]?.values;
+    const rowOutput = r === 0 ? min.output : min.batchOutput?.[r - 1];
     const budgets =
-      f.index >= 0 && reference
-        ? budgetOf(o.op, o.format, small.x, small.label, o.budget, reference.values)
+      f.index >= 0 && rowReference
+        ? budgetOf(o.op, o.format, row.x, row.label, o.budget, rowReference)
         : null;
     findings.push({
       kind,
       fails: failsAt(o.failOn, f.severity),
       severity: f.severity,
-      input: small.x.slice(),
-      ...(small.label !== undefined ? { label: small.label } : {}),
-      expected: reference ? Array.from(reference.values) : [],
-      actual: min.output ? Array.from(min.output) : null,
+      input: row.x.slice(),
+      ...(row.label !== undefined ? { label: row.label } : {}),
+      ...(small.batch?.length ? { row: r, batchSize: 1 + small.batch.length } : {}),
+      expected: rowReference ? Array.from(rowReference) : [],
+      actual: rowOutput ? Array.from(rowOutput) : null,
       index: f.index,
       ulps: f.ulps ?? NaN,
       budget: budgets && f.index < budgets.length ? budgets[f.index] : NaN,

@@ -16,7 +16,22 @@ import { vet, type SoftmaxLike, type VetOptions, type VetResult } from './vet.js
 export type { SoftmaxLike, VetFinding, VetOptions, VetResult } from './vet.js';
 export { formatVetResult, type FormatVetOptions } from './formatVet.js';
 
-/** Options of `expectSoftmax`: `vet`'s, plus how to name the function and replay the run in the message. */
+/**
+ * `expectSoftmax`'s default maxLength: rows to 4096 (1 random case in 8 above 256 still comes from
+ * the `long` region), short enough for a unit test's time limit; vet's default is 262,144.
+ */
+const EXPECT_MAX_LENGTH = 4096;
+
+/** minLength when it is a number (vet validates it), else 0: the default maxLength must not fall below it. */
+function shortest(minLength: unknown): number {
+  return typeof minLength === 'number' && Number.isFinite(minLength) ? minLength : 0;
+}
+
+/**
+ * Options of `expectSoftmax`: `vet`'s, plus how to name the function and replay the run in the
+ * message. `maxLength` defaults to 4096 here (or minLength, if larger), not vet's 262,144: pass
+ * `maxLength: 262_144` (and a test timeout to match) for vocabulary-sized rows.
+ */
 export interface ExpectSoftmaxOptions extends VetOptions {
   /**
    * What to call the function in the failure message.
@@ -49,6 +64,8 @@ export class SoftmaxExpectationError extends Error {
  * likely mechanism — then the seed and a replay command (`LOGITFUZZ_SEED=<seed> npx vitest run`:
  * without a `seed` option the run takes its seed from LOGITFUZZ_SEED, else a random one).
  *
+ * Lengths: rows to 4096 unless `maxLength` says otherwise (see ExpectSoftmaxOptions).
+ *
  * Throws (rejects with) a TypeError or RangeError naming the field for bad arguments, as `vet`.
  */
 export async function expectSoftmax(fn: SoftmaxLike, options: ExpectSoftmaxOptions = {}): Promise<VetResult> {
@@ -57,7 +74,9 @@ export async function expectSoftmax(fn: SoftmaxLike, options: ExpectSoftmaxOptio
     throw new RangeError(`name: must be a string, got ${String(name)}`);
   if (replay !== undefined && typeof replay !== 'string')
     throw new RangeError(`replay: must be a string, got ${String(replay)}`);
-  const result = await vet(fn, vetOptions);
+  // rows to 4096 keep a test within a unit test's time limit; `maxLength: 262_144` asks for vet's full lengths
+  const maxLength = vetOptions.maxLength ?? Math.max(EXPECT_MAX_LENGTH, shortest(vetOptions.minLength));
+  const result = await vet(fn, { ...vetOptions, maxLength });
   if (result.verdict === 'pass') return result;
   const label = name ?? (typeof fn === 'function' && fn.name ? fn.name : 'the function');
   throw new SoftmaxExpectationError(

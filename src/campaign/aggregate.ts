@@ -1,6 +1,6 @@
 import { BIN_COUNT, binOf, errorBits } from '../metrics/histogram.js';
 import type { FindingKind } from '../vocabulary/FindingKind.js';
-import type { CaseInput, FindingData, ImplOutcome } from './protocol.js';
+import type { FindingData, ImplOutcome } from './protocol.js';
 import { fromLine, type CaseLine } from './store.js';
 
 /**
@@ -34,17 +34,74 @@ function addToCell(cells: Record<string, Cell>, key: string, o: ImplOutcome): vo
   for (const f of o.findings) cell.kinds[f.kind] = (cell.kinds[f.kind] ?? 0) + 1;
 }
 
+/** A further row of a batch counterexample. */
+export interface CounterexampleRow {
+  readonly x: number[];
+  readonly label?: number;
+}
+
 /** The first (lowest case id) counterexample of a finding kind, before and after shrinking. */
 export interface Counterexample {
   readonly caseId: number;
   readonly region: string;
   readonly x: number[];
   readonly label?: number;
+  /** Rows 2 … B of a batch [B, n]; absent for a single row. */
+  readonly batch?: readonly CounterexampleRow[];
   readonly finding: FindingData;
+}
+
+/**
+ * Where a kind was first found: the case id (its input is regenerated from the seed and the id
+ * when needed, so that the aggregate does not grow with n), or, for an input no case id names
+ * (the search's, case id −1), the input itself.
+ */
+export interface FirstFinding {
+  readonly caseId: number;
+  /** B·n of the case: the smaller of two counterexamples is the cheaper to shrink. */
+  readonly size: number;
+  readonly region: string;
+  readonly finding: FindingData;
+  readonly input?: Omit<Counterexample, 'caseId' | 'region' | 'finding'>;
+}
+
+/** What aggregation needs of a case: no logits (docs/design.md, "Campaign"). */
+export interface CaseSummary {
+  readonly id: number;
+  readonly region: string;
+  /** Row length n. */
+  readonly n: number;
+  /** Rows B (1 for a single row). */
+  readonly B: number;
+  /** Bins over MAP_EDGES of the largest finite |logit| and of the spread max − min, over every row. */
+  readonly map: readonly [number, number];
+}
+
+/** The error map's bins of a case's rows (finite logits only). */
+export function mapBins(rows: readonly ArrayLike<number>[]): [number, number] {
+  let maxAbs = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of rows)
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      if (!Number.isFinite(v)) continue;
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  const spread = hi >= lo ? hi - lo : 0;
+  return [edgeBin(MAP_EDGES, maxAbs), edgeBin(MAP_EDGES, spread)];
 }
 
 /** How many worst cases each implementation keeps as starting points of the search. */
 const ELITE_SIZE = 4;
+
+/**
+ * The largest case (B·n logits) the search starts from: a search step on a 2^18-logit row costs
+ * the oracle and the judge a second, and the search's mutations are single elements.
+ */
+const SEARCH_MAX_SIZE = 4096;
 
 /** Running statistics of one implementation. Order-independent: merging in any order gives the same result. */
 export interface ImplAggregate {
@@ -59,7 +116,7 @@ export interface ImplAggregate {
   /** Cases whose findings fail the strict level but none is wrong. */
   inaccurateCases: number;
   /** Per finding kind, the lowest-id counterexample where it was wrong, else the lowest-id one. */
-  first: Partial<Record<FindingKind, Counterexample>>;
+  first: Partial<Record<FindingKind, FirstFinding>>;
   /** Histogram of per-case max ULP error over HIST_EDGES. */
   histogram: number[];
   maxUlps: number;
@@ -76,8 +133,11 @@ export interface ImplAggregate {
   map: Record<string, Cell>;
   /** Error against length: key = bin over LENGTH_EDGES. */
   lengths: Record<string, Cell>;
-  /** The worst cases (by max ULPs, then lowest id), at most ELITE_SIZE: where `--search` starts. */
-  elite: { id: number; x: number[]; label?: number; maxUlps: number; kinds: FindingKind[] }[];
+  /**
+   * The worst cases of at most SEARCH_MAX_SIZE logits (by finding kinds, max ULPs, then lowest
+   * id), at most ELITE_SIZE: where `--search` starts.
+   */
+  elite: { id: number; maxUlps: number; kinds: FindingKind[] }[];
   /** Total wall time of the calls in ms (timing: excluded from determinism). */
   ms: number;
   outOfFormat: number;
@@ -106,11 +166,7 @@ export function emptyAggregate(): ImplAggregate {
 }
 
 /** Adds one case's outcome. */
-export function addOutcome(
-  a: ImplAggregate,
-  c: Pick<CaseInput, 'id' | 'region' | 'x' | 'label'>,
-  o: ImplOutcome,
-): void {
+export function addOutcome(a: ImplAggregate, c: CaseSummary, o: ImplOutcome): void {
   a.cases++;
   if (o.pass) a.passes++;
   if (o.wrong) a.wrongCases++;
@@ -128,27 +184,10 @@ export function addOutcome(
   const r = (a.regions[c.region] ??= { cases: 0, failures: 0 });
   r.cases++;
   if (!o.pass) r.failures++;
-  let maxAbs = 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < c.x.length; i++) {
-    const v = c.x[i];
-    if (!Number.isFinite(v)) continue;
-    maxAbs = Math.max(maxAbs, Math.abs(v));
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  const spread = hi >= lo ? hi - lo : 0;
-  addToCell(a.map, `${edgeBin(MAP_EDGES, maxAbs)},${edgeBin(MAP_EDGES, spread)}`, o);
-  addToCell(a.lengths, String(edgeBin(LENGTH_EDGES, c.x.length)), o);
+  addToCell(a.map, `${c.map[0]},${c.map[1]}`, o);
+  addToCell(a.lengths, String(edgeBin(LENGTH_EDGES, c.n)), o);
   const kinds = [...new Set(o.findings.map((f) => f.kind))].sort();
-  a.elite.push({
-    id: c.id,
-    x: Array.from(c.x),
-    ...(c.label !== undefined ? { label: c.label } : {}),
-    maxUlps: u,
-    kinds,
-  });
+  if (c.B * c.n <= SEARCH_MAX_SIZE) a.elite.push({ id: c.id, maxUlps: u, kinds });
   a.elite.sort(
     (p, q) =>
       q.kinds.length - p.kinds.length ||
@@ -164,14 +203,14 @@ export function addOutcome(
     if (wrong) a.wrongCounts[f.kind] = (a.wrongCounts[f.kind] ?? 0) + 1;
     const prev = a.first[f.kind];
     const prevWrong = prev?.finding.severity === 'wrong';
-    if (!prev || (wrong && !prevWrong) || (wrong === prevWrong && c.id < prev.caseId)) {
-      a.first[f.kind] = {
-        caseId: c.id,
-        region: c.region,
-        x: Array.from(c.x),
-        ...(c.label !== undefined ? { label: c.label } : {}),
-        finding: f,
-      };
+    const size = c.B * c.n;
+    // wrong first, then the smallest case (shrinking a 2^18-logit row costs a second an evaluation), then the lowest id
+    if (
+      !prev ||
+      (wrong && !prevWrong) ||
+      (wrong === prevWrong && (size < prev.size || (size === prev.size && c.id < prev.caseId)))
+    ) {
+      a.first[f.kind] = { caseId: c.id, size, region: c.region, finding: f };
     }
   }
 }
@@ -199,7 +238,7 @@ export class Tally {
   add(line: CaseLine, resumed: boolean): void {
     if (resumed) this.resumedIds.add(line.id);
     else this.fresh++;
-    if (line.undetermined?.length) this.undetermined++;
+    if (line.undetermined) this.undetermined++;
     const { c, outcomes } = fromLine(line);
     for (const o of outcomes) {
       const agg = this.aggs.get(o.impl);

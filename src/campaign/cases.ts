@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { FORMAT_NAMES, type FormatName } from '../vocabulary/FormatName.js';
 import { logits, probes, type LogitCase, type LogitsConstraints } from '../generators/index.js';
 import { OPS, type Op } from '../vocabulary/Op.js';
+import { batchRows } from '../generators/batchRows.js';
 import type { CaseInput } from './protocol.js';
 import { deriveSeed } from './seed.js';
 
@@ -26,6 +27,11 @@ export interface CaseSpace {
   readonly constraints: Omit<LogitsConstraints, 'format' | 'op'>;
   /** Run each group's fixed probes (generators/probes.ts) before its random cases. */
   readonly probes: boolean;
+  /**
+   * The largest batch B of a random case (generators/batchRows.ts); 1 for single rows only.
+   * @defaultValue 64
+   */
+  readonly maxBatch?: number;
 }
 
 const probeCache = new WeakMap<CaseSpace, LogitCase[][]>();
@@ -62,6 +68,9 @@ const arbCache = new WeakMap<CaseSpace, Map<string, fc.Arbitrary<LogitCase>>>();
  * under seed deriveSeed(seed, op, format, j): independent of every other case, of workers and of
  * shards.
  *
+ * A random case is a batch [B, n] a quarter of the time (generators/batchRows.ts, from its own
+ * derived seed): further rows of other character beside the generated one.
+ *
  * Notes: the stagnation probes (f16: 2048 and 4096 equal logits; bf16: 256, 512) are longer than
  * the default maxLength; they are kept because their oracle is exact and cheap.
  */
@@ -85,7 +94,28 @@ export function caseAt(space: CaseSpace, id: number): CaseInput {
   let arb = arbs.get(key);
   if (!arb) arbs.set(key, (arb = logits({ ...space.constraints, format: g.format, op: g.op })));
   const [v] = fc.sample(arb, { seed: deriveSeed(space.seed, g.op, g.format, j), numRuns: 1 });
-  return { id, op: g.op, format: g.format, region: v.region, x: Float64Array.from(v.x), label: v.label };
+  const more = batchRows(v.x, deriveSeed(space.seed, g.op, g.format, j, 'batch'), {
+    format: g.format,
+    op: g.op,
+    maxBatch: space.maxBatch ?? 64,
+    specials: space.constraints.specials ?? false,
+  });
+  return {
+    id,
+    op: g.op,
+    format: g.format,
+    region: v.region,
+    x: Float64Array.from(v.x),
+    label: v.label,
+    ...(more.length
+      ? {
+          batch: more.map((b) => ({
+            x: Float64Array.from(b.x),
+            ...(b.label !== undefined ? { label: b.label } : {}),
+          })),
+        }
+      : {}),
+  };
 }
 
 /** Whether case `id` belongs to shard `index` (1-based) of `count`. */

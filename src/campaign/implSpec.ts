@@ -25,6 +25,8 @@ export type ImplSpec =
       readonly command: string;
       readonly op: Op;
       readonly format: FormatName;
+      /** `vet --exec CMD --batch`: one request per batch (`shape` [B, n], flat `x`), not per row. */
+      readonly batch?: boolean;
     }
   | {
       readonly kind: 'table';

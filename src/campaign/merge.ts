@@ -5,6 +5,10 @@ import { CampaignError } from './CampaignError.js';
 
 const num = (v: JsonNumber): number => decodeNumber(v);
 
+/** B·n of the case a counterexample was first found on (records before cases@2 lack the shape). */
+const sizeOf = (c: { originalShape?: readonly [number, number]; original?: readonly unknown[] }): number =>
+  c.originalShape ? c.originalShape[0] * c.originalShape[1] : (c.original?.length ?? 0);
+
 function mergeCells(
   a: Readonly<Record<string, CellRecord>>,
   b: Readonly<Record<string, CellRecord>>,
@@ -67,14 +71,18 @@ function mergeImpl(
       ? y!
       : !y
         ? x
-        : // the counterexample aggregation keeps: a wrong one first, then the lowest case id
+        : // the counterexample aggregation keeps: a wrong one first, then the smallest case, then the lowest id
           (x.finding.severity === 'wrong') !== (y.finding.severity === 'wrong')
           ? x.finding.severity === 'wrong'
             ? x
             : y
-          : x.caseId <= y.caseId
-            ? x
-            : y;
+          : sizeOf(x) !== sizeOf(y)
+            ? sizeOf(x) < sizeOf(y)
+              ? x
+              : y
+            : x.caseId <= y.caseId
+              ? x
+              : y;
   }
   const findingCounts = sumRecord(a.findingCounts, b.findingCounts);
   const cases = a.cases + b.cases;

@@ -1,8 +1,8 @@
-import type { FindingKind } from '../vocabulary/FindingKind.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import type { Op } from '../vocabulary/Op.js';
 import type { Expected, Severity } from '../vocabulary/Severity.js';
 import type { ImplSpec } from './implSpec.js';
+import type { ReplayCommand } from './postprocess.js';
 import type { CaseInput, JudgeOptions } from './protocol.js';
 
 /** What the campaign needs to know of an implementation besides how to load it. */
@@ -42,13 +42,18 @@ export interface CampaignOptions {
   readonly failOn?: Severity;
   readonly minLength: number;
   readonly maxLength: number;
+  /**
+   * The largest batch B of a random case (generators/batchRows.ts); 1 for single rows only.
+   * @defaultValue 64
+   */
+  readonly maxBatch?: number;
   /** Path of cases.jsonl (results stream here as they come), or null to keep nothing on disk. */
   readonly casesFile: string | null;
   readonly resume: boolean;
   /** Shrinking budget per counterexample (probes); 0 disables shrinking. @defaultValue 200 */
   readonly shrinkEvals: number;
   /** How to reproduce a finding of `kind` on an input, for the record. */
-  readonly replayCommand: (impl: string, x: number[], label: number | undefined, kind: FindingKind) => string;
+  readonly replayCommand: ReplayCommand;
   readonly command: string;
   readonly version: string;
   readonly commit?: string;

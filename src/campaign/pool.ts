@@ -45,6 +45,8 @@ export interface CaseResult {
 }
 
 interface Job {
+  /** Worker deaths while no implementation was known to run (see onExit). */
+  blameless?: number;
   readonly c: CaseInput;
   readonly opts: JudgeOptions;
   readonly keepOutput: boolean;
@@ -256,7 +258,13 @@ export class WorkerPool {
     const idx = this.slots.indexOf(slot);
     if (idx < 0) return;
     const job = slot.job;
-    const culprit = slot.killedForTimeout ?? slot.current;
+    // a death before the oracle's answer arrived blames nobody; the second such death of one
+    // job blames its next implementation, so that a case is never resubmitted for ever
+    if (job && !slot.killedForTimeout && slot.current === undefined) job.blameless = (job.blameless ?? 0) + 1;
+    const culprit =
+      slot.killedForTimeout ??
+      slot.current ??
+      (job && (job.blameless ?? 0) >= 2 ? job.remaining[0] : undefined);
     if (this.closed) return;
     if (job) {
       if (culprit) {

@@ -6,7 +6,17 @@ import type { Severity } from '../vocabulary/Severity.js';
 import type { Closeness } from '../metrics/closeness.js';
 import type { ImplSpec } from './implSpec.js';
 
-/** One generated input. `id` is its position in the campaign's case order. */
+/** A further row of a batch case: as long as the case's first row. */
+export interface BatchRow {
+  readonly x: Float64Array;
+  readonly label?: number;
+}
+
+/**
+ * One generated input. `id` is its position in the campaign's case order. A batch [B, n] is its
+ * first row `x` (with `label`) and the B − 1 rows of `batch`; the implementation gets all B rows
+ * in one call (docs/design.md, "Campaign").
+ */
 export interface CaseInput {
   readonly id: number;
   readonly op: Op;
@@ -14,6 +24,18 @@ export interface CaseInput {
   readonly region: string;
   readonly x: Float64Array;
   readonly label?: number;
+  /** Rows 2 … B of a batch; absent for a single row. */
+  readonly batch?: readonly BatchRow[];
+}
+
+/** Every row of a case, the first row first. */
+export function rowsOf(c: Pick<CaseInput, 'x' | 'label' | 'batch'>): BatchRow[] {
+  return [{ x: c.x, ...(c.label !== undefined ? { label: c.label } : {}) }, ...(c.batch ?? [])];
+}
+
+/** The case's shape [B, n]. */
+export function shapeOf(c: Pick<CaseInput, 'x' | 'batch'>): [number, number] {
+  return [1 + (c.batch?.length ?? 0), c.x.length];
 }
 
 /** Options that change how outputs are judged; part of the record, so part of determinism. */
@@ -30,6 +52,8 @@ export interface JudgeOptions {
 /** A finding as it travels and is stored: plain data, numbers kept as numbers (IPC is structured clone). */
 export interface FindingData {
   readonly kind: FindingKind;
+  /** The row of a batch case it was found in (0-based); absent for a single row. */
+  readonly row?: number;
   /** Element index, or −1 for case-level findings. */
   readonly index: number;
   readonly expected: number | null;
@@ -54,16 +78,23 @@ export interface ImplOutcome {
   readonly wrong: boolean;
   /** Outputs that had to be rounded into the format before scoring. */
   readonly outOfFormat: number;
-  /** The output, kept only when asked (shrinking, replay). */
+  /** The output (of the first row), kept only when asked (shrinking, replay). */
   readonly output?: Float64Array;
+  /** The outputs of rows 2 … B of a batch, kept only when asked. */
+  readonly batchOutput?: readonly Float64Array[];
   /** Wall time of the call in ms (timing: excluded from determinism). */
   readonly ms: number;
 }
 
-/** The oracle's answer for one case. */
-export interface OracleAnswer {
+/** The oracle's answer for one row. */
+interface OracleRow {
   readonly values: Float64Array;
   readonly undetermined: readonly number[];
+}
+
+/** The oracle's answer for one case: its first row, and the further rows of a batch. */
+export interface OracleAnswer extends OracleRow {
+  readonly batch?: readonly OracleRow[];
 }
 
 export type ToWorker =

@@ -30,7 +30,7 @@ export async function resolveImpl(spec: ImplSpec): Promise<AnyImplementation> {
         `export of ${spec.path}`,
       );
     case 'exec':
-      return execImplementation(spec.name, spec.command, spec.op, spec.format);
+      return execImplementation(spec.name, spec.command, spec.op, spec.format, spec.batch);
     case 'table':
       return tableImplementation(spec.name, spec.casesFile, spec.outputsFile, spec.op, spec.format);
   }

@@ -20,6 +20,7 @@ function resumeKey(o: CampaignOptions): string {
     judge,
     minLength,
     maxLength,
+    maxBatch: o.maxBatch ?? 64,
   });
 }
 
@@ -44,11 +45,12 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
       groups,
       constraints: { minLength: o.minLength, maxLength: o.maxLength, specials: o.judge.specials !== 'skip' },
       probes: o.probes ?? true,
+      maxBatch: o.maxBatch ?? 64,
     };
     const tally = new Tally(available.map((m) => m.name));
-    const opened = openStore(o.casesFile, resumeKey(o), o.resume);
+    const opened = openStore(o.casesFile, resumeKey(o), o.resume, (line) => tally.add(line, true));
     store.close = opened.close;
-    for (const line of opened.resumed) tally.add(line, true);
+    const caseOf = (id: number) => (o.cases ? { ...o.cases[id], id } : caseAt(space, id));
     const breaker = new CircuitBreaker(o.breakerTimeouts ?? 3);
     const total =
       o.cases?.length ??
@@ -67,7 +69,7 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
             return null;
           const id = next++;
           if ((o.shard && !inShard(id, o.shard.index, o.shard.count)) || tally.resumedIds.has(id)) continue;
-          return o.cases ? { ...o.cases[id], id } : caseAt(space, id);
+          return caseOf(id);
         }
       },
       implsFor: (c) =>
@@ -86,8 +88,17 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
     });
     opened.close();
     const meta = new Map(o.meta.map((m) => [m.name, m]));
-    const searches = await searchAll(pool, tally.aggs, meta, o.judge, o.search ?? 0, o.seed, breaker.tripped);
-    const shrunk = await shrinkAll(pool, tally.aggs, meta, o.judge, o.shrinkEvals, o.replayCommand);
+    const searches = await searchAll(
+      pool,
+      tally.aggs,
+      meta,
+      o.judge,
+      o.search ?? 0,
+      o.seed,
+      breaker.tripped,
+      caseOf,
+    );
+    const shrunk = await shrinkAll(pool, tally.aggs, meta, o.judge, o.shrinkEvals, o.replayCommand, caseOf);
     const wallMs = Math.round(performance.now() - t0);
     return runRecord({
       options: o,

@@ -106,3 +106,92 @@ describe('runCase: every check goes through judge', () => {
     ]);
   });
 });
+
+describe('runCase on a batch [B, n]', () => {
+  /** A zoo-like implementation whose run() sees the whole batch in one call. */
+  function batchImpl(run: (rows: readonly Float64Array[]) => Float64Array[]): AnyImplementation {
+    return {
+      name: 'softmax/batch-test/f64',
+      op: 'softmax',
+      format: 'f64',
+      backend: 'user',
+      formula: 'test',
+      expected: EXPECT_PASS,
+      run: async (rows) => run(rows),
+    };
+  }
+  const rand = (seed: number) => () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  function batchCase(seed: number, B: number, n: number): CaseInput {
+    const r = rand(seed);
+    const row = () => Float64Array.from({ length: n }, () => Math.round((r() * 40 - 20) * 64) / 64);
+    return {
+      id: 0,
+      op: 'softmax',
+      format: 'f64',
+      region: 'test',
+      x: row(),
+      batch: Array.from({ length: B - 1 }, () => ({ x: row() })),
+    };
+  }
+  const answer = (c: CaseInput) => {
+    const [first, ...rest] = [c.x, ...c.batch!.map((b) => b.x)].map((x) => oracle('softmax', 'f64', x));
+    return { ...first, batch: rest };
+  };
+
+  it('judges every row against its own oracle row: a correct batch passes', async () => {
+    const c = batchCase(1 + Math.floor(Math.random() * 1e6), 5, 33);
+    const o = await runCase(
+      batchImpl((rows) => rows.map((x) => Float64Array.from(shifted(x)))),
+      c,
+      answer(c),
+      OPTS,
+    );
+    expect(o.findings).toEqual([]);
+    expect(o.pass).toBe(true);
+  });
+
+  it('a row wrong only inside the batch is a wrong batch finding tagged with its row', async () => {
+    const c = batchCase(7 + Math.floor(Math.random() * 1e6), 4, 17);
+    (c.x as Float64Array)[0] = 30; // above every other row's logits
+    // state shared between rows: the max is kept from the previous row of the same call
+    const o = await runCase(
+      batchImpl((rows) => {
+        let m = -Infinity;
+        return rows.map((x) => {
+          for (const v of x) m = Math.max(m, v);
+          const e = Array.from(x, (v) => Math.exp(v - m));
+          const s = e.reduce((a, b) => a + b, 0);
+          return Float64Array.from(e, (v) => v / s);
+        });
+      }),
+      c,
+      answer(c),
+      OPTS,
+    );
+    const b = o.findings.find((f) => f.kind === 'batch');
+    // every later row is shifted by row 0's max instead of its own: rounded differently than alone
+    expect(b).toBeDefined();
+    expect(b!.row).toBeGreaterThan(0);
+    expect(b!.diagnosis).toMatch(/^the row in the batch and alone differ at \d+: /);
+  });
+
+  it('keeps the worst finding of a kind over the rows, with the row it came from', async () => {
+    const c = batchCase(11 + Math.floor(Math.random() * 1e6), 3, 8);
+    const o = await runCase(
+      batchImpl((rows) =>
+        rows.map((x, r) => {
+          const y = Float64Array.from(shifted(x));
+          if (r === 2 && rows.length > 1) y[3] += 0.5; // only in the batch, only the last row: far off
+          return y;
+        }),
+      ),
+      c,
+      answer(c),
+      OPTS,
+    );
+    const ulp = o.findings.find((f) => f.kind === 'ulp');
+    expect(ulp).toMatchObject({ row: 2, index: 3, severity: 'wrong' });
+    expect(o.findings.find((f) => f.kind === 'batch')).toMatchObject({ row: 2, severity: 'wrong' });
+    expect(o.wrong).toBe(true);
+  });
+});

@@ -1,32 +1,58 @@
 import type { AnyImplementation } from '../impls/types.js';
 import { crashFinding, type Finding } from '../metrics/findings.js';
-import { failsAt } from '../vocabulary/Severity.js';
-import { answersOf, judge } from '../metrics/judge.js';
+import { failsAt, type Severity } from '../vocabulary/Severity.js';
+import { answersOf, judge, type Judgement } from '../metrics/judge.js';
 import { failedOutcome, toFindingData } from './outcome.js';
-import type { CaseInput, ImplOutcome, JudgeOptions, OracleAnswer } from './protocol.js';
+import {
+  rowsOf,
+  type BatchRow,
+  type CaseInput,
+  type FindingData,
+  type ImplOutcome,
+  type JudgeOptions,
+  type OracleAnswer,
+} from './protocol.js';
 
-/** What one call gave: the answer and the input as it was after the call, or a finding. */
-type Call = { readonly answer: unknown; readonly inputAfter: Float64Array } | { readonly finding: Finding };
+/** What one call gave: an answer per row and the rows as they were after the call, or a finding. */
+type Call =
+  | { readonly answers: readonly unknown[]; readonly inputsAfter: readonly Float64Array[] }
+  | { readonly finding: Finding };
 
-/** One call on one row, given a copy of the case's logits (so that a mutation is visible). */
-async function callOnce(impl: AnyImplementation, c: CaseInput): Promise<Call> {
-  const row = Float64Array.from(c.x);
+/** One call on `rows` (one batch), given copies of the logits (so that a mutation is visible). */
+async function callOnce(impl: AnyImplementation, rows: readonly BatchRow[]): Promise<Call> {
+  const xs = rows.map((r) => Float64Array.from(r.x));
+  const labels = rows[0].label === undefined ? undefined : rows.map((r) => r.label!);
   let result: unknown;
   try {
-    result = await impl.run([row], c.label === undefined ? undefined : [c.label]);
+    result = await impl.run(xs, labels);
   } catch (e) {
     return { finding: crashFinding(e) };
   }
-  const answers = answersOf(result, 1);
+  const answers = answersOf(result, rows.length);
   if (!Array.isArray(answers)) return { finding: answers as Finding };
-  return { answer: answers[0], inputAfter: row };
+  return { answers, inputsAfter: xs };
+}
+
+const rank = (s: Severity | null): number => (s === 'wrong' ? 2 : s === 'inaccurate' ? 1 : 0);
+
+/** Whether finding `a` (of some row) is worse than `b` of the same kind: severity, then distance. */
+function worse(a: FindingData, b: FindingData): boolean {
+  const d = rank(a.severity) - rank(b.severity);
+  if (d !== 0) return d > 0;
+  const ua = a.ulps === null ? -1 : a.ulps !== a.ulps ? Infinity : a.ulps;
+  const ub = b.ulps === null ? -1 : b.ulps !== b.ulps ? Infinity : b.ulps;
+  return ua > ub;
 }
 
 /**
  * Runs one implementation on one case and judges it against the oracle's answer with `judge`
  * (docs/design.md, "Findings"): a thrown error is a `crash`; shape, mutation, nondeterminism
- * (a second call, with `checkDeterminism`) and every element are `judge`'s. Keeps the worst
- * finding of each kind. Never throws: every failure of the implementation is an outcome.
+ * (a second call, with `checkDeterminism`) and every element are `judge`'s. A batch [B, n] goes
+ * to the implementation in one call; each of its rows is judged against its own oracle row, and
+ * each row is also called alone, so that a row whose answer in the batch differs from its answer
+ * alone is a `batch` finding (judge's `alone`). Keeps the worst finding of each kind over the
+ * rows (wrong before inaccurate, then the larger distance), tagged with its row. Never throws:
+ * every failure of the implementation is an outcome.
  */
 export async function runCase(
   impl: AnyImplementation,
@@ -36,37 +62,72 @@ export async function runCase(
   keepOutput = false,
 ): Promise<ImplOutcome> {
   const t0 = performance.now();
-  const first = await callOnce(impl, c);
+  const rows = rowsOf(c);
+  const B = rows.length;
+  const first = await callOnce(impl, rows);
   if ('finding' in first) return failedOutcome(impl.name, first.finding, performance.now() - t0);
-  const second = opts.checkDeterminism ? await callOnce(impl, c) : undefined;
+  const second = opts.checkDeterminism ? await callOnce(impl, rows) : undefined;
   if (second !== undefined && 'finding' in second)
     return failedOutcome(impl.name, second.finding, performance.now() - t0);
+  const alone: unknown[] = [];
+  if (B > 1)
+    for (let r = 0; r < B; r++) {
+      const a = await callOnce(impl, [rows[r]]);
+      if ('finding' in a)
+        return failedOutcome(
+          impl.name,
+          { ...a.finding, diagnosis: `row ${r} alone: ${a.finding.diagnosis}` },
+          performance.now() - t0,
+        );
+      alone.push(a.answers[0]);
+    }
   const ms = performance.now() - t0;
-  const j = judge({
-    op: c.op,
-    format: c.format,
-    x: c.x,
-    label: c.label,
-    actual: first.answer,
-    inputAfter: first.inputAfter,
-    ...(second !== undefined ? { second: second.answer } : {}),
-    reference: oracle.values,
-    budget: opts.budget,
-    specials: opts.specials,
-    close: opts.close,
-    maxPerKind: 1,
-  });
-  let maxUlps = j.ulps ? 0 : Infinity;
-  if (j.ulps) for (const u of j.ulps) maxUlps = Math.max(maxUlps, u !== u ? Infinity : u);
+  const references = [oracle.values, ...(oracle.batch ?? []).map((b) => b.values)];
+  const worst = new Map<string, FindingData>();
+  const judgements: Judgement[] = [];
+  let maxUlps = 0;
+  let outOfFormat = 0;
+  for (let r = 0; r < B; r++) {
+    const j = judge({
+      op: c.op,
+      format: c.format,
+      x: rows[r].x,
+      label: rows[r].label,
+      actual: first.answers[r],
+      inputAfter: first.inputsAfter[r],
+      ...(second !== undefined ? { second: second.answers[r] } : {}),
+      ...(B > 1 ? { alone: alone[r] } : {}),
+      reference: references[r],
+      budget: opts.budget,
+      specials: opts.specials,
+      close: opts.close,
+      maxPerKind: 1,
+    });
+    judgements.push(j);
+    outOfFormat += j.outOfFormat;
+    if (j.ulps) for (const u of j.ulps) maxUlps = Math.max(maxUlps, u !== u ? Infinity : u);
+    else maxUlps = Infinity;
+    for (const f of j.findings) {
+      const d = toFindingData(f);
+      const tagged = B > 1 ? { ...d, row: r } : d;
+      const prev = worst.get(f.kind);
+      if (!prev || worse(tagged, prev)) worst.set(f.kind, tagged);
+    }
+  }
+  const findings = [...worst.values()];
+  const outputs = judgements.map((j) => j.output);
   return {
     impl: impl.name,
-    findings: j.findings.map(toFindingData),
+    findings,
     maxUlps,
     maxBits: Math.log2(1 + maxUlps),
-    pass: !j.findings.some((f) => failsAt('inaccurate', f.severity)),
-    wrong: j.findings.some((f) => f.severity === 'wrong'),
-    outOfFormat: j.outOfFormat,
-    output: keepOutput && j.output ? j.output : undefined,
+    pass: !findings.some((f) => failsAt('inaccurate', f.severity)),
+    wrong: findings.some((f) => f.severity === 'wrong'),
+    outOfFormat,
+    output: keepOutput && outputs[0] ? outputs[0] : undefined,
+    ...(keepOutput && B > 1 && outputs.every((o) => o !== null)
+      ? { batchOutput: outputs.slice(1) as Float64Array[] }
+      : {}),
     ms,
   };
 }

@@ -106,3 +106,67 @@ export async function shrinkCounterexample(
   }
   return { cex: { ...cex, x, ...(label !== undefined ? { label } : {}), finding }, evaluations: evals };
 }
+
+/** Evaluates a batch: the finding of the kind being shrunk, if the implementation still shows it. */
+export type BatchProbe = (
+  c: Pick<Counterexample, 'x' | 'label' | 'batch'>,
+) => Promise<FindingData | undefined>;
+
+/**
+ * Greedy shrinker for a failing batch [B, n]: first drops rows (the last first), keeping any drop
+ * after which the implementation still shows the finding kind, then deletes the same chunk of
+ * columns from every row (halves, then smaller), never a column holding a label. Ends with one
+ * row when the kind does not need a batch — the caller then shrinks that row element by element —
+ * or with the fewest rows and columns that still show it (a `batch` finding needs two rows at
+ * least). At most `maxEvals` evaluations; deterministic for a deterministic implementation.
+ */
+export async function shrinkBatch(
+  cex: Counterexample,
+  op: Op,
+  probe: BatchProbe,
+  maxEvals: number,
+): Promise<{ cex: Counterexample; evaluations: number }> {
+  let rows: { x: number[]; label?: number }[] = [
+    { x: cex.x, ...(cex.label !== undefined ? { label: cex.label } : {}) },
+    ...(cex.batch ?? []).map((b) => ({ x: b.x, ...(b.label !== undefined ? { label: b.label } : {}) })),
+  ];
+  let finding = cex.finding;
+  let evals = 0;
+  const asCex = (rs: typeof rows) => ({
+    x: rs[0].x,
+    ...(rs[0].label !== undefined ? { label: rs[0].label } : {}),
+    ...(rs.length > 1 ? { batch: rs.slice(1) } : {}),
+  });
+  const attempt = async (rs: typeof rows): Promise<boolean> => {
+    if (evals >= maxEvals) return false;
+    if (rs[0].x.length === 0 && (rs[0].label !== undefined || op !== 'logsumexp')) return false;
+    evals++;
+    const f = await probe(asCex(rs));
+    if (!f) return false;
+    rows = rs;
+    finding = f;
+    return true;
+  };
+  for (let progress = true; progress && rows.length > 1 && evals < maxEvals;) {
+    progress = false;
+    for (let r = rows.length - 1; r >= 0 && rows.length > 1 && evals < maxEvals; r--)
+      if (await attempt(rows.filter((_, k) => k !== r))) progress = true;
+  }
+  if (rows.length > 1)
+    for (let size = Math.max(1, Math.floor(rows[0].x.length / 2)); size >= 1 && evals < maxEvals;) {
+      for (let start = 0; start + size <= rows[0].x.length && evals < maxEvals;) {
+        if (rows.some((rw) => rw.label !== undefined && rw.label >= start && rw.label < start + size)) {
+          start += size;
+          continue;
+        }
+        const cut = rows.map((rw) => ({
+          x: [...rw.x.slice(0, start), ...rw.x.slice(start + size)],
+          ...(rw.label !== undefined ? { label: rw.label >= start + size ? rw.label - size : rw.label } : {}),
+        }));
+        if (!(await attempt(cut))) start += size;
+      }
+      if (size === 1) break;
+      size = Math.floor(size / 2);
+    }
+  return { cex: { caseId: cex.caseId, region: cex.region, ...asCex(rows), finding }, evaluations: evals };
+}

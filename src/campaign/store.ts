@@ -1,47 +1,53 @@
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  decodeNumber,
-  decodeVector,
-  encodeNumber,
-  encodeVector,
-  type JsonNumber,
-} from '../formats/jsonNumber.js';
+import { decodeNumber, encodeNumber, type JsonNumber } from '../formats/jsonNumber.js';
 import { CASES_SCHEMA, type FindingRecord } from '../report/schema.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import type { Op } from '../vocabulary/Op.js';
 import { CampaignError } from './CampaignError.js';
 import type { CaseResult } from './pool.js';
-import type { FindingData, ImplOutcome } from './protocol.js';
+import { failsAt } from '../vocabulary/Severity.js';
+import { mapBins, type CaseSummary } from './aggregate.js';
+import { rowsOf, shapeOf, type FindingData, type ImplOutcome } from './protocol.js';
 
 /**
  * The store stage of the campaign (docs/design.md, "Campaign"): `cases.jsonl`, one JSON line per
- * finished case after a header line `{"schema": "logitfuzz/cases@1", "key": …}`. A line is written
+ * finished case after a header line `{"schema": "logitfuzz/cases@2", "key": …}`. A line is written
  * as soon as its case finishes, so a killed campaign loses at most the cases in flight; `--resume`
- * reads the lines back, checks that the header's key matches the options, and appends the rest.
+ * streams the lines back, checks that the header's key matches the options, and appends the rest.
+ *
+ * A line holds only what cannot be regenerated: cases are a function of (seed, id), so the logits,
+ * the oracle's rows and the outputs are not stored, and a line's size does not grow with n
+ * (about 150 bytes for a passing case of one implementation). Findings keep their values; a
+ * counterexample's input is regenerated from (seed, id) when the campaign shrinks it.
  */
 
-/** One implementation's outcome as a line of the store holds it. */
+/** One implementation's outcome as a line of the store holds it (pass and wrong follow from the findings). */
 interface StoredOutcome {
   impl: string;
-  findings: FindingRecord[];
-  maxUlps: JsonNumber;
-  maxBits: JsonNumber;
-  pass: boolean;
-  outOfFormat: number;
+  /** Max ULP error. */
+  u: JsonNumber;
   ms: number;
+  /** The findings, when there are any. */
+  f?: FindingRecord[];
+  /** Outputs that had to be rounded into the format, when there are any. */
+  oof?: number;
 }
 
-/** One line of `cases.jsonl`: the case, the oracle's row and every implementation's outcome. */
+/** One line of `cases.jsonl`: what the case was and every implementation's outcome. */
 export interface CaseLine {
   id: number;
   op: Op;
   format: FormatName;
   region: string;
-  x: JsonNumber[];
-  label?: number;
-  oracle?: JsonNumber[];
-  undetermined?: number[];
+  /** [B, n]: B rows of n logits. */
+  shape: [number, number];
+  /** The error map's bins of the case (aggregate.ts `mapBins`). */
+  map: [number, number];
+  /** How many output elements the oracle left undetermined, when any. */
+  undetermined?: number;
+  /** The oracle's time on the case in ms (timing: excluded from determinism). */
+  oms: number;
   oracleError?: string;
   outcomes: StoredOutcome[];
 }
@@ -50,6 +56,7 @@ export interface CaseLine {
 export function encodeFinding(f: FindingData): FindingRecord {
   return {
     kind: f.kind,
+    ...(f.row !== undefined ? { row: f.row } : {}),
     index: f.index,
     expected: f.expected === null ? null : encodeNumber(f.expected),
     actual: f.actual === null ? null : encodeNumber(f.actual),
@@ -62,6 +69,7 @@ export function encodeFinding(f: FindingData): FindingRecord {
 function decodeFinding(f: FindingRecord): FindingData {
   return {
     kind: f.kind,
+    ...(f.row !== undefined ? { row: f.row } : {}),
     index: f.index,
     expected: f.expected === null ? null : decodeNumber(f.expected),
     actual: f.actual === null ? null : decodeNumber(f.actual),
@@ -73,121 +81,138 @@ function decodeFinding(f: FindingRecord): FindingData {
 
 /** The line of a finished case. */
 export function toLine(r: CaseResult): CaseLine {
+  const undetermined =
+    (r.oracle?.undetermined.length ?? 0) +
+    (r.oracle?.batch ?? []).reduce((s, b) => s + b.undetermined.length, 0);
   return {
     id: r.c.id,
     op: r.c.op,
     format: r.c.format,
     region: r.c.region,
-    x: encodeVector(r.c.x),
-    ...(r.c.label !== undefined ? { label: r.c.label } : {}),
-    ...(r.oracle ? { oracle: encodeVector(r.oracle.values) } : {}),
-    ...(r.oracle && r.oracle.undetermined.length ? { undetermined: [...r.oracle.undetermined] } : {}),
+    shape: shapeOf(r.c),
+    map: mapBins(rowsOf(r.c).map((row) => row.x)),
+    ...(undetermined ? { undetermined } : {}),
+    oms: Math.round(r.oracleMs * 1000) / 1000,
     ...(r.oracleError ? { oracleError: r.oracleError } : {}),
     outcomes: r.outcomes.map((o) => ({
       impl: o.impl,
-      findings: o.findings.map(encodeFinding),
-      maxUlps: encodeNumber(o.maxUlps),
-      maxBits: encodeNumber(o.maxBits),
-      pass: o.pass,
-      outOfFormat: o.outOfFormat,
+      u: encodeNumber(o.maxUlps),
       ms: Math.round(o.ms * 1000) / 1000,
+      ...(o.findings.length ? { f: o.findings.map(encodeFinding) } : {}),
+      ...(o.outOfFormat ? { oof: o.outOfFormat } : {}),
     })),
   };
 }
 
 /** The case (as aggregation needs it) and the outcomes of a line. */
-export function fromLine(line: CaseLine): {
-  c: { id: number; region: string; x: Float64Array; label: number | undefined };
-  outcomes: ImplOutcome[];
-} {
+export function fromLine(line: CaseLine): { c: CaseSummary; outcomes: ImplOutcome[] } {
   return {
-    c: { id: line.id, region: line.region, x: decodeVector(line.x), label: line.label },
-    outcomes: line.outcomes.map((o) => ({
-      impl: o.impl,
-      findings: o.findings.map(decodeFinding),
-      maxUlps: decodeNumber(o.maxUlps),
-      maxBits: decodeNumber(o.maxBits),
-      pass: o.pass,
-      wrong: o.findings.some((f) => f.severity === 'wrong'),
-      outOfFormat: o.outOfFormat,
-      ms: o.ms,
-    })),
+    c: { id: line.id, region: line.region, n: line.shape[1], B: line.shape[0], map: line.map },
+    outcomes: line.outcomes.map((o) => {
+      const findings = (o.f ?? []).map(decodeFinding);
+      const maxUlps = decodeNumber(o.u);
+      return {
+        impl: o.impl,
+        findings,
+        maxUlps,
+        maxBits: Math.log2(1 + maxUlps),
+        pass: !findings.some((f) => failsAt('inaccurate', f.severity)),
+        wrong: findings.some((f) => f.severity === 'wrong'),
+        outOfFormat: o.oof ?? 0,
+        ms: o.ms,
+      };
+    }),
   };
 }
 
+/** Bytes read per step when streaming a store back. */
+const CHUNK = 1 << 20;
+
 /**
- * Reads a cases.jsonl left by an earlier (possibly killed) run: the header must match `key`; a
- * last line cut short by a kill (no newline, or not JSON) is dropped, and `validBytes` says where
- * the complete lines end, so that appending continues cleanly after truncating there.
+ * Streams a cases.jsonl left by an earlier (possibly killed) run, line by line, without reading
+ * the whole file: the header must match `key`; a last line cut short by a kill (no newline, or
+ * not JSON) ends the stream, and the result says where the complete lines end, so that appending
+ * continues cleanly after truncating there. Each complete line goes to `onLine`.
  */
-function readForResume(file: string, key: string): { lines: CaseLine[]; validBytes: number } {
-  const text = readFileSync(file).toString('utf8');
-  const lines: CaseLine[] = [];
-  let pos = 0;
-  let validBytes = 0;
-  let header = false;
-  while (pos < text.length) {
-    const nl = text.indexOf('\n', pos);
-    if (nl < 0) break; // an unterminated last line: cut by a kill
-    const raw = text.slice(pos, nl);
-    pos = nl + 1;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(raw);
-    } catch {
-      break;
+function streamForResume(file: string, key: string, onLine: (line: CaseLine) => void): number {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(CHUNK);
+    let carry = Buffer.alloc(0);
+    let offset = 0;
+    let validBytes = 0;
+    let header = false;
+    for (;;) {
+      const got = readSync(fd, buf, 0, CHUNK, offset);
+      if (got === 0) break;
+      offset += got;
+      const data = carry.length ? Buffer.concat([carry, buf.subarray(0, got)]) : buf.subarray(0, got);
+      let pos = 0;
+      for (;;) {
+        const nl = data.indexOf(10, pos);
+        if (nl < 0) break;
+        let obj: unknown;
+        try {
+          obj = JSON.parse(data.toString('utf8', pos, nl));
+        } catch {
+          return header ? validBytes : 0;
+        }
+        if (!header) {
+          const h = obj as { schema?: string; key?: string };
+          if (h.schema !== CASES_SCHEMA)
+            throw new CampaignError(
+              `${file} is not a logitfuzz cases file (no ${CASES_SCHEMA} header): remove it or choose another --out`,
+            );
+          if (h.key !== key)
+            throw new CampaignError(
+              `${file} was written with other options (seed, implementations, runs, shard or judging): --resume needs the same options, or remove the file`,
+            );
+          header = true;
+        } else onLine(obj as CaseLine);
+        validBytes += nl + 1 - pos;
+        pos = nl + 1;
+      }
+      carry = Buffer.from(data.subarray(pos));
     }
-    if (!header) {
-      const h = obj as { schema?: string; key?: string };
-      if (h.schema !== CASES_SCHEMA)
-        throw new CampaignError(
-          `${file} is not a logitfuzz cases file (no ${CASES_SCHEMA} header): remove it or choose another --out`,
-        );
-      if (h.key !== key)
-        throw new CampaignError(
-          `${file} was written with other options (seed, implementations, runs, shard or judging): --resume needs the same options, or remove the file`,
-        );
-      header = true;
-    } else lines.push(obj as CaseLine);
-    validBytes = Buffer.byteLength(text.slice(0, pos), 'utf8');
+    return header ? validBytes : 0;
+  } finally {
+    closeSync(fd);
   }
-  if (!header) return { lines: [], validBytes: 0 };
-  return { lines, validBytes };
 }
 
-/** An open store: the lines an earlier run left (with `resume`), and where new lines go. */
+/** An open store: where new lines go. */
 export interface Store {
-  /** Lines read back by `resume` (empty otherwise). */
-  readonly resumed: readonly CaseLine[];
   append(line: CaseLine): void;
   close(): void;
 }
 
 /**
  * Opens `file` for a campaign whose options give `key`: with `resume` and an existing file,
- * reads it back and continues it; otherwise starts it afresh. A null file keeps nothing on disk.
- * Throws CampaignError for a file of another kind or of other options.
+ * streams its lines to `onResumed` and continues it; otherwise starts it afresh. A null file keeps
+ * nothing on disk. Throws CampaignError for a file of another kind or of other options.
  */
-export function openStore(file: string | null, key: string, resume: boolean): Store {
-  if (file === null) return { resumed: [], append: () => {}, close: () => {} };
+export function openStore(
+  file: string | null,
+  key: string,
+  resume: boolean,
+  onResumed: (line: CaseLine) => void = () => {},
+): Store {
+  if (file === null) return { append: () => {}, close: () => {} };
   mkdirSync(dirname(file), { recursive: true });
-  let resumed: CaseLine[] = [];
   let fd: number;
   if (resume && existsSync(file)) {
-    const read = readForResume(file, key);
-    resumed = read.lines;
+    const validBytes = streamForResume(file, key, onResumed);
     fd = openSync(file, 'r+');
-    ftruncateSync(fd, read.validBytes);
+    ftruncateSync(fd, validBytes);
     closeSync(fd);
     fd = openSync(file, 'a');
-    if (read.validBytes === 0) writeSync(fd, JSON.stringify({ schema: CASES_SCHEMA, key }) + '\n');
+    if (validBytes === 0) writeSync(fd, JSON.stringify({ schema: CASES_SCHEMA, key }) + '\n');
   } else {
     fd = openSync(file, 'w');
     writeSync(fd, JSON.stringify({ schema: CASES_SCHEMA, key }) + '\n');
   }
   let open = true;
   return {
-    resumed,
     append(line) {
       writeSync(fd, JSON.stringify(line) + '\n');
     },

@@ -7,7 +7,7 @@
  * each step. Implementations run in the order given, so the supervisor knows which one is running
  * (the first without an outcome) and blames it when this process hangs or dies.
  */
-import { oracle } from '../oracle/oracle.js';
+import { oracleAnswer } from './oracleAnswer.js';
 import { Unavailable, type AnyImplementation } from '../impls/types.js';
 import type { ImplSpec } from './implSpec.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -26,6 +26,15 @@ const impls = new Map<string, AnyImplementation>();
 
 function send(m: FromWorker): void {
   process.send!(m);
+}
+
+/**
+ * Sends `m` and resolves once it is written out: before an implementation runs, the supervisor
+ * must hold the oracle's answer (megabytes for a 2^18-logit batch), or an implementation that
+ * kills the process mid-write leaves it blaming nobody and resubmitting the case for ever.
+ */
+function sendFlushed(m: FromWorker): Promise<void> {
+  return new Promise((resolve) => process.send!(m, undefined, {}, () => resolve()));
 }
 
 async function init(specs: readonly ImplSpec[]): Promise<void> {
@@ -78,14 +87,13 @@ process.on('message', (raw) => {
     if (!answer) {
       const t0 = performance.now();
       try {
-        const r = oracle(m.c.op, m.c.format, m.c.x, m.c.label);
-        answer = { values: r.values, undetermined: r.undetermined };
+        answer = oracleAnswer(m.c);
       } catch (e) {
         send({ t: 'error', seq: m.seq, message: `oracle: ${(e as Error).message}` });
         return;
       }
-      send({ t: 'oracle', seq: m.seq, answer, ms: performance.now() - t0 });
-    } else send({ t: 'oracle', seq: m.seq, ms: 0 });
+      await sendFlushed({ t: 'oracle', seq: m.seq, answer, ms: performance.now() - t0 });
+    } else await sendFlushed({ t: 'oracle', seq: m.seq, ms: 0 });
     for (const name of m.impls) {
       const impl = impls.get(name);
       if (!impl) {

@@ -50,6 +50,11 @@ export const benchCommand: Command = {
       io.stdout,
       impls.formatGpuKernelBench(await impls.runGpuKernelBench({ quick: flags.quick })) + '\n',
     );
+    const shapes = await import('../../bench/shapes.bench.js');
+    await write(
+      io.stdout,
+      shapes.formatShapesBench(await shapes.runShapesBench({ quick: flags.quick })) + '\n',
+    );
     const search = await import('../../bench/search.bench.js');
     await write(io.stdout, search.formatSearchBench(await search.runSearchBench({ quick: flags.quick })));
     return 0;

@@ -90,7 +90,20 @@ export const CAMPAIGN_FLAGS = {
     help: 'worker processes (default: the number of cores)',
   },
   'min-length': { type: 'integer', min: 0, default: 1, value: 'N', help: 'shortest logit vector' },
-  'max-length': { type: 'integer', min: 1, default: 64, value: 'N', help: 'longest logit vector' },
+  'max-length': {
+    type: 'integer',
+    min: 1,
+    default: 262144,
+    value: 'N',
+    help: 'longest logit vector; 1 case in 8 is above 256 (below 256: short rows only)',
+  },
+  'max-batch': {
+    type: 'integer',
+    min: 1,
+    default: 64,
+    value: 'B',
+    help: 'largest batch [B, n] of a random case (1 in 4 is a batch); 1 for single rows',
+  },
   'shrink-evals': {
     type: 'integer',
     min: 0,

@@ -22,7 +22,13 @@ const FLAGS = {
     help: 'include NaN/±Inf cases unless skip',
   },
   'min-length': { type: 'integer', min: 0, default: 1, value: 'N', help: 'shortest logit vector' },
-  'max-length': { type: 'integer', min: 1, default: 64, value: 'N', help: 'longest logit vector' },
+  'max-length': {
+    type: 'integer',
+    min: 1,
+    default: 262144,
+    value: 'N',
+    help: 'longest logit vector; 1 case in 8 is above 256 (below 256: short rows only)',
+  },
   'no-probes': { type: 'boolean', help: 'leave out the fixed probes' },
 } as const;
 
@@ -64,6 +70,8 @@ export const casesCommand: Command = {
         specials: flags.specials !== 'skip',
       },
       probes: !flags['no-probes'],
+      // an exported case is one row ({"id","x"}), which is what score reads back
+      maxBatch: 1,
     };
     const total = probeCount(space) + flags.runs;
     for (let id = 0; id < total; id++) {

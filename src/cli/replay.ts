@@ -21,6 +21,10 @@ const FLAGS = {
   module: { type: 'string', value: 'PATH', help: 'an ES module, as for vet' },
   export: { type: 'string', value: 'NAME', help: 'the export of --module' },
   exec: { type: 'string', value: 'CMD', help: 'a JSON-lines program, as for vet --exec' },
+  batch: {
+    type: 'boolean',
+    help: 'with --exec: send requests with "shape": [B, n] and a flat "x", as for vet --exec --batch',
+  },
   op: OP_FLAG,
   format: FORMAT_FLAG,
   x: {
@@ -56,6 +60,21 @@ interface Target {
   format: FormatName;
   x: Float64Array;
   label?: number;
+  /** Rows 2 … B of a batch counterexample. */
+  batch?: { x: Float64Array; label?: number }[];
+}
+
+type StoredCounterexample = { input: unknown; label?: number; batch?: { input: unknown; label?: number }[] };
+
+/** A stored counterexample's further batch rows, decoded. */
+function batchOf(c: StoredCounterexample): Pick<Target, 'batch'> {
+  if (!c.batch?.length) return {};
+  return {
+    batch: c.batch.map((b) => ({
+      x: decodeVector(b.input),
+      ...(b.label !== undefined ? { label: b.label } : {}),
+    })),
+  };
 }
 
 /** Vectors longer than this are printed elided (`[0 ×4096]`, `[1, 2, 3, … 4,090 more …, …]`). */
@@ -73,7 +92,7 @@ interface StoredRecord {
     name: string;
     op: Op;
     format: FormatName;
-    counterexamples: Record<string, { input: unknown; label?: number }>;
+    counterexamples: Record<string, StoredCounterexample>;
   }[];
 }
 
@@ -104,6 +123,7 @@ function targetsFromFile(path: string): Target[] {
         format: impl.format,
         x: decodeVector(c.input),
         label: c.label,
+        ...batchOf(c),
       });
     }
   }
@@ -138,6 +158,7 @@ function targetFromRecord(path: string, name: string, kind: string): Target {
     format: impl.format,
     x: decodeVector(c.input),
     label: c.label,
+    ...batchOf(c),
   };
 }
 
@@ -264,6 +285,8 @@ export const replayCommand: Command = {
         throw new UsageError(`no built-in implementation named '${flags.impl}'; run 'logitfuzz list'`);
       targets = [targetFromRecord(flags.from, flags.impl, flags.kind)];
     } else {
+      if (flags.batch && flags.exec === undefined)
+        throw new UsageError('--batch goes with --exec CMD (a module exports its batch function instead)');
       const chosen = [flags.impl, flags.module, flags.exec].filter((v) => v !== undefined).length;
       if (chosen !== 1)
         throw new UsageError(
@@ -300,7 +323,15 @@ export const replayCommand: Command = {
           op,
           format,
         };
-      else spec = { kind: 'exec', name: `${op}/exec/${format}`, command: flags.exec!, op, format };
+      else
+        spec = {
+          kind: 'exec',
+          name: `${op}/exec/${format}`,
+          command: flags.exec!,
+          op,
+          format,
+          ...(flags.batch ? { batch: true } : {}),
+        };
       const fmt = formatSpec(format);
       const bad = Array.from(x).findIndex((v) => !isRepresentable(fmt, v));
       if (bad >= 0)
@@ -318,15 +349,30 @@ export const replayCommand: Command = {
         const a = avail[t.spec.name];
         if (!a?.available) throw new InputError(`${t.spec.name} is unavailable: ${a?.reason ?? 'unknown'}`);
         const r = await pool.run(
-          { id: -1, op: t.op, format: t.format, region: 'replay', x: t.x, label: t.label },
+          {
+            id: -1,
+            op: t.op,
+            format: t.format,
+            region: 'replay',
+            x: t.x,
+            label: t.label,
+            ...(t.batch ? { batch: t.batch } : {}),
+          },
           [t.spec.name],
           { specials: flags.specials, budget: flags.budget, checkDeterminism: true },
           true,
         );
         if (r.oracleError) throw new InputError(r.oracleError);
         const o = r.outcomes[0];
-        let text = `${t.spec.name} on ${shown(t.x)}${t.label !== undefined ? ` label ${t.label}` : ''}\n`;
-        text += `  expected ${shown(r.oracle!.values)}\n  actual   ${o.output ? shown(o.output) : '(no output)'}\n  max ulps ${o.maxUlps}\n`;
+        const rows = t.batch ? ` (row 1 of a batch of ${t.batch.length + 1})` : '';
+        let text = `${t.spec.name} on ${shown(t.x)}${t.label !== undefined ? ` label ${t.label}` : ''}${rows}\n`;
+        text += `  expected ${shown(r.oracle!.values)}\n  actual   ${o.output ? shown(o.output) : '(no output)'}\n`;
+        (t.batch ?? []).forEach((b, k) => {
+          const out = o.batchOutput?.[k];
+          text += `  row ${k + 2} on ${shown(b.x)}${b.label !== undefined ? ` label ${b.label}` : ''}\n`;
+          text += `    expected ${shown(r.oracle!.batch![k].values)}\n    actual   ${out ? shown(out) : '(no output)'}\n`;
+        });
+        text += `  max ulps ${o.maxUlps}\n`;
         if (o.findings.length === 0) text += '  no finding: within budget\n';
         for (const f of o.findings)
           text += `  ${f.kind}${f.index >= 0 ? ` at ${f.index}` : ''}: ${f.diagnosis}\n`;

@@ -85,16 +85,17 @@ const FLAGS = {
 } as const;
 
 /** Inputs longer than this are replayed from results.json (`--from`), not spelled out in `--x`. */
-const REPLAY_INLINE_MAX = 64;
+export const REPLAY_INLINE_MAX = 64;
 
 function replayFor(
   impl: string,
   x: number[],
   label: number | undefined,
   kind: string,
+  batch: boolean,
   results: string,
 ): string {
-  if (x.length > REPLAY_INLINE_MAX)
+  if (batch || x.length > REPLAY_INLINE_MAX)
     return [
       'npx logitfuzz replay --from',
       shellQuote(results),
@@ -170,12 +171,13 @@ export const runCommand: Command = {
       failOn: flags['fail-on'],
       minLength: flags['min-length'],
       maxLength: flags['max-length'],
+      maxBatch: flags['max-batch'],
       casesFile: join(outDir, 'cases.jsonl'),
       resume: flags.resume,
       shrinkEvals: flags['shrink-evals'],
       search: flags.search,
-      replayCommand: (impl, x, label, kind) =>
-        replayFor(impl, x, label, kind, join(flags.out, 'results.json')),
+      replayCommand: (impl, x, label, kind, batch) =>
+        replayFor(impl, x, label, kind, batch, join(flags.out, 'results.json')),
       command: ['logitfuzz', 'run', ...argv].map(shellQuote).join(' '),
       version: logitfuzzVersion(),
       commit: gitCommit(),

@@ -5,6 +5,7 @@ import { encodeVector } from '../formats/jsonNumber.js';
 import { contentHash, loadUserFunction, LoadError } from '../impls/load.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
 import { randomSeed } from '../campaign/seed.js';
+import { REPLAY_INLINE_MAX } from './run.js';
 import { VET_SCHEMA, type RunRecord, type VetRecord } from '../report/schema.js';
 import { foldReplays, gate, readVetBaseline, replayBaseline, vetBaselineRecord } from './baseline.js';
 import { parseArgs } from './args.js';
@@ -40,6 +41,10 @@ const FLAGS = {
     type: 'string',
     value: 'CMD',
     help: 'vet a program in any language speaking JSON lines instead of a module',
+  },
+  batch: {
+    type: 'boolean',
+    help: 'with --exec: one request per batch of rows, {"shape":[B,n]} with x flat row-major, answered with y flat',
   },
   op: { ...OP_FLAG, default: 'softmax' },
   format: { ...FORMAT_FLAG, default: 'f64' },
@@ -123,10 +128,11 @@ export const vetCommand: Command = {
   help: formatHelp({
     name: 'vet',
     synopsis:
-      'MODULE [--export NAME] [--op OP] [--format F] [--runs N] [--seed N] [--json FILE] [--html FILE] [--junit FILE] [--markdown FILE] | --exec CMD …',
+      'MODULE [--export NAME] [--op OP] [--format F] [--runs N] [--seed N] [--json FILE] [--html FILE] [--junit FILE] [--markdown FILE] | --exec CMD [--batch] …',
     description: [
       "Loads an ES module (.js, .mjs or .ts) whose export is (x: Float64Array | Float32Array, label?) => ArrayLike<number> | number | Promise<…> (Float32Array when --format f32), fuzzes it with extreme logits against the correctly rounded oracle, and prints a verdict with each finding kind's minimal counterexample and a replay command. The module runs in worker processes: if it hangs, throws, exits or crashes, that is a finding, and the run goes on.",
-      'With --exec CMD, the program is started once and spoken to in JSON lines: logitfuzz writes {"id","op","format","x","label"}, the program answers {"id","y"} (numbers as plain JSON, or "inf", "-inf", "nan", "-0").',
+      'A module may also export a batch function, NAMEBatch beside NAME (softmaxBatch, log_softmaxBatch, …): (x, rows, cols, labels?: Int32Array) => the rows·cols answers flat (rows of them for logsumexp and cross_entropy), x the rows flat row-major. With it every batch is one call; without it the row function is called per row.',
+      'With --exec CMD, the program is started once and spoken to in JSON lines: logitfuzz writes {"id","op","format","x","label"}, the program answers {"id","y"} (numbers as plain JSON, or "inf", "-inf", "nan", "-0"). With --batch, one request per batch instead: {"id","op","format","shape":[B,n],"x","labels"}, x the B rows flat row-major, answered {"id","y"} with y flat.',
       'Exit code 1 when the implementation fails at the --fail-on level (inaccurate: any finding beyond the strict budget; wrong: only answers the --close check rejects); 2 when the module cannot be loaded.',
     ],
     flags: FLAGS,
@@ -134,6 +140,7 @@ export const vetCommand: Command = {
       'logitfuzz vet ./softmax.mjs',
       'logitfuzz vet ./lse.ts --op logsumexp --format f32',
       "logitfuzz vet --exec 'python3 my_softmax.py' --format f32",
+      "logitfuzz vet --exec 'python3 my_softmax.py' --batch --op cross_entropy",
     ],
   }),
   async run(argv, io) {
@@ -144,6 +151,8 @@ export const vetCommand: Command = {
     const modulePath = positionals[0];
     if (!modulePath && !flags.exec) throw new UsageError('vet needs a MODULE path or --exec CMD');
     if (modulePath && flags.exec) throw new UsageError('give a MODULE or --exec CMD, not both');
+    if (flags.batch && !flags.exec)
+      throw new UsageError('--batch goes with --exec CMD (a module exports its batch function instead)');
     if (flags['time-limit'] !== undefined && argv.some((a) => a === '--runs' || a.startsWith('--runs=')))
       throw new UsageError('give --runs or --time-limit, not both');
     if (flags['min-length'] > flags['max-length'])
@@ -173,26 +182,45 @@ export const vetCommand: Command = {
         format,
       };
     } else {
-      spec = { kind: 'exec', name: `${op}/exec/${format}`, command: flags.exec!, op, format };
+      spec = {
+        kind: 'exec',
+        name: `${op}/exec/${format}`,
+        command: flags.exec!,
+        op,
+        format,
+        ...(flags.batch ? { batch: true } : {}),
+      };
     }
     const seed = flags.seed ?? randomSeed();
     const target = modulePath
       ? [shellQuote(modulePath), ...(flags.export ? ['--export', shellQuote(flags.export)] : [])]
-      : ['--exec', shellQuote(flags.exec!)];
-    const replay = (_impl: string, x: number[], label: number | undefined) =>
-      [
-        'npx',
-        'logitfuzz',
-        'replay',
-        ...(modulePath ? ['--module', ...target] : target),
-        '--op',
-        op,
-        '--format',
-        format,
-        '--x',
-        shellQuote(JSON.stringify(encodeVector(x))),
-        ...(label !== undefined ? ['--label', String(label)] : []),
-      ].join(' ');
+      : ['--exec', shellQuote(flags.exec!), ...(flags.batch ? ['--batch'] : [])];
+    // a batch or a long row does not fit a command line: the same seed and options regenerate it
+    const rerun = [
+      'npx',
+      'logitfuzz',
+      'vet',
+      ...argv,
+      ...(flags.seed === undefined ? ['--seed', String(seed)] : []),
+    ]
+      .map(shellQuote)
+      .join(' ');
+    const replay = (_impl: string, x: number[], label: number | undefined, _kind: string, batch: boolean) =>
+      batch || x.length > REPLAY_INLINE_MAX
+        ? rerun
+        : [
+            'npx',
+            'logitfuzz',
+            'replay',
+            ...(modulePath ? ['--module', ...target] : target),
+            '--op',
+            op,
+            '--format',
+            format,
+            '--x',
+            shellQuote(JSON.stringify(encodeVector(x))),
+            ...(label !== undefined ? ['--label', String(label)] : []),
+          ].join(' ');
     const vetBase = flags.baseline ? readVetBaseline(flags.baseline, op, format) : undefined;
     const judge = judgeOptions(flags, true);
     const meta: ImplMeta = {
@@ -216,6 +244,7 @@ export const vetCommand: Command = {
       failOn: flags['fail-on'],
       minLength: flags['min-length'],
       maxLength: flags['max-length'],
+      maxBatch: flags['max-batch'],
       casesFile: null,
       resume: false,
       shrinkEvals: flags['shrink-evals'],

@@ -9,7 +9,8 @@ type ExhaustiveFamilyName = 'exhaustive-pairs' | 'probes';
  * `cross_entropy_grad`); the key is absent otherwise.
  *
  * `x` holds NaN or ±Inf only when the constraints allow specials (`specials: true`), and then
- * only in the `specials` region and, as −Inf masking entries, in the `masked` region.
+ * only in the `specials` region, as −Inf masking entries in the `masked` region, and in the
+ * `long` region (its `specials` rows, and −Inf masks in its `masked` rows).
  */
 export interface LogitCase {
   /** The region (or exhaustive family) the case comes from. */

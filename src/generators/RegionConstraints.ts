@@ -5,10 +5,11 @@ import type { Op } from '../vocabulary/Op.js';
  * Constraints shared by every region builder (and by `logits`).
  *
  * Lengths: every case's length lies in [minLength, maxLength]. Regions other than `long` also
- * stay at or below max(minLength, 1024), so that a large maxLength (set to let `long` reach
- * 10^5) does not make every case huge. `long` draws lengths ≥ 63 (around powers of two and the
- * GPU workgroup sizes 64/256/1024) up to min(maxLength, longMaxLength), and exists only when that
- * cap is at least 256.
+ * stay at or below max(minLength, 256) (they generate one fast-check value per element), so
+ * that the large default maxLength does not make every case huge. `long` draws lengths ≥ 63
+ * (around powers of two, the GPU workgroup sizes 64/128/256/1024 and vocabulary sizes) up to
+ * min(maxLength, longMaxLength), only lengths above 256 when that cap allows them, and exists
+ * only when that cap is at least 256.
  */
 export interface RegionConstraints {
   /**
@@ -28,13 +29,14 @@ export interface RegionConstraints {
    */
   readonly minLength?: number;
   /**
-   * Largest length of a case (an integer ≥ minLength).
-   * @defaultValue 64
+   * Largest length of a case (an integer ≥ minLength). Below 256 there is no `long` region and
+   * the cases are those of earlier versions, whose default was 64.
+   * @defaultValue 262144
    */
   readonly maxLength?: number;
   /**
    * Largest length of a `long` case (also capped by maxLength).
-   * @defaultValue 4096
+   * @defaultValue 262144
    */
   readonly longMaxLength?: number;
   /**

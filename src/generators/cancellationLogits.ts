@@ -12,9 +12,9 @@ import { lengthsFor, resolveConstraints } from './_internals/resolveConstraints.
  * Region `cancellation`: x_k close to LSE(x). One logit x_k (0, benign, or anywhere within ±
  * the overflow threshold) is the max; the others lie below it by a per-row floor g0 plus up to
  * 8 more, g0 drawn from the band of `cancellationGaps` ([ln(n_max) + 2, min(0.9·|U|,
- * (2p + 4)·ln 2)], e.g. [6.2, 36.0] in f32 for n_max 64), so that s = Σ_{j≠k} e^{x_j − x_k}
- * ranges from e^−2 down to near the bottom of the precision: small but not negligible. The
- * label points at k.
+ * (2p + 4)·ln 2)], e.g. [7.5, 36.0] in f32 for the default n_max 256), so that
+ * s = Σ_{j≠k} e^{x_j − x_k} ranges from e^−2 down to near the bottom of the precision: small but
+ * not negligible. The label points at k.
  *
  * Why it is dangerous: log_softmax_k = x_k − LSE = −log1p(s) and cross_entropy(x, k) = LSE − x_k
  * = log1p(s) are tiny, while LSE ≈ x_k is not: computing LSE first and subtracting cancels its

@@ -5,20 +5,27 @@ import { isRegionName, REGION_NAMES, type RegionName } from './RegionName.js';
 import { regionArbitrary } from './regionArbitrary.js';
 import { configError, longUnavailable, resolveConstraints } from './_internals/resolveConstraints.js';
 
+/** Without weights, `long` takes 1 case in this many (docs/design.md, "Cases"). */
+const LONG_ONE_IN = 8;
+
 /** Constraints of `logits`: the shared region constraints plus the mix. */
 export interface LogitsConstraints extends RegionConstraints {
   /**
    * The regions to mix (no duplicates). `specials` requires `specials: true`; `long` requires
    * min(maxLength, longMaxLength) ≥ 256 and ≥ minLength.
    * @defaultValue every region except `specials` (included when `specials` is true) and except
-   * `long` when the length constraints leave it no room (as with the default maxLength 64)
+   * `long` when the length constraints leave it no room (maxLength below 256, as with
+   * `maxLength: 64`)
    */
   readonly regions?: readonly RegionName[];
   /**
    * Relative weights of the regions (non-negative integers, as fc.oneof takes them); a region
    * missing here weighs 1; weight 0 leaves a region out. Weights of regions not in the mix are
-   * ignored. At least one region in the mix must weigh more than 0.
-   * @defaultValue 1 for every region
+   * ignored. At least one region in the mix must weigh more than 0. Given weights are taken as
+   * they are: `long` weighs 1 like any region unless weighted otherwise.
+   * @defaultValue `long` (when in the mix) takes 1 case in 8 and every other region of the mix
+   * an equal share of the rest: with the default maxLength 262,144, 1 case in 8 is above 256
+   * elements and 1 in 64 above 16,384
    */
   readonly weights?: Readonly<Partial<Record<RegionName, number>>>;
 }
@@ -36,6 +43,10 @@ export function defaultRegions(constraints: RegionConstraints = {}): RegionName[
  * case's logits are exactly representable in `format`, its length within [minLength,
  * maxLength], its label (label-taking ops only) in [0, n). The same seed gives the same cases.
  * Shrinking happens within the region a case came from (no shrinking across regions).
+ *
+ * Lengths: the default maxLength is 262,144. Every region but `long` stays at or below 256
+ * (element-per-element generation), so 7 cases in 8 are short; `long` makes every longer case (docs/design.md, "Cases"). With maxLength below 256 `long` is left out and
+ * the cases are exactly those of earlier versions (`maxLength: 64` was the default).
  *
  * Throws a RangeError naming the field at fault: `format`, `op`, `minLength`, `maxLength`,
  * `longMaxLength`, `specials`, `regions` or `weights.<region>`.
@@ -82,5 +93,13 @@ export function logits(constraints: LogitsConstraints = {}): Arbitrary<LogitCase
     specials: r.specials,
   };
   const arbs = mix.map((n) => ({ arbitrary: regionArbitrary(n, base), weight: weightOf(n) }));
-  return arbs.length === 1 ? arbs[0].arbitrary : fc.oneof(...arbs);
+  if (arbs.length === 1) return arbs[0].arbitrary;
+  if (constraints.weights !== undefined || !mix.includes('long')) return fc.oneof(...arbs);
+  // no weights given: `long` (every case above 256) takes 1 case in 8, the others share the rest
+  const others = arbs.filter((_, i) => mix[i] !== 'long');
+  const long = arbs[mix.indexOf('long')].arbitrary;
+  return fc.oneof(
+    { arbitrary: others.length === 1 ? others[0].arbitrary : fc.oneof(...others), weight: LONG_ONE_IN - 1 },
+    { arbitrary: long, weight: 1 },
+  );
 }

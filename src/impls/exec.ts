@@ -3,28 +3,37 @@ import { createInterface } from 'node:readline';
 import { encodeVector } from '../formats/jsonNumber.js';
 import { decodeAnswer } from './decodeAnswer.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
-import { needsLabel, type Op } from '../vocabulary/Op.js';
+import { needsLabel, outputLength, type Op } from '../vocabulary/Op.js';
+import { groupByLength, packRows, splitRows } from './rowBatch.js';
 import type { AnyImplementation } from './types.js';
 import { EXPECT_PASS } from '../vocabulary/Severity.js';
 
 /**
  * An implementation in any language behind a command line, speaking JSON lines
- * (docs/design.md, "Programs in any language"): logitfuzz writes `{"id","op","format","x","label"}`, the
- * program answers
- * `{"id","y"}` with numbers encoded as the oracle encodes them ("inf", "-inf", "nan", "-0").
+ * (docs/design.md, "Programs in any language"), numbers encoded as the oracle encodes them
+ * ("inf", "-inf", "nan", "-0"). Two request forms:
+ * - row (the default, `batch` false): one request per row, `{"id","op","format","x","label"}`
+ *   (label only for the cross-entropy ops), answered `{"id","y"}` with the row's answer;
+ * - batch (`vet --exec CMD --batch`): one request per distinct row length of a `run`, hence one
+ *   per campaign batch, `{"id","op","format","shape":[B,n],"x","labels"}` with `x` the B rows
+ *   flat row-major and `labels` (the cross-entropy ops only) one class index per row, answered
+ *   `{"id","y"}` with `y` flat: B·n values, or B for logsumexp and cross_entropy. `y` is split
+ *   into per-row answers as `splitRows` does, nothing corrected: a wrong length comes back as
+ *   short or long rows, which `judge` reports as `shape` findings.
  *
  * The program is started once (in `setup`) through the shell and kept for the whole run. If it
- * exits, the pending call fails with its exit status and stderr tail (a `crash` finding), and the
- * next call starts it again. Answers are matched by id; a line that is not JSON, or an answer
- * with another id, is a protocol error that fails the pending calls (a `crash` finding). Numbers
- * are decoded where they can be; anything else in `y` is returned as it is, for `judge` to
- * report as a `shape` finding.
+ * exits, the pending call fails with its exit status and stderr tail (a `crash` finding; for a
+ * batch, of the whole batch), and the next call starts it again. Answers are matched by id; a
+ * line that is not JSON, or an answer with another id, is a protocol error that fails the pending
+ * calls (a `crash` finding). Numbers are decoded where they can be; anything else in `y` is
+ * returned as it is, for `judge` to report as a `shape` finding.
  */
 export function execImplementation(
   name: string,
   command: string,
   op: Op,
   format: FormatName,
+  batch = false,
 ): AnyImplementation {
   let child: ChildProcessWithoutNullStreams | undefined;
   let stderrTail = '';
@@ -74,15 +83,40 @@ export function execImplementation(
     for (const w of waiting.values()) w.reject(e);
     waiting.clear();
   };
-  const call = (x: Float64Array, label: number | undefined): Promise<unknown> => {
+  const request = (msg: Record<string, unknown>): Promise<unknown> => {
     if (!child) start();
     const id = nextId++;
-    const msg: Record<string, unknown> = { id, op, format, x: encodeVector(x) };
-    if (needsLabel(op)) msg.label = label;
     return new Promise((resolve, reject) => {
       waiting.set(id, { resolve, reject });
-      child!.stdin.write(JSON.stringify(msg) + '\n');
+      child!.stdin.write(JSON.stringify({ id, ...msg }) + '\n');
     });
+  };
+  const labelled = needsLabel(op);
+  const rowByRow = async (rows: readonly Float64Array[], labels?: readonly number[]) => {
+    const answers: unknown[] = [];
+    for (let r = 0; r < rows.length; r++) {
+      const msg: Record<string, unknown> = { op, format, x: encodeVector(rows[r]) };
+      if (labelled) msg.label = labels?.[r];
+      answers.push(decodeAnswer(await request(msg)));
+    }
+    return answers;
+  };
+  const batched = async (rows: readonly Float64Array[], labels?: readonly number[]) => {
+    const answers = new Array<unknown>(rows.length);
+    for (const [n, indices] of groupByLength(rows)) {
+      const msg: Record<string, unknown> = {
+        op,
+        format,
+        shape: [indices.length, n],
+        x: encodeVector(packRows(rows, indices, n, Float64Array)),
+      };
+      if (labelled && labels) msg.labels = indices.map((r) => labels[r]);
+      const y = decodeAnswer(await request(msg));
+      splitRows(y, indices.length, outputLength(op, n)).forEach((a, k) => {
+        answers[indices[k]] = a;
+      });
+    }
+    return answers;
   };
   return {
     name,
@@ -94,11 +128,7 @@ export function execImplementation(
     async setup() {
       if (!child) start();
     },
-    async run(rows, labels) {
-      const answers: unknown[] = [];
-      for (let r = 0; r < rows.length; r++) answers.push(decodeAnswer(await call(rows[r], labels?.[r])));
-      return answers;
-    },
+    run: batch ? batched : rowByRow,
     async dispose() {
       const c = child;
       child = undefined;

@@ -30,8 +30,12 @@ export interface ErrorBound {
  * For f16 the cap is 1023 ULPs, for bf16 127, for f32 2^23 − 1, for f64 2^52 − 1.
  */
 export function ulpCap(fmt: FormatSpec): number {
-  return pow2(fmt.precision - 1) - 1;
+  // called once per output element: 2^(p−1) − 1 is formed once per format
+  let c = CAPS.get(fmt);
+  if (c === undefined) CAPS.set(fmt, (c = pow2(fmt.precision - 1) - 1));
+  return c;
 }
+const CAPS = new WeakMap<FormatSpec, number>();
 
 /**
  * An upper bound of the number of grid steps of `fmt` in [w, w + len] (w ≥ 0, len ≥ 0):
@@ -146,9 +150,9 @@ function absoluteUlps(fmt: FormatSpec, absolute: number, magnitudeLow: number, e
  * past maxFinite) may be the rounding: one more step. An integer distance ≤ a real bound is ≤
  * its floor.
  *
- * Special cases: a vacuous bound (ε ≥ 1, or a non-finite part: when n·u ≥ 1 no a-priori bound
- * exists) gives the cap itself, never Infinity. The cap applies to the relative part only; the
- * absolute part comes on top (docs/design.md, "The subnormal floor": a 1-ULP tie at the subnormal boundary is not an
+ * Special cases: a vacuous bound (ε ≥ 1, or a non-finite part: where the sum's γ is infinite no
+ * a-priori bound exists) gives the cap itself, never Infinity. The cap applies to the relative
+ * part only; the absolute part comes on top (docs/design.md, "The subnormal floor": a 1-ULP tie at the subnormal boundary is not an
  * `underflow`, and cancellation near 0 is accounted for), so results within a few σ of zero, or
  * within A of it, can pass with a relative error ≥ 1 — by design, nowhere else.
  */

@@ -54,10 +54,3 @@ export function sumUp(values: Iterable<number>): number {
   for (const v of values) s = up(s + v);
   return s;
 }
-
-/** Σ values, rounded down after every addition (each value a lower bound, all ≥ 0). */
-export function sumDown(values: Iterable<number>): number {
-  let s = 0;
-  for (const v of values) s = Math.max(0, down(s + v));
-  return s;
-}

@@ -10,14 +10,14 @@ export interface Finding {
   readonly index: number;
   /**
    * The correctly rounded reference of the element (case-level: `sum` 1, `argmax` the output at
-   * the max logit, `nondeterministic` the first call's value, `mutation` the logit before the
-   * call; NaN where nothing applies).
+   * the max logit, `nondeterministic` the first call's value, `batch` the value in the batch,
+   * `mutation` the logit before the call; NaN where nothing applies).
    */
   readonly expected: number;
   /**
    * The output as scored, rounded into the format (case-level: `sum` the exact Σ rounded to
-   * binary64, `argmax` the largest output, `nondeterministic` the second call's value,
-   * `mutation` the logit after the call; NaN where nothing applies).
+   * binary64, `argmax` the largest output, `nondeterministic` the second call's value, `batch`
+   * the row's value alone, `mutation` the logit after the call; NaN where nothing applies).
    */
   readonly actual: number;
   /**

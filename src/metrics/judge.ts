@@ -65,6 +65,11 @@ export interface JudgeArgs {
   readonly inputAfter?: ArrayLike<number>;
   /** A second call's answer on the same input, to detect `nondeterministic`. */
   readonly second?: unknown;
+  /**
+   * When `actual` is this row's answer within a batch [B, n]: the answer to the same row called
+   * alone, to detect `batch` (docs/design.md, "The findings table").
+   */
+  readonly alone?: unknown;
   /** Keep at most this many findings per kind, the largest `ulps` first (counts stay complete). */
   readonly maxPerKind?: number;
   /** What counts as close for the `wrong` severity; default `assert_close`'s tolerances. */
@@ -82,7 +87,10 @@ export interface Judgement {
   readonly output: Float64Array | null;
   /** ULP distance per element, or null after a `shape` finding. */
   readonly ulps: Float64Array | null;
-  /** The budget per element that was applied, or null after a `shape` finding. */
+  /**
+   * The budget per element that was applied (0 where the output equals the correctly rounded
+   * value, which no budget can fail, when the budgets are derived), or null after a `shape` finding.
+   */
   readonly budget: Float64Array | null;
 }
 
@@ -117,7 +125,8 @@ export function relativeErrorAtLeastOne(minNormal: number, a: number, r: number)
  * Case-level after the elements: `sum` (softmax on inputs without NaN or +Inf and with finite
  * outputs: |Σa − 1|, summed exactly, over softmaxSumBound), `argmax` (softmax and log_softmax:
  * the largest output not at a largest logit, ties aside, argmax.ts), `nondeterministic` (when
- * `second` is given and differs from the first answer: ±0 equal, NaN equal).
+ * `second` is given and differs from the first answer: ±0 equal, NaN equal), `batch` (when
+ * `alone` is given and differs from the answer in the batch, compared the same way).
  *
  * Special cases: findings are values, never exceptions — but malformed arguments (an unknown
  * format, a missing label, a reference of the wrong length) are programming errors and throw a
@@ -174,7 +183,12 @@ export function judge(args: JudgeArgs): Judgement {
     return true;
   };
   const reg = regimes(format, x);
-  const breakdown = args.budget === undefined ? budgetBreakdown(op, format, x, label, reference) : null;
+  // an element equal to the correctly rounded value (±0 equal, NaN equal) cannot exceed any
+  // budget: only the others are budgeted (rows run to 2^18 elements)
+  const differs = (i: number) =>
+    !(output[i] === reference[i] || (output[i] !== output[i] && reference[i] !== reference[i]));
+  const breakdown =
+    args.budget === undefined ? budgetBreakdown(op, format, x, label, reference, differs) : null;
   const budget = breakdown ? breakdown.ulps : toBudget(args.budget!, outLen);
   const ctx: DiagnosisContext = { op, fmt, x, regimes: reg, vacuous: breakdown?.vacuous ?? null };
   const ulps = new Float64Array(outLen);
@@ -366,8 +380,12 @@ export function judge(args: JudgeArgs): Judgement {
     }
   }
   if (args.second !== undefined) {
-    const nd = nondeterminism(fmt, op, outLen, row, args.second, rowClose);
+    const nd = differingAnswer('nondeterministic', fmt, op, outLen, row, args.second, rowClose);
     if (nd) push(nd);
+  }
+  if (args.alone !== undefined) {
+    const b = differingAnswer('batch', fmt, op, outLen, row, args.alone, rowClose);
+    if (b) push(b);
   }
   return finish(findings, args.maxPerKind, outOfFormat, output, ulps, budget);
 }
@@ -456,23 +474,36 @@ function mutation(x: ArrayLike<number>, after: ArrayLike<number>): Finding | nul
   return first < 0 ? null : mutationFinding(first, x[first], after[first], changed);
 }
 
-function nondeterminism(
+/** What the two answers `differingAnswer` compares are, for its diagnoses. */
+const COMPARED = {
+  nondeterministic: { other: "the second call's answer", pair: 'two calls on one input differ' },
+  batch: { other: 'the answer alone', pair: 'the row in the batch and alone differ' },
+} as const;
+
+/**
+ * `nondeterministic` (a second call) or `batch` (the row called alone) when `other` differs from
+ * the first answer `first`: ±0 equal, NaN equal. `expected` is the first answer's value,
+ * `actual` the other's. Wrong when either answer would fail the ecosystem's check.
+ */
+function differingAnswer(
+  kind: 'nondeterministic' | 'batch',
   fmt: ReturnType<typeof formatSpec>,
   op: Op,
   outLen: number,
   first: ArrayLike<number>,
-  second: unknown,
+  other: unknown,
   rowClose: (out: ArrayLike<number>) => boolean,
 ): Finding | null {
-  const row2 = toRow(op, outLen, second);
+  const words = COMPARED[kind];
+  const row2 = toRow(op, outLen, other);
   if (typeof row2 === 'string') {
     return {
-      kind: 'nondeterministic',
+      kind,
       index: -1,
       expected: NaN,
       actual: NaN,
       ulps: Infinity,
-      diagnosis: `the second call's answer differs in shape: ${row2}`,
+      diagnosis: `${words.other} differs in shape: ${row2}`,
       severity: 'wrong',
     };
   }
@@ -486,13 +517,12 @@ function nondeterminism(
       const second = Float64Array.from({ length: outLen }, (_, k) => roundNumber(fmt, row2[k]));
       const firstRounded = Float64Array.from({ length: outLen }, (_, k) => roundNumber(fmt, first[k]));
       return {
-        kind: 'nondeterministic',
+        kind,
         index: -1,
         expected: p,
         actual: q,
         ulps: ulpDistance(fmt, a, b),
-        diagnosis: `two calls on one input differ at ${i}: ${show(p)} then ${show(q)}`,
-        // wrong when either call's answer would fail the ecosystem's check
+        diagnosis: `${words.pair} at ${i}: ${show(p)} then ${show(q)}`,
         severity: rowClose(firstRounded) && rowClose(second) ? 'inaccurate' : 'wrong',
       };
     }

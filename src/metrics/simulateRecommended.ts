@@ -3,15 +3,21 @@ import { formatSpec } from '../formats/specs.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import type { Op } from '../vocabulary/Op.js';
 
-/** Order in which the simulated sum s = Σ_{j≠k} ê_j is accumulated. */
-export type SumOrder = 'forward' | 'reverse' | 'pairwise';
+/**
+ * How the simulated sum s = Σ_{j≠k} ê_j is accumulated: 'pairwise' (adjacent pairs level by
+ * level, an odd last term carried up) and 'halving' (recursively, the first ⌈m/2⌉ terms and the
+ * rest) are the trees of depth ⌈log₂ m⌉ the budget assumes (summationDepth.ts); 'forward' and
+ * 'reverse' are recursive summation, depth m − 1, which the budget covers only for n ≤ 5.
+ */
+export type SumOrder = 'pairwise' | 'halving' | 'forward' | 'reverse';
 
 /**
  * The recommended stable algorithm (Blanchard, Higham & Higham 2021) evaluated in `format` with
  * every operation rounded into the format — the reference point of budgets.ts, used by its tests
  * as evidence that the budget is not too tight (metrics may not import src/impls).
  *
- *   a = max x, k = first index of a, ê_j = exp(x_j − a) (j ≠ k), s = Σ ê_j,
+ *   a = max x, k = first index of a, ê_j = exp(x_j − a) (j ≠ k), s = Σ ê_j (in `order`, by
+ *   default pairwise: the sum the budget assumes),
  *   softmax_i = ê_i/(1 + s) (ê_k = 1), log_softmax_i = (x_i − a) − log1p(s),
  *   logsumexp = a + log1p(s), cross_entropy = (a − x_l) + log1p(s),
  *   cross_entropy_grad = softmax − onehot(l): softmax_l − 1 rounded once, except at a label on a
@@ -33,7 +39,7 @@ export function simulateRecommended(
   format: FormatName,
   x: ArrayLike<number>,
   label?: number,
-  order: SumOrder = 'forward',
+  order: SumOrder = 'pairwise',
 ): Float64Array {
   const fmt = formatSpec(format);
   const R = (v: number) => roundNumber(fmt, v);
@@ -56,7 +62,7 @@ export function simulateRecommended(
     e[j] = j === k ? 1 : R(Math.exp(R(x[j] - a)));
     if (j !== k) terms.push(e[j]);
   }
-  const s = sum(R, order === 'reverse' ? terms.reverse() : terms, order === 'pairwise');
+  const s = sum(R, order === 'reverse' ? terms.reverse() : terms, order);
   const softmax = () => {
     const S = R(1 + s);
     return Float64Array.from(e, (v) => R(v / S));
@@ -83,13 +89,14 @@ export function simulateRecommended(
   }
 }
 
-function sum(R: (v: number) => number, terms: readonly number[], pairwise: boolean): number {
-  if (!pairwise) {
+function sum(R: (v: number) => number, terms: readonly number[], order: SumOrder): number {
+  if (order === 'forward' || order === 'reverse') {
     let s = 0;
     for (const t of terms) s = R(s + t);
     return s;
   }
   if (terms.length === 0) return 0;
+  if (order === 'halving') return halve(R, terms, 0, terms.length);
   let level = terms.slice();
   while (level.length > 1) {
     const next: number[] = [];
@@ -98,4 +105,12 @@ function sum(R: (v: number) => number, terms: readonly number[], pairwise: boole
     level = next;
   }
   return level[0];
+}
+
+/** terms[from, to) summed as the first ⌈m/2⌉ terms plus the rest, recursively (m = to − from ≥ 1). */
+function halve(R: (v: number) => number, terms: readonly number[], from: number, to: number): number {
+  const m = to - from;
+  if (m === 1) return terms[from];
+  const mid = from + Math.ceil(m / 2);
+  return R(halve(R, terms, from, mid) + halve(R, terms, mid, to));
 }

@@ -22,12 +22,13 @@ export interface SumBound {
  * ε_i = φ_i + u(1 + φ_i), φ_i = (τ_i + Θ)/(1 − Θ), A_i = b_i(1 + u) + σ/2, b_i = σ[D_i > 0]/(1 − Θ).
  * Summing, and using Σ τ_i·y_i = Σ τ_i·e_i/S = W:
  *   |Σ ŷ_i − 1| ≤ (1 + u)(W + Θ)/(1 − Θ) + u + (n − m)·σ(1 + u)/(1 − Θ) + n·σ/2.
- * First order ≈ (n + 1)u + 2W: the weights y_i make it far smaller than the sum of the
- * per-element bounds.
+ * First order ≈ (h(n) + 1)u + 2W, h(n) = min(n − 1, ⌈log₂ n⌉ + 1) the depth of the pairwise
+ * sum (summationDepth.ts): the weights y_i make it far smaller than the sum of the per-element
+ * bounds.
  *
  * Special cases: −Inf logits contribute exact zeros and are left out; no finite logit (the
  * outputs are NaN) or a NaN or +Inf logit: the check does not apply and the bound is NaN; one
- * finite logit: the output is exactly 1, bound 0. A vacuous bound (n·u ≥ 1, Θ ≥ 1) gives the cap
+ * finite logit: the output is exactly 1, bound 0. A vacuous bound (Θ ≥ 1) gives the cap
  * 1 − 2u, the counterpart of ulpCap: an element within 2^(p−1) − 1 ULPs of a value at the bottom
  * of its binade can be (2^(p−1) − 1)·2u = 1 − 2u too large relative, no more.
  */

@@ -16,6 +16,16 @@ export interface OracleCounters {
   directSlowElements: number;
   /** Evaluations in which at least one element went to the slow path (either way). */
   slowEvaluations: number;
+  /**
+   * Enclosures of the row's shared sum s computed by the slow path: one per precision level of
+   * each slow evaluation, however many elements were pending.
+   */
+  sharedSums: number;
+  /**
+   * Exponentials those enclosures computed in fixed point: one per distinct logit value not
+   * cut or bounded, so a row of equal or repeated logits costs a handful.
+   */
+  slowExponentials: number;
 }
 
 /** The live counters (mutated by the oracle). */
@@ -24,6 +34,8 @@ export const oracleCounters: OracleCounters = {
   slowElements: 0,
   directSlowElements: 0,
   slowEvaluations: 0,
+  sharedSums: 0,
+  slowExponentials: 0,
 };
 
 /** Sets every counter to 0 and returns their values before the reset. */
@@ -33,5 +45,7 @@ export function resetOracleCounters(): OracleCounters {
   oracleCounters.slowElements = 0;
   oracleCounters.directSlowElements = 0;
   oracleCounters.slowEvaluations = 0;
+  oracleCounters.sharedSums = 0;
+  oracleCounters.slowExponentials = 0;
   return before;
 }

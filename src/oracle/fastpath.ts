@@ -11,8 +11,11 @@ import { exponentOf, pow2i } from './pow2i.js';
  * The oracle's fast path: every op evaluated in double-double with a rigorous error bound, each
  * output element enclosed in [lo, hi] and rounded into the target format by the shared
  * `decideWith` logic (decide.ts, here in its allocation-free form `decideValue`) on exact binary
- * endpoints (binaryEndpoint.ts). Elements the enclosure does not decide are left to the slow
- * decimal.js path (oracle.ts), element by element.
+ * endpoints (binaryEndpoint.ts). Elements the enclosure does not decide are left to the slow path
+ * (oracle.ts), which escalates all of them together on one shared enclosure of the sum per
+ * precision level. Everything here is O(n) binary64 work with no allocation per element (about
+ * 1 µs per element), and the bounds are tight enough that on long rows of ordinary logits
+ * (10^6 in ±10, say) it leaves no element undecided.
  *
  * Quantities, with m = max x at its first index k*, d_j = x_j − m (exact as a double-double by
  * TwoSum; an overflow to −∞ is a cut term below), s = Σ_{j≠k*} e^(d_j), L = log1p(s):
@@ -22,12 +25,15 @@ import { exponentOf, pow2i } from './pow2i.js';
  *   E_cut = p − emin + 2 + ⌈log2(n + 1)⌉ + 100, so that n of them total below 2^(emin − p − 100),
  *   far below half the format's smallest subnormal (the slow path cuts the same way, at a
  *   threshold that grows with its precision); a cut softmax element rounds to +0 outright;
- * - s = 2^K·ŝ with K = max k_j, accumulated in double-double (AccurateDWPlusDW, positive terms:
- *   relative error ≤ (1 + EPS_EXP)(1 + EPS_ADD)^N − 1 for N terms, Higham's recursive-summation
- *   argument), plus one-sided absolute terms for cut terms, terms more than 2^960 below the
+ * - s = 2^K·ŝ with K = max k_j, accumulated in double-double (AccurateDWPlusDW) pairwise, as a
+ *   binary counter of blocks, so that every term goes through at most h = ⌊log2 N⌋ + 1
+ *   additions: positive terms give a relative error ≤ (1 + EPS_EXP)(1 + EPS_ADD)^h − 1 (Higham's
+ *   argument for summation trees), about 2^−99 at N = 10^6 where a recursive sum's N·EPS_ADD
+ *   would be 2^−84; plus one-sided absolute terms for cut terms, terms more than 2^960 below the
  *   largest (dropped) and low parts that underflow when rescaled. When those one-sided terms are
  *   not negligible (every term near the cut), s is only bounded: 0 < s ≤ its upper end;
- * - 1 + s and the quotients e^(d_i)/(1 + s) (`ddDiv`), −s/(1 + s) at a label at the max;
+ * - 1 + s, with s's absolute error bound taken relative to 1 + s (which can be 10^6), and the
+ *   quotients e^(d_i)/(1 + s) (`ddDiv`), −s/(1 + s) at a label at the max;
  * - L = log1p(s): for s < 2^−8 as 2^K·(ŝ·G(s)) with the series G(s) = log1p(s)/s, so L keeps its
  *   relative accuracy however small s is; otherwise `ddLog1p`. A relative error η of s moves L by
  *   at most η/(1 − η) relative (|Δ log1p| ≤ |Δs|/(1 + min s) and log1p(s) ≥ s/(1 + s)); when s is
@@ -97,6 +103,9 @@ let VL = new Float64Array(0); // low part
 let DH = new Float64Array(0); // d_j = x_j − m, high part
 let DL = new Float64Array(0); // low part
 let ST = new Uint8Array(0); // state of each logit
+/** The pairwise summation's stack of partial sums (one per binary digit of the term count). */
+const PH = new Float64Array(64);
+const PL = new Float64Array(64);
 const NEG_INF = 0; // x_j = −∞: e^(d_j) = 0
 const AT_MAX = 1; // d_j = 0: e^(d_j) = 1 exactly (k* and ties)
 const TERM = 2; // −T_cut ≤ d_j < 0: e^(d_j) computed
@@ -207,9 +216,15 @@ export function fastEvaluate(
     if (e3[0] > K) K = e3[0];
   }
 
-  // ---- s = Σ_{j≠k*} e^(d_j) = 2^K·ŝ
-  let sh = 0;
-  let sl = 0;
+  // ---- s = Σ_{j≠k*} e^(d_j) = 2^K·ŝ, summed pairwise (a binary counter of blocks): term t is
+  // pushed as a block of one; while the two top blocks hold equally many terms they are merged
+  // by one ddAdd. Block sizes on the stack are distinct powers of two 2^b, decreasing from the
+  // bottom (position 0), so b_p ≤ ⌊log2 N⌋ − p; the final fold adds the top block into the one
+  // below it, and so on down, which puts p + 1 more additions on the terms of block p below the
+  // top (p on the top block's). Every term thus goes through at most ⌊log2 N⌋ + 1 additions,
+  // instead of up to N in a recursive sum.
+  let top = 0;
+  let count = 0;
   let dropped = 0;
   for (let j = 0; j < n; j++) {
     const st = ST[j];
@@ -220,15 +235,39 @@ export function fastEvaluate(
       continue;
     }
     const f = pow2i(shift);
-    ddAdd(t2, sh, sl, VH[j] * f, VL[j] * f); // VH·f exact (≥ 2^−961); VL·f may underflow: ≤ 2^−1075
-    sh = t2[0];
-    sl = t2[1];
+    let h = VH[j] * f; // exact (≥ 2^−961)
+    let l = VL[j] * f; // may underflow: ≤ 2^−1075
+    count++;
+    for (let c = count; (c & 1) === 0; c >>= 1) {
+      top--;
+      ddAdd(t2, PH[top], PL[top], h, l);
+      h = t2[0];
+      l = t2[1];
+    }
+    PH[top] = h;
+    PL[top] = l;
+    top++;
   }
+  let sh = 0;
+  let sl = 0;
+  if (top > 0) {
+    sh = PH[top - 1];
+    sl = PL[top - 1];
+    for (let p = top - 2; p >= 0; p--) {
+      ddAdd(t2, PH[p], PL[p], sh, sl);
+      sh = t2[0];
+      sl = t2[1];
+    }
+  }
+  // additions any term went through: ⌊log2 N⌋ + 1 ≤ ⌈log2(N + 1)⌉ + 1
+  let depth = 1;
+  while (pow2i(depth - 1) < count + 1) depth++;
   const sTiny = nTerms === 0; // every other finite logit cut: 0 < s < cut·2^(−E_cut)
-  // ŝ against the exact sum S of the included terms: ŝ = S(1 + θ) with
-  // |θ| ≤ (1 + EPS_EXP)(1 + EPS_ADD)^N − 1 ≤ x(1 + x), x = EPS_EXP + N·EPS_ADD, so
-  // |ŝ − S| ≤ θ/(1 − θ)·ŝ ≤ rS (ŝ ≤ sh(1 + u))
-  const xs = (EPS_EXP + nTerms * EPS_ADD) * UP;
+  // ŝ against the exact sum S of the included terms: every term is positive and its relative
+  // errors multiply along its path, so ŝ = S(1 + θ) with |θ| ≤ (1 + EPS_EXP)(1 + EPS_ADD)^h − 1
+  // ≤ x(1 + x), x = EPS_EXP + h·EPS_ADD, h = depth (Higham's argument for recursive summation,
+  // applied to the summation tree); so |ŝ − S| ≤ θ/(1 − θ)·ŝ ≤ rS (ŝ ≤ sh(1 + u))
+  const xs = (EPS_EXP + depth * EPS_ADD) * UP;
   const rS = sTiny ? 0 : up(invRel(xs * (1 + xs) * UP) * sh * UP);
   // one-sided additions at scale 2^K: cut terms (each < 2^(−E_cut)), dropped terms (each
   // < 2.01·2^−961 < 2^−959), low parts that underflowed when rescaled (each ≤ 2^−1075)
@@ -249,13 +288,17 @@ export function fastEvaluate(
   const suh = sh * fS;
   const sul = sl * fS;
 
-  // ---- w = 1 + s, relative error ≤ epsW: |S_u − s| ≤ (rS + absS)·2^K + 2^−1074 (or ≤ TINY),
-  // which relative to 1 + s ≥ 1 is that absolute bound; then DWPlusFP adds EPS_ADD_D
+  // ---- w = 1 + s, relative error ≤ epsW: |S_u − s| ≤ absErrS = (rS + absS)·2^K + 2^−1074 (or
+  // ≤ TINY); relative to 1 + s that is ≤ absErrS/wLow with wLow ≤ 1 + s: 1 + S_u ≥ wh(1 − 2^−52)
+  // (DWPlusFP errs by EPS_ADD_D, and wh + wl ≥ wh(1 − u)), so 1 + s ≥ wh(1 − 2^−52) − absErrS,
+  // computed below with a margin of 2^−50 for its own roundings (and 1 + s ≥ 1 in any case);
+  // then DWPlusFP adds EPS_ADD_D
   ddAddD(t2, suh, sul, 1);
   const wh = t2[0];
   const wl = t2[1];
   const absErrS = fS === 0 ? TINY : up(up(rS + absS) * fS) + TINY;
-  const epsW = composeRel(absErrS, EPS_ADD_D);
+  const wLow = Math.max(1, wh * (1 - 2 ** -50) - absErrS);
+  const epsW = composeRel(up(absErrS / wLow), EPS_ADD_D);
 
   // ---- L = log1p(s) ∈ 2^k·[h + l − rlo, h + l + rhi]
   const needL = op === 'log_softmax' || op === 'logsumexp' || op === 'cross_entropy';

@@ -10,10 +10,11 @@ export type { Decision };
  *
  * `F` rounds every result towards −∞ and `C` towards +∞, so an expression evaluated with `F` on
  * lower bounds and `C` on upper bounds encloses the exact value (interval arithmetic). decimal.js
- * rounds +, −, ×, ÷ correctly in the configured mode. Its exp and ln are documented as correctly
- * rounded too, but rather than lean on that for directed modes we evaluate them to nearest with
- * five guard digits and widen by two units in the last place each way (`widen`): the enclosure
- * then holds even if the library were off by a whole unit.
+ * rounds +, −, ×, ÷ correctly in the configured mode. Its ln is documented as correctly rounded
+ * too, but rather than lean on that for directed modes we evaluate it to nearest with five guard
+ * digits and widen by two units in the last place each way (`widen`): the enclosure then holds
+ * even if the library were off by a whole unit. (Exponentials are not taken here but in binary
+ * fixed point, fixedExp.ts.)
  */
 export interface Arith {
   /** Working precision in significant decimal digits. */
@@ -22,7 +23,7 @@ export interface Arith {
   readonly F: Decimal.Constructor;
   /** Rounds towards +∞. */
   readonly C: Decimal.Constructor;
-  /** Rounds to nearest, five guard digits beyond `digits`: for exp and ln before `widen`. */
+  /** Rounds to nearest, five guard digits beyond `digits`: for ln before `widen`. */
   readonly N: Decimal.Constructor;
 }
 
@@ -62,12 +63,6 @@ function widen(a: Arith, r: Decimal): Interval {
   if (r.isZero()) return exact(r);
   const slack = a.C.mul(r.abs(), `1e${1 - (a.digits + 5)}`).times(2);
   return { lo: a.F.sub(r, slack), hi: a.C.add(r, slack) };
-}
-
-/** e^d for an exact d, enclosed. e^0 = 1 exactly. */
-export function expInterval(a: Arith, d: Decimal): Interval {
-  if (d.isZero()) return exact(new a.F(1));
-  return widen(a, a.N.exp(d));
 }
 
 /**

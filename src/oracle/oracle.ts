@@ -6,7 +6,9 @@ import type { FormatSpec } from '../formats/types.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import { oracleCounters } from './counters.js';
 import { fastEvaluate, type FastOutcome } from './fastpath.js';
-import { arith, decide, exact, expInterval, log1pInterval, type Arith, type Interval } from './interval.js';
+import { arith, decide, exact, log1pInterval, type Arith, type Interval } from './interval.js';
+import { fixedBase, type FixedBase } from './fixedExp.js';
+import { fixedBits, sharedSum, summarizeRow, termInterval, type RowSummary } from './sharedSum.js';
 import { isOp, needsLabel, outputLength, type Op } from '../vocabulary/Op.js';
 import { OracleInputError, type OracleOptions, type OracleResult } from './types.js';
 
@@ -14,17 +16,19 @@ import { OracleInputError, type OracleOptions, type OracleResult } from './types
 const DEFAULT_MAX_DIGITS = 2000;
 
 /**
- * First working precision: 20 digits (66 bits) already exceed binary64's 53 bits by 13 bits of
- * margin for the rounding test, plus one digit per decade of n for the sum's accumulated width.
+ * First working precision when the fast path is skipped (equal logits, or `fastPath: false`): 20
+ * digits (66 bits) already exceed binary64's 53 bits by 13 bits of margin for the rounding test,
+ * plus one digit per decade of n, a margin kept from when this path summed in decimal (the
+ * fixed-point sum now carries 48 guard bits of its own, sharedSum.ts).
  */
 function initialDigits(n: number): number {
   return 20 + Math.ceil(Math.log10(n + 1));
 }
 
 /**
- * Working precision at which the slow path takes over an element the fast path left undecided:
- * the fast path's enclosures are about 95 bits (29 digits) wide, so such an element lies close to
- * a rounding boundary and starting lower would be wasted work.
+ * Working precision at which the slow path takes over the elements the fast path left undecided:
+ * the fast path's enclosures are about 2^−98 wide relative to the value (30 digits), so such an
+ * element lies close to a rounding boundary and starting lower would be wasted work.
  */
 const HANDOFF_DIGITS = 40;
 
@@ -43,24 +47,33 @@ const EXACT = Decimal.clone({ precision: 1600, rounding: Decimal.ROUND_HALF_EVEN
  * real value rounded to nearest, ties to even, directly into `format`, with gradual underflow and
  * IEEE overflow. Scalar ops return a length-1 `values`.
  *
- * Method (Ziv's strategy): a fast path first encloses every element in double-double arithmetic
- * with rigorous error bounds and decides what it can (fastpath.ts); the elements it leaves
- * undecided (near a rounding boundary, or outside its range) go to the slow path below, element
- * by element, starting at HANDOFF_DIGITS. Both paths decide with the same `decideWith`.
+ * Method (Ziv's strategy, docs/design.md, "Oracle"): a fast path first encloses every element in
+ * double-double arithmetic with rigorous error bounds and decides what it can (fastpath.ts; its
+ * sum is pairwise, so its error bound grows like log n, and on rows of 10^6 benign logits it
+ * decides every element); the elements it leaves undecided (near a rounding boundary, or outside
+ * its range) are escalated together, starting at HANDOFF_DIGITS. Both paths decide with the same
+ * `decideWith`.
  *
- * Slow path (interval arithmetic): with m = max x at the first index k* and the
+ * Escalation (the slow path, interval arithmetic): with m = max x at the first index k* and the
  * exact differences d_j = x_j − m ≤ 0, every op is written so that nothing cancels:
  * s = Σ_{j≠k*} e^(d_j) ≥ 0, softmax_i = e^(d_i)/(1 + s), L = ln(1 + s) (log1p, accurate for tiny
  * s), log_softmax_i = d_i − L (both ≤ 0), logsumexp = m + L, cross_entropy = L − d_k (both ≥ 0),
- * and at a label k with d_k = 0 the gradient is −s/(1 + s) instead of softmax_k − 1. Each quantity
- * is enclosed in an interval by directed rounding at D decimal digits (see interval.ts); an
- * element whose enclosure decides its rounding is final (`decide`), the others are recomputed at
- * 2D digits, up to `maxDigits`, past which they are returned as `undetermined` with the nearer
- * candidate. Only logsumexp = m + L can cancel (m < 0 < L); the widening loop handles it.
+ * and at a label k with d_k = 0 the gradient is −s/(1 + s) instead of softmax_k − 1. At each
+ * precision level of D decimal digits, what the row shares is enclosed once for every pending
+ * element (`rowLevel`): s in binary fixed point at about 3.32·D + 48 bits (sharedSum.ts,
+ * fixedExp.ts: each distinct logit value exponentiated once and weighted by its count, summed
+ * exactly), then 1 + s and L in decimal.js by directed rounding at D digits (interval.ts). Then
+ * each group of pending elements with equal logits is enclosed once (`elementAt`) and decided
+ * (`decide`); the undecided ones go to the next level at 2D digits, up to `maxDigits`, past which
+ * they are returned as `undetermined` with the nearer candidate. So a hard element costs
+ * O(distinct logits) fixed-point exponentials per level, shared with every other pending element,
+ * and a row of equal logits (exact results, which skip the fast path) O(n) plain work. Only
+ * logsumexp = m + L can cancel (m < 0 < L); the widening loop handles it.
  *
  * Terms far below the max are never exponentiated: when d_j < −T with
  * T = (p − emin + 2)·ln 2 + ln(n + 1) + D·ln 10 + 2, e^(d_j) < e^(−T) is counted as the interval
- * (0, 10^(−⌊T/ln 10⌋)]. Their total is below half the format's smallest subnormal by a factor
+ * (0, 10^(−⌊T/ln 10⌋)] (a term is cut when its binary64 difference is at or below −T − 1, which
+ * proves d_j < −T). Their total is below half the format's smallest subnormal by a factor
  * 10^D, so it can decide nothing by itself but is still accounted for (this is how
  * log_softmax([0, −1000]) in f64 gets −0 at the max: −log1p(s) with 0 < s < e^−1000).
  * A softmax numerator below e^(−T) rounds to +0 outright for the same reason.
@@ -89,6 +102,34 @@ export function oracle(
   x: ArrayLike<number>,
   label?: number,
   options: OracleOptions = {},
+): OracleResult {
+  return run(op, format, x, label, options, null);
+}
+
+/**
+ * `oracle`, with the output indices in `escalate` handed to the slow path as if the fast path had
+ * left them undecided (indices out of range are ignored). The results must be `oracle`'s: this is
+ * for cross-checks of the escalation on long rows, whose elements the fast path nearly always
+ * decides (test/oracle-vs-mpfr.test.ts, scripts/fuzz-oracle-fastpath.ts).
+ */
+export function oracleEscalating(
+  op: Op,
+  format: FormatName,
+  x: ArrayLike<number>,
+  label: number | undefined,
+  escalate: readonly number[],
+  options: OracleOptions = {},
+): OracleResult {
+  return run(op, format, x, label, options, escalate);
+}
+
+function run(
+  op: Op,
+  format: FormatName,
+  x: ArrayLike<number>,
+  label: number | undefined,
+  options: OracleOptions,
+  escalate: readonly number[] | null,
 ): OracleResult {
   if (!isOp(op))
     throw new OracleInputError(
@@ -145,15 +186,21 @@ export function oracle(
   if (fast === null) {
     oracleCounters.directSlowElements += outLen;
     if (outLen > 0) oracleCounters.slowEvaluations++;
-    return evaluate(op, fmt, x, k, finite, maxDigits, null, Math.min(initialDigits(n), maxDigits));
+    return evaluate(op, fmt, x, k, maxDigits, null, Math.min(initialDigits(n), maxDigits));
   }
-  const undecided = fast.pending.length;
+  let handed = fast;
+  if (escalate !== null) {
+    const set = new Set(fast.pending);
+    for (const i of escalate) if (Number.isInteger(i) && i >= 0 && i < outLen) set.add(i);
+    handed = { values: fast.values, pending: [...set].sort((p, q) => p - q) };
+  }
+  const undecided = handed.pending.length;
   oracleCounters.fastElements += outLen - undecided;
-  if (undecided === 0) return { values: fast.values, undetermined: [] };
+  if (undecided === 0) return { values: handed.values, undetermined: [] };
   oracleCounters.slowElements += undecided;
   oracleCounters.slowEvaluations++;
   const digits = Math.min(Math.max(initialDigits(n), HANDOFF_DIGITS), maxDigits);
-  return evaluate(op, fmt, x, k, finite, maxDigits, fast, digits);
+  return evaluate(op, fmt, x, k, maxDigits, handed, digits);
 }
 
 /** Results when some logits are +Inf: the limit as those logits grow together (see `oracle`). */
@@ -198,175 +245,192 @@ function decideAtOnce(fmt: FormatSpec, iv: Interval): number {
   return d.value;
 }
 
-/** Shared state of one evaluation across the precision levels. */
-interface Shared {
-  readonly op: Op;
-  readonly fmt: FormatSpec;
-  readonly x: ArrayLike<number>;
-  readonly n: number;
-  /** Label index or −1. */
-  readonly k: number;
-  /** First index of the max finite logit. */
-  readonly kStar: number;
-  /** The max finite logit, exactly. */
-  readonly m: Decimal;
-  /** Exact x_j − m for finite j (undefined at ±Inf entries). */
-  readonly d: (Decimal | undefined)[];
-  /** Number of finite logits. */
-  readonly finite: number;
+/**
+ * Pending output elements whose exact values are the same function of the row (equal logits give
+ * equal softmax, log_softmax and gradient elements, the gradient's label apart): enclosed and
+ * decided once per precision level for all of them.
+ */
+interface Group {
+  /** A representative output index. */
+  readonly i: number;
+  /** Every output index of the group, `i` included. */
+  readonly members: number[];
+  /** The exact difference x_i − m, computed when first needed. */
+  d?: Decimal;
+}
+
+/** Groups the pending output indices (all of them when `pending` is null) by logit value. */
+function groupPending(
+  op: Op,
+  x: ArrayLike<number>,
+  k: number,
+  pending: readonly number[] | null,
+  outLen: number,
+): Group[] {
+  const out: Group[] = [];
+  // scalar ops have one output element; the key is then irrelevant
+  const byValue = new Map<number, Group>(); // SameValueZero: ±0 are one key, like their results
+  const add = (i: number) => {
+    if (op === 'cross_entropy_grad' && i === k) {
+      out.push({ i, members: [i] });
+      return;
+    }
+    const v = x[i];
+    let g = byValue.get(v);
+    if (!g) {
+      g = { i, members: [] };
+      byValue.set(v, g);
+      out.push(g);
+    }
+    g.members.push(i);
+  };
+  if (pending) for (const i of pending) add(i);
+  else for (let i = 0; i < outLen; i++) add(i);
+  return out;
 }
 
 /**
- * The slow path: the adaptive loop over the elements `fast` left pending (all of them when
- * `fast` is null), from `startDigits` up to `maxDigits`.
+ * The escalation (slow path): the adaptive loop over the elements `fast` left pending (all of
+ * them when `fast` is null), from `startDigits` up to `maxDigits`. Per precision level, what the
+ * row shares (s, 1 + s, L) is enclosed once (`rowLevel`), then each group of pending elements.
  */
 function evaluate(
   op: Op,
   fmt: FormatSpec,
   x: ArrayLike<number>,
   k: number,
-  finite: number,
   maxDigits: number,
   fast: FastOutcome | null,
   startDigits: number,
 ): OracleResult {
   const n = x.length;
-  let kStar = -1;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (x[i] > max) {
-      max = x[i];
-      kStar = i;
-    }
-  }
-  const m = exactDecimal(max);
-  const d: (Decimal | undefined)[] = new Array(n);
-  for (let j = 0; j < n; j++) {
-    const v = x[j];
-    if (v === -Infinity) continue;
-    d[j] = v === max ? new EXACT(0) : EXACT.sub(exactDecimal(v), m);
-  }
-  const sh: Shared = { op, fmt, x, n, k, kStar, m, d, finite };
-
+  const row = summarizeRow(x);
+  const m = exactDecimal(row.max);
   const outLen = outputLength(op, n);
   const values = fast ? fast.values : new Float64Array(outLen);
-  let pending: number[] = [];
-  if (fast) pending = fast.pending.slice();
-  else for (let i = 0; i < outLen; i++) pending.push(i);
+  let groups = groupPending(op, x, k, fast ? fast.pending : null, outLen);
   let digits = startDigits;
   for (;;) {
-    const ivs = level(sh, arith(digits), pending);
-    const still: number[] = [];
-    for (let t = 0; t < pending.length; t++) {
-      const i = pending[t];
-      const r = ivs[t];
-      if (typeof r === 'number') {
-        values[i] = r;
-        continue;
-      }
-      const dec = decide(fmt, r);
-      if (dec.decided) values[i] = dec.value;
+    const lv = rowLevel(op, fmt, row, n, arith(digits));
+    const still: Group[] = [];
+    for (const g of groups) {
+      const r = elementAt(op, lv, x, k, m, g);
+      let v: number;
+      if (typeof r === 'number') v = r;
       else {
-        values[i] = dec.nearer;
-        still.push(i);
+        const dec = decide(fmt, r);
+        if (dec.decided) v = dec.value;
+        else {
+          v = dec.nearer;
+          still.push(g);
+        }
       }
+      for (const i of g.members) values[i] = v;
     }
-    pending = still;
-    if (pending.length === 0 || digits >= maxDigits) break;
+    groups = still;
+    if (groups.length === 0 || digits >= maxDigits) break;
     digits = Math.min(maxDigits, digits * 2);
   }
-  return { values, undetermined: pending };
+  const undetermined = groups.flatMap((g) => g.members).sort((p, q) => p - q);
+  return { values, undetermined };
+}
+
+/** What every element of the row shares at one precision level. */
+interface Level {
+  readonly a: Arith;
+  /** The row's max; its exact value is `m` of `evaluate`. */
+  readonly max: number;
+  /** Terms with x_j − max below −T are cut (see `oracle`). */
+  readonly T: number;
+  /** 10^(−⌊T/ln 10⌋) ≥ e^(−T): the bound of one cut term. */
+  readonly cutBound: Decimal;
+  /** The fixed-point base of the row's exponentials at this level. */
+  readonly base: FixedBase;
+  readonly s: Interval;
+  readonly onePlusS: Interval;
+  /** L = log1p(s), for the ops that need it. */
+  readonly L: Interval | undefined;
+  /** s = 0 exactly: one finite logit. */
+  readonly sIsZero: boolean;
+}
+
+function rowLevel(op: Op, fmt: FormatSpec, row: RowSummary, n: number, a: Arith): Level {
+  const T = (fmt.precision - fmt.emin + 2) * Math.LN2 + Math.log(n + 1) + a.digits * Math.LN10 + 2;
+  const cutBound = new a.C(`1e-${Math.floor(T / Math.LN10)}`);
+  const base = fixedBase(row.max, fixedBits(a.digits));
+  const sum = sharedSum(a, row, base, T);
+  oracleCounters.sharedSums++;
+  oracleCounters.slowExponentials += sum.exponentials;
+  const s: Interval =
+    sum.cut > 0 ? { lo: sum.s.lo, hi: a.C.add(sum.s.hi, a.C.mul(cutBound, sum.cut)) } : sum.s;
+  const onePlusS: Interval = { lo: a.F.add(1, s.lo), hi: a.C.add(1, s.hi) };
+  const sIsZero = row.atMax === 1 && row.values.length === 0;
+  const needL = op === 'log_softmax' || op === 'logsumexp' || op === 'cross_entropy';
+  const L = needL ? (sIsZero ? exact(new a.F(0)) : log1pInterval(a, s)) : undefined;
+  return { a, max: row.max, T, cutBound, base, s, onePlusS, L, sIsZero };
+}
+
+/** The exact x_i − m of a group's logit, computed once. */
+function groupD(g: Group, xi: number, max: number, m: Decimal): Decimal {
+  g.d ??= xi === max ? new EXACT(0) : EXACT.sub(exactDecimal(xi), m);
+  return g.d;
 }
 
 /**
- * Encloses the requested output elements at one working precision. An element is either an
- * interval or an already-final number (structural zeros, −Inf entries).
+ * softmax_i = e^(d_i)/(1 + s) enclosed, or a final number: 0 for a −Inf logit, and +0 when
+ * d_i < −T (below e^−T, see `oracle`).
  */
-function level(sh: Shared, a: Arith, want: readonly number[]): (Interval | number)[] {
-  const { op, fmt, n, k, kStar, d } = sh;
-  const LN2 = Math.LN2;
-  const T = (fmt.precision - fmt.emin + 2) * LN2 + Math.log(n + 1) + a.digits * Math.LN10 + 2;
-  const cutExp10 = Math.floor(T / Math.LN10);
-  const cutBound = new a.C(`1e-${cutExp10}`);
-  const negT = -T;
+function softmaxAt(lv: Level, xi: number): Interval | number {
+  const { a, onePlusS } = lv;
+  if (xi === -Infinity) return 0;
+  // x_i − max rounded to binary64 is within an ulp of the exact difference (or −∞ when that
+  // overflows): at or below −T − 1, the exact difference is below −T
+  if (!(xi - lv.max > -lv.T - 1)) return 0;
+  const t = termInterval(a, lv.base, xi);
+  return { lo: a.F.div(t.lo, onePlusS.hi), hi: a.C.div(t.hi, onePlusS.lo) };
+}
 
-  // e^(d_j) for the finite j ≠ k*, or 'cut' when d_j < −T
-  const terms: (Interval | 'cut' | undefined)[] = new Array(n);
-  let sLo = new a.F(0);
-  let sHi = new a.C(0);
-  let cut = 0;
-  for (let j = 0; j < n; j++) {
-    const dj = d[j];
-    if (dj === undefined || j === kStar) continue;
-    if (dj.lt(negT)) {
-      terms[j] = 'cut';
-      cut++;
-      continue;
+/** Encloses the value of a group's elements at one level, or returns it when it is final. */
+function elementAt(
+  op: Op,
+  lv: Level,
+  x: ArrayLike<number>,
+  k: number,
+  m: Decimal,
+  g: Group,
+): Interval | number {
+  const { a, L, s } = lv;
+  const i = g.i;
+  switch (op) {
+    case 'softmax':
+      return softmaxAt(lv, x[i]);
+    case 'log_softmax': {
+      if (x[i] === -Infinity) return -Infinity;
+      const di = groupD(g, x[i], lv.max, m);
+      return { lo: a.F.sub(di, L!.hi), hi: a.C.sub(di, L!.lo) };
     }
-    const t = expInterval(a, dj);
-    terms[j] = t;
-    sLo = a.F.add(sLo, t.lo);
-    sHi = a.C.add(sHi, t.hi);
-  }
-  if (cut > 0) sHi = a.C.add(sHi, a.C.mul(cutBound, cut));
-  const s: Interval = { lo: sLo, hi: sHi };
-  const onePlusS: Interval = { lo: a.F.add(1, s.lo), hi: a.C.add(1, s.hi) };
-  const sIsZero = sh.finite === 1;
-  const needL = op === 'log_softmax' || op === 'logsumexp' || op === 'cross_entropy';
-  const L = needL ? (sIsZero ? exact(new a.F(0)) : log1pInterval(a, s)) : undefined;
-
-  const softmaxAt = (i: number): Interval | number => {
-    const di = d[i];
-    if (di === undefined) return 0; // −Inf logit
-    const t = i === kStar ? exact(new a.F(1)) : terms[i];
-    if (t === 'cut' || t === undefined) return 0; // below e^−T: rounds to +0 (see oracle())
-    return { lo: a.F.div(t.lo, onePlusS.hi), hi: a.C.div(t.hi, onePlusS.lo) };
-  };
-
-  const out: (Interval | number)[] = [];
-  for (const i of want) {
-    switch (op) {
-      case 'softmax':
-        out.push(softmaxAt(i));
-        break;
-      case 'log_softmax': {
-        const di = d[i];
-        out.push(di === undefined ? -Infinity : { lo: a.F.sub(di, L!.hi), hi: a.C.sub(di, L!.lo) });
-        break;
+    case 'logsumexp':
+      // L = 0 exactly when one logit is finite: the result is m itself, exactly
+      return lv.sIsZero ? exact(m) : { lo: a.F.add(m, L!.lo), hi: a.C.add(m, L!.hi) };
+    case 'cross_entropy': {
+      if (x[k] === -Infinity) return Infinity;
+      const dk = groupD(g, x[k], lv.max, m);
+      return { lo: a.F.sub(L!.lo, dk), hi: a.C.sub(L!.hi, dk) };
+    }
+    case 'cross_entropy_grad': {
+      if (i !== k) return softmaxAt(lv, x[i]);
+      if (x[k] === -Infinity) return -1;
+      if (x[k] === lv.max) {
+        // softmax_k − 1 = −s/(1 + s): no cancellation; s/(1+s) increases with s
+        if (lv.sIsZero) return exact(new a.F(0));
+        const up = a.C.div(s.hi, a.F.add(1, s.hi));
+        const down = a.F.div(s.lo, a.C.add(1, s.lo));
+        return { lo: up.neg(), hi: down.neg() };
       }
-      case 'logsumexp':
-        // L = 0 exactly when one logit is finite: the result is m itself, exactly
-        out.push(sIsZero ? exact(sh.m) : { lo: a.F.add(sh.m, L!.lo), hi: a.C.add(sh.m, L!.hi) });
-        break;
-      case 'cross_entropy': {
-        const dk = d[k];
-        out.push(dk === undefined ? Infinity : { lo: a.F.sub(L!.lo, dk), hi: a.C.sub(L!.hi, dk) });
-        break;
-      }
-      case 'cross_entropy_grad': {
-        if (i !== k) {
-          out.push(softmaxAt(i));
-          break;
-        }
-        const dk = d[k];
-        if (dk === undefined) out.push(-1);
-        else if (dk.isZero()) {
-          // softmax_k − 1 = −s/(1 + s): no cancellation; s/(1+s) increases with s
-          if (sIsZero) out.push(exact(new a.F(0)));
-          else {
-            const up = a.C.div(s.hi, a.F.add(1, s.hi));
-            const down = a.F.div(s.lo, a.C.add(1, s.lo));
-            out.push({ lo: up.neg(), hi: down.neg() });
-          }
-        } else {
-          const sm = softmaxAt(k);
-          // a cut label has 0 < softmax_k < e^−T: the gradient lies in (−1, −1 + e^−T)
-          if (typeof sm === 'number') out.push({ lo: new a.F(-1), hi: a.C.add(-1, cutBound) });
-          else out.push({ lo: a.F.sub(sm.lo, 1), hi: a.C.sub(sm.hi, 1) });
-        }
-        break;
-      }
+      const sm = softmaxAt(lv, x[k]);
+      // a cut label has 0 < softmax_k < e^−T: the gradient lies in (−1, −1 + e^−T)
+      if (typeof sm === 'number') return { lo: new a.F(-1), hi: a.C.add(-1, lv.cutBound) };
+      return { lo: a.F.sub(sm.lo, 1), hi: a.C.sub(sm.hi, 1) };
     }
   }
-  return out;
 }

@@ -8,8 +8,9 @@ export interface OracleOptions {
   readonly maxDigits?: number;
   /**
    * Whether to try the double-double fast path first (fastpath.ts). Off, every element goes
-   * through the decimal.js interval path: the results are the same (both are correctly
-   * rounded), only slower. For cross-checks of the two paths.
+   * through the slow path (the escalation: fixed-point and decimal.js interval arithmetic): the
+   * results are the same (both are correctly rounded), only slower. For cross-checks of the two
+   * paths.
    * @defaultValue true
    */
   readonly fastPath?: boolean;

@@ -27,6 +27,7 @@ export const KIND_MEANING: Readonly<Record<string, string>> = {
   sum: 'softmax outputs that do not sum to 1 within the rounding bound',
   argmax: 'the largest output is not at the largest logit',
   nondeterministic: 'two calls on the same input gave different answers',
+  batch: 'a row of a batch came out differently from the same row alone',
 };
 
 /** Colours of the finding kinds (maps, charts, chips): the worse, the warmer. */
@@ -45,6 +46,7 @@ export const KIND_COLOUR: Readonly<Record<string, string>> = {
   sum: '#e377c2',
   argmax: '#bcbd22',
   nondeterministic: '#17becf',
+  batch: '#2ca02c',
 };
 export const UNKNOWN_KIND_COLOUR = '#7f7f7f';
 
@@ -64,6 +66,7 @@ const KIND_PRECEDENCE: readonly string[] = [
   'ulp',
   'special',
   'nondeterministic',
+  'batch',
 ];
 
 /**

@@ -89,7 +89,7 @@ tr.unexpected td{background:#fff4f4}
 .chip.soft{opacity:.55}
 .k-crash{background:#3b3b3b}.k-timeout{background:#5a5a5a}.k-shape,.k-mutation{background:#6b4f3a}.k-special{background:#8c564b}
 .k-nan-swallowed{background:#9467bd}.k-overflow{background:#d62728}.k-underflow{background:#1f77b4}.k-spurious-nan{background:#7b3fa0}
-.k-cancellation{background:#00897b}.k-ulp{background:#ff7f0e}.k-sum{background:#e377c2}.k-argmax{background:#bcbd22}.k-nondeterministic{background:#17becf}.k-other{background:#7f7f7f}
+.k-cancellation{background:#00897b}.k-ulp{background:#ff7f0e}.k-sum{background:#e377c2}.k-argmax{background:#bcbd22}.k-nondeterministic{background:#17becf}.k-batch{background:#2ca02c}.k-other{background:#7f7f7f}
 details.impl{border:1px solid var(--line);border-radius:6px;margin:6px 0;background:#fff}
 details.impl>summary{padding:6px 10px;cursor:pointer;list-style-position:inside}
 details.impl[open]>summary{border-bottom:1px solid var(--line);background:var(--soft)}
@@ -453,7 +453,13 @@ function counterexampleHtml(
   const errSpan = err ? ` <span class="err">(${e(err)})</span>` : '';
   const ulps =
     f.ulps === null ? (err ? ` · error${errSpan}` : '') : ` · error ${e(formatUlps(f.ulps))} ulps${errSpan}`;
-  const at = f.index >= 0 ? ` · at element ${f.index}` : ' · whole case';
+  const inRow = f.row !== undefined ? ` of row ${e(f.row + 1)}` : '';
+  const at =
+    f.index >= 0
+      ? ` · at element ${f.index}${inRow}`
+      : f.row !== undefined
+        ? ` · row ${e(f.row + 1)}`
+        : ' · whole case';
   const label = c.label !== undefined ? ` <span class="muted">label</span> <code>${e(c.label)}</code>` : '';
   const rounded = '<span class="muted small">(correctly rounded)</span>';
   const rows = [
@@ -461,6 +467,16 @@ function counterexampleHtml(
     `<tr><th>expected</th><td>${vectorHtml(c.expected, mark, vmax)} ${rounded}</td></tr>`,
     `<tr><th>actual</th><td>${vectorHtml(c.actual, mark, vmax)}</td></tr>`,
   ];
+  // a batch [B, n]: every further row with its own expected and actual values
+  (c.batch ?? []).forEach((b, k) => {
+    const bl = b.label !== undefined ? ` <span class="muted">label</span> <code>${e(b.label)}</code>` : '';
+    const m = f.row === k + 1 ? mark : -1;
+    rows.push(
+      `<tr><th>row ${k + 2}</th><td>${vectorHtml(b.input, -1, vmax)}${bl}</td></tr>`,
+      `<tr><th>expected</th><td>${vectorHtml(b.expected, m, vmax)} ${rounded}</td></tr>`,
+      `<tr><th>actual</th><td>${vectorHtml(b.actual, m, vmax)}</td></tr>`,
+    );
+  });
   if (f.index < 0 && (f.expected !== null || f.actual !== null)) {
     const actual = `<code>${e(String(f.actual))}</code>`;
     const expected = `<code>${e(String(f.expected))}</code>`;
@@ -479,10 +495,12 @@ function counterexampleHtml(
     replay = `<details class="replay">${summary}<pre><code>${e(c.replay)}</code></pre></details>`;
   } else
     replay = `<div class="small muted">Replay:</div><pre class="replay"><code>${e(c.replay)}</code></pre>`;
-  const origLen = c.original?.length;
+  const origShape = c.originalShape;
+  const origLen = origShape ? origShape[1] : c.original?.length;
   const found = c.caseId >= 0 ? `first seen on case ${e(c.caseId)}` : 'found by the error-maximising search';
-  const region = `(region ${e(c.region)}${origLen !== undefined ? `, ${origLen} logits` : ''})`;
-  const shrunk = `shrunk to ${c.input.length} logit${plural(c.input.length)}`;
+  const batchOf = (b: number) => (b > 1 ? ` in a batch of ${e(b)} rows` : '');
+  const region = `(region ${e(c.region)}${origLen !== undefined ? `, ${e(origLen)} logits${batchOf(origShape?.[0] ?? 1)}` : ''})`;
+  const shrunk = `shrunk to ${c.input.length} logit${plural(c.input.length)}${batchOf(1 + (c.batch?.length ?? 0))}`;
   const sev = severityBadge(f.severity, r, i.format, true);
   const cases = `${count} of ${i.cases} cases${wrong ? ` (${wrong})` : ''}`;
   return `<div class="cex" id="${cexId(index, kind)}"><div>${sev} ${kindChip(kind)} <b>${e(f.diagnosis)}</b></div>

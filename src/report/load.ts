@@ -7,6 +7,10 @@
 import { ASSERT_CLOSE } from '../metrics/closeness.js';
 import { RUN_SCHEMA, RUN_SCHEMA_V1, CASES_SCHEMA, type RunRecord } from './schema.js';
 
+/** A cases stream of this version (CASES_SCHEMA) or an earlier one: named as such, not as an unknown schema. */
+const isCasesSchema = (s: unknown): boolean =>
+  s === CASES_SCHEMA || (typeof s === 'string' && s.startsWith('logitfuzz/cases@'));
+
 /** A file that is not a usable run record; the message names the file and the problem. */
 export class RecordError extends Error {
   constructor(message: string) {
@@ -39,8 +43,10 @@ export function parseRunRecord(text: string, source: string): RunRecord {
     } catch {
       first = undefined;
     }
-    if (isObj(first) && first.schema === CASES_SCHEMA)
-      throw new RecordError(`${source} is a cases stream (${CASES_SCHEMA}); give the results.json beside it`);
+    if (isObj(first) && isCasesSchema(first.schema))
+      throw new RecordError(
+        `${source} is a cases stream (${String(first.schema)}); give the results.json beside it`,
+      );
     throw new RecordError(
       `${source} is not valid JSON (${(e as Error).message}); expected a results.json written by 'logitfuzz run'`,
     );
@@ -57,8 +63,8 @@ export function checkRunRecord(v: unknown, source: string): RunRecord {
     const what =
       typeof schema === 'string' && schema.startsWith('logitfuzz/vet@')
         ? `a 'vet --json' verdict (${schema.slice(0, 60)})`
-        : schema === CASES_SCHEMA
-          ? `a cases stream (${CASES_SCHEMA}); give the results.json beside it`
+        : isCasesSchema(schema)
+          ? `a cases stream (${String(schema)}); give the results.json beside it`
           : typeof schema === 'string'
             ? `of schema ${JSON.stringify(schema.slice(0, 60))}`
             : 'without a schema field';
@@ -151,6 +157,17 @@ export function checkRunRecord(v: unknown, source: string): RunRecord {
       for (const k of ['expected', 'actual', 'ulps'])
         need(f, k, `${cp}finding.`, (x) => x === null || isJsonNumber(x), 'a number or null');
       if (cx.original !== undefined) need(cx, 'original', cp, numArr, 'an array of numbers');
+      if (cx.batch !== undefined) {
+        need(cx, 'batch', cp, Array.isArray, 'an array of rows');
+        (cx.batch as unknown[]).forEach((row, k) => {
+          const rp = `${cp}batch.${k}.`;
+          if (!isObj(row)) bad(rp.slice(0, -1), 'an object');
+          const r = row as Record<string, unknown>;
+          need(r, 'input', rp, numArr, 'an array of numbers');
+          need(r, 'expected', rp, numArr, 'an array of numbers');
+          need(r, 'actual', rp, (x) => x === null || numArr(x), 'an array of numbers or null');
+        });
+      }
     }
     need(i, 'ulp', p, isObj, 'an object');
     const u = i.ulp as Record<string, unknown>;

@@ -20,10 +20,12 @@ export const RUN_SCHEMA = 'logitfuzz/run@2';
 /** The schema before severities: `compare` and the reports still read it (report/load.ts). */
 export const RUN_SCHEMA_V1 = 'logitfuzz/run@1';
 export const VET_SCHEMA = 'logitfuzz/vet@2';
-export const CASES_SCHEMA = 'logitfuzz/cases@1';
+export const CASES_SCHEMA = 'logitfuzz/cases@2';
 
 export interface FindingRecord {
   readonly kind: FindingKind;
+  /** The row of a batch [B, n] it was found in (0-based); absent for a single row. */
+  readonly row?: number;
   /** Element index, −1 for case-level findings. */
   readonly index: number;
   readonly expected: JsonNumber | null;
@@ -38,11 +40,26 @@ export interface CounterexampleRecord {
   /** Id of the campaign case it was found on (before shrinking). */
   readonly caseId: number;
   readonly region: string;
-  /** The shrunk input. */
+  /** The shrunk input (its first row, for a batch). */
   readonly input: JsonNumber[];
   readonly label?: number;
-  /** The input as first found. */
-  readonly original: JsonNumber[];
+  /**
+   * Rows 2 … B of a shrunk batch [B, n] with the correctly rounded result and the output of each;
+   * absent for a single row (docs/design.md, "Records").
+   */
+  readonly batch?: readonly {
+    readonly input: JsonNumber[];
+    readonly label?: number;
+    readonly expected: JsonNumber[];
+    readonly actual: JsonNumber[] | null;
+  }[];
+  /** The shape [B, n] of the case as first found. */
+  readonly originalShape?: readonly [number, number];
+  /**
+   * The input as first found (its first row, for a batch); left out when longer than
+   * ORIGINAL_MAX_LENGTH logits: the campaign's seed and `caseId` regenerate it.
+   */
+  readonly original?: JsonNumber[];
   readonly originalLabel?: number;
   /** The finding on the shrunk input. */
   readonly finding: FindingRecord;

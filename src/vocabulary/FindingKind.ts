@@ -1,6 +1,6 @@
 /**
  * Every kind of finding (docs/design.md, "Findings"): case-level `crash`, `timeout`,
- * `shape`, `mutation`, `sum`, `argmax`, `nondeterministic`; element-level `special`,
+ * `shape`, `mutation`, `sum`, `argmax`, `nondeterministic`, `batch`; element-level `special`,
  * `nan-swallowed`, `overflow`, `underflow`, `cancellation`, `spurious-nan`, `ulp`.
  */
 export type FindingKind =
@@ -17,7 +17,8 @@ export type FindingKind =
   | 'ulp'
   | 'sum'
   | 'argmax'
-  | 'nondeterministic';
+  | 'nondeterministic'
+  | 'batch';
 
 /** All finding kinds, case-level first, then the element table's rows in order. */
 export const FINDING_KINDS: readonly FindingKind[] = [
@@ -35,6 +36,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   'sum',
   'argmax',
   'nondeterministic',
+  'batch',
 ];
 
 export function isFindingKind(name: unknown): name is FindingKind {

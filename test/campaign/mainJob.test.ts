@@ -13,7 +13,7 @@ import { cli } from './_cli.js';
 describe('the main job', () => {
   it('exits 0 with every grade as expected, in at most 150 lines', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'lf-main-')), 'latest');
-    const r = cli(['run', '--seed', '7', '--out', out], { timeoutMs: 300_000 });
+    const r = cli(['run', '--seed', '7', '--out', out], { timeoutMs: 900_000 });
     const lines = `${r.stdout}${r.stderr}`.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '');
     expect(r.status, r.stdout.slice(-3000)).toBe(0);
     expect(lines.length).toBeLessThanOrEqual(150);
@@ -22,14 +22,17 @@ describe('the main job', () => {
       const i = record.implementations.find((j) => j.name === name)!;
       return i.verdicts.wrong === 'fail' ? 'wrong' : i.verdicts.inaccurate === 'fail' ? 'inaccurate' : 'pass';
     };
-    // the PyTorch-style log-domain formulas are only inaccurate in f64 and f32; the naive ones wrong
+    // the PyTorch-style log-domain formulas are only inaccurate in f64 (in f32 their recursive sum
+    // stagnates on the long rows beyond assert_close); the naive ones wrong
     for (const f of ['f64', 'f32']) {
       for (const op of ['log_softmax', 'logsumexp', 'cross_entropy', 'cross_entropy_grad'])
-        expect(grade(`${op}/max-shifted/${f}`), `${op}/max-shifted/${f}`).toBe('inaccurate');
+        expect(grade(`${op}/max-shifted/${f}`), `${op}/max-shifted/${f}`).toBe(
+          f === 'f64' ? 'inaccurate' : 'wrong',
+        );
       for (const op of ['softmax', 'log_softmax', 'logsumexp', 'cross_entropy'])
         expect(grade(`${op}/naive/${f}`), `${op}/naive/${f}`).toBe('wrong');
     }
     expect(grade('log_softmax/tfjs-cpu/f32')).toBe('inaccurate');
     expect(record.implementations.filter((i) => i.verdict !== 'unavailable').length).toBeGreaterThan(100);
-  }, 300_000);
+  }, 900_000);
 });

@@ -137,6 +137,59 @@ describe('vet --exec', () => {
   });
 });
 
+describe('vet with batches', () => {
+  const exec = fileURLToPath(new URL('../fixtures/exec/batch_ops.mjs', import.meta.url));
+  const quick = ['--seed', '6', '--runs', '40', '--search', '0', '--shrink-evals', '5'];
+
+  it("calls a module's softmaxBatch (its row function, naive, is never called): passes", () => {
+    const r = vet([mod('batchExports.mjs'), ...quick, '--specials', 'skip'], 'batch-module');
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.json!.findings).toEqual([]);
+  });
+
+  it('records a batch answer one value short as a shape finding', () => {
+    const r = vet([mod('batchExports.mjs'), '--export', 'short', ...quick], 'batch-short');
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.json!.findings.map((f) => f.kind)).toContain('shape');
+  });
+
+  it('exits 2 for a Batch export that is not a function', () => {
+    const r = cli(['vet', mod('batchExports.mjs'), '--op', 'logsumexp']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/export 'logsumexpBatch' of .* is a number, not a function/);
+  });
+
+  it('--exec --batch sends {"shape":[B,n]} requests, x flat, and passes a max-shifted softmax', () => {
+    const log = join(dir, 'batch-exec.jsonl');
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(exec)} --log ${JSON.stringify(log)}`;
+    const r = vet(['--exec', cmd, '--batch', ...quick, '--specials', 'skip'], 'batch-exec');
+    expect(r.status, r.stdout).toBe(0);
+    const requests = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { shape?: number[]; x: unknown[]; labels?: unknown });
+    expect(requests.length).toBeGreaterThan(0);
+    for (const q of requests) {
+      expect(q.shape).toHaveLength(2);
+      expect(q.x).toHaveLength(q.shape![0] * q.shape![1]);
+      expect(q.labels).toBeUndefined();
+    }
+  });
+
+  it('--exec --batch records an answer one value short as a shape finding', () => {
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(exec)} --drop 1`;
+    const r = vet(['--exec', cmd, '--batch', ...quick], 'batch-exec-short');
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.json!.findings.map((f) => f.kind)).toContain('shape');
+  });
+
+  it('refuses --batch without --exec', () => {
+    const r = cli(['vet', mod('batchExports.mjs'), '--batch']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--batch goes with --exec/);
+  });
+});
+
 describe('vet --fail-on: wrong answers versus answers less accurate than they could be', () => {
   const args = ['--op', 'log_softmax', '--runs', '200', '--seed', '5'];
 

@@ -22,17 +22,64 @@ const GOOD = [builtin('softmax/max-shifted/f64'), builtin('softmax/naive/f64')];
 
 // The same options for both runs; memoryMb keeps the out-of-memory module's worker small (and
 // fast to fill); a few shrinking probes keep the OOM module's shrinking cheap.
-const OPTIONS = { seed: 21, runs: 20, workers: 2, memoryMb: 64, shrinkEvals: 4, timeoutMs: 60_000 } as const;
+// single rows (maxBatch 1): the checks below read each case's one row
+const OPTIONS = {
+  seed: 21,
+  runs: 20,
+  workers: 2,
+  memoryMb: 64,
+  shrinkEvals: 4,
+  timeoutMs: 60_000,
+  maxBatch: 1,
+} as const;
 
+/** A store line (logitfuzz/cases@2) as these checks read it, with its row regenerated. */
 interface StoredOutcome {
   impl: string;
-  findings: { kind: string; diagnosis: string }[];
+  findings: { kind: string; diagnosis: string; severity: string | null }[];
   pass: boolean;
 }
 interface CaseLine {
   id: number;
+  /** The case's logits in the oracle's JSON encoding, regenerated from (seed, id): the store keeps none. */
   x: unknown[];
   outcomes: StoredOutcome[];
+}
+
+const DIST_CASES = new URL('../../dist/src/campaign/cases.js', import.meta.url).href;
+const DIST_JSON = new URL('../../dist/src/formats/jsonNumber.js', import.meta.url).href;
+
+/** Reads the store back, each line with its case's row regenerated as the campaign generated it. */
+async function readLines(file: string): Promise<CaseLine[]> {
+  const { caseAt } = (await import(DIST_CASES)) as typeof import('../../src/campaign/cases.js');
+  const { encodeVector } = (await import(DIST_JSON)) as typeof import('../../src/formats/jsonNumber.js');
+  const space = {
+    seed: OPTIONS.seed,
+    groups: [{ op: 'softmax', format: 'f64' }] as const,
+    constraints: { minLength: 1, maxLength: 16, specials: true },
+    probes: true,
+    maxBatch: OPTIONS.maxBatch,
+  };
+  type Raw = { id: number; outcomes: { impl: string; f?: StoredOutcome['findings'] }[] };
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(1)
+    .map((l) => {
+      const raw = JSON.parse(l) as Raw;
+      return {
+        id: raw.id,
+        x: encodeVector(caseAt(space, raw.id).x),
+        outcomes: raw.outcomes.map((o) => {
+          const findings = o.f ?? [];
+          return {
+            impl: o.impl,
+            findings,
+            pass: !findings.some((f) => f.severity === 'wrong' || f.severity === 'inaccurate'),
+          };
+        }),
+      };
+    });
 }
 
 describe('faulty implementations in a campaign', () => {
@@ -45,11 +92,7 @@ describe('faulty implementations in a campaign', () => {
     // faulty modules first: a worker they kill is replaced before the built-ins run on that case
     withFaulty = await campaign([...FAULTY, ...GOOD], { ...OPTIONS, casesFile: join(dir, 'faulty.jsonl') });
     without = await campaign(GOOD, OPTIONS);
-    lines = readFileSync(join(dir, 'faulty.jsonl'), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .slice(1)
-      .map((l) => JSON.parse(l) as CaseLine);
+    lines = await readLines(join(dir, 'faulty.jsonl'));
   }, 110_000);
 
   it('records every case for every implementation, none lost to a dead worker', () => {

@@ -35,7 +35,7 @@ describe('merge OUT DIR...', () => {
         }),
       );
       shardLines.push(lines);
-      const header = JSON.stringify({ schema: 'logitfuzz/cases@1', key: `k${index}` });
+      const header = JSON.stringify({ schema: 'logitfuzz/cases@2', key: `k${index}` });
       writeFileSync(
         join(d, 'cases.jsonl'),
         index === 1 ? `${header}\n${lines.join('\n')}\n\n` : `${header}\r\n${lines.join('\r\n')}`,
@@ -46,7 +46,7 @@ describe('merge OUT DIR...', () => {
     expect(code, io.stderr.text).toBe(0);
     const out = readFileSync(join(dir, 'all', 'cases.jsonl'), 'utf8').split('\n');
     expect(out.at(-1)).toBe('');
-    expect(JSON.parse(out[0])).toMatchObject({ schema: 'logitfuzz/cases@1', key: 'merged' });
+    expect(JSON.parse(out[0])).toMatchObject({ schema: 'logitfuzz/cases@2', key: 'merged' });
     expect(out.slice(1, -1)).toEqual([...shardLines[0], ...shardLines[1]]);
   });
 });

@@ -5,16 +5,23 @@ import { isOp, needsLabel, type Op, OPS } from '../../vocabulary/Op.js';
 import type { RegionConstraints } from '../RegionConstraints.js';
 import { expectedOneOf } from '../../vocabulary/expectedOneOf.js';
 
-/*length unless minLength itself is larger. */
-const ORDINARY_MAX_LENGTH = 1024;
+/**
+ * Regions other than `long` generate one fast-check value per element, so they stay at or below
+ * this length unless minLength itself is larger; every longer case comes from `long`
+ * (docs/design.md, "Cases"). It used to be 1024; 256 keeps the element-per-element regions fast
+ * now that the default maxLength lets `long` reach 262,144, and leaves these regions as they
+ * were for every maxLength ≤ 256 (below 256, with no `long`, the cases are exactly the old ones).
+ */
+export const ORDINARY_MAX_LENGTH = 256;
 /** `long` exists only when min(maxLength, longMaxLength) reaches this. */
 const LONG_MIN_CAP = 256;
 /** The shortest `long` case: one below the smallest workgroup size, 64. */
 export const LONG_MIN_LENGTH = 63;
 
 const DEFAULT_MIN_LENGTH = 1;
-const DEFAULT_MAX_LENGTH = 64;
-const DEFAULT_LONG_MAX_LENGTH = 4096;
+/** 2^18: past the largest vocabulary row the generators aim at (Gemma's 256,000 logits). */
+const DEFAULT_MAX_LENGTH = 262_144;
+const DEFAULT_LONG_MAX_LENGTH = 262_144;
 
 /** Validated constraints, with defaults filled in. */
 export interface Resolved {

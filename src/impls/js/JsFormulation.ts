@@ -18,7 +18,8 @@ export interface JsOpDefinition {
   /**
    * The expected verdicts per I/O format at both levels (docs/design.md, "Severity"): 'fail' in
    * a file's doc means the strict level (the default budget, docs/design.md, "Budgets"); whether
-   * the answers are also wrong is `inaccurateInWideFormats` for the PyTorch-style log-domain ops.
+   * the answers are also wrong is `inaccurateInWideFormats` for the PyTorch-style log-domain ops,
+   * or a per-format table (`byFormat`) where a recursive sum fails the long rows.
    */
   readonly expected: (format: FormatName) => Expected;
   readonly kernel: RowKernel;

@@ -9,6 +9,7 @@ import { MAX_SHIFTED } from './maxShifted.js';
 import { MAX_SHIFTED_F32ARRAY } from './maxShiftedF32Array.js';
 import { NAIVE } from './naive.js';
 import { ONLINE } from './online.js';
+import { PAIRWISE } from './pairwise.js';
 
 export type { JsFormulation } from './JsFormulation.js';
 /** Every pure-JS formulation, in the order the zoo lists them within an op. */
@@ -18,6 +19,7 @@ export const JS_FORMULATIONS: readonly JsFormulation[] = [
   MAX_SHIFTED_F32ARRAY,
   LSE,
   BHH,
+  PAIRWISE,
   ONLINE,
   COMPENSATED,
 ];

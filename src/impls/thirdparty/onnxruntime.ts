@@ -5,7 +5,7 @@ import { defaultImporter, describeLibrary, importPackage, installCommand } from 
 import { ONNX_INPUT, ONNX_OUTPUT, type OnnxSoftmaxOp, onnxSoftmaxModel } from './onnxModel.js';
 import { SerialQueue } from './serial.js';
 import type { Importer, ThirdPartyImplementation } from './types.js';
-import { EXPECT_INACCURATE, EXPECT_PASS, type Expected } from '../../vocabulary/Severity.js';
+import { EXPECT_PASS, EXPECT_WRONG, type Expected } from '../../vocabulary/Severity.js';
 
 /** The two onnxruntime packages: native CPU for Node, and the WebAssembly build. */
 export type OrtPackage = 'onnxruntime-node' | 'onnxruntime-web';
@@ -64,9 +64,13 @@ const IMPL_BACKEND: Readonly<Record<OrtPackage, Backend>> = {
  * Empty rows ([k, 0]) come back empty from both.
  */
 function expectedFor(pkg: OrtPackage, op: OrtOp): Expected {
-  if (op === 'log_softmax') return EXPECT_INACCURATE;
-  if (pkg === 'onnxruntime-web') return EXPECT_INACCURATE;
-  return process.arch === 'x64' && !cpuHasAvx512f() ? EXPECT_INACCURATE : EXPECT_PASS;
+  // Since the budgets assume a pairwise sum (docs/design.md, "Budgets"), both packages' sums fail
+  // the campaign's 2^18-logit rows beyond assert_close (main job, seed 7, x86-64 without
+  // AVX-512F: softmax 191 ULPs against a budget of 28 on the stagnation probe, log_softmax 24
+  // against 12): wrong. The AVX-512F branch was not measured against these budgets.
+  if (op === 'log_softmax') return EXPECT_WRONG;
+  if (pkg === 'onnxruntime-web') return EXPECT_WRONG;
+  return process.arch === 'x64' && !cpuHasAvx512f() ? EXPECT_WRONG : EXPECT_PASS;
 }
 
 /** Whether the CPU offers AVX-512F, from /proc/cpuinfo's flags (false where they cannot be read). */

@@ -10,7 +10,7 @@ import {
   tfjsPackages,
 } from './tfjsRuntime.js';
 import type { Importer, ThirdPartyImplementation } from './types.js';
-import { EXPECT_INACCURATE, EXPECT_PASS, type Expected } from '../../vocabulary/Severity.js';
+import { EXPECT_INACCURATE, EXPECT_PASS, EXPECT_WRONG, type Expected } from '../../vocabulary/Severity.js';
 
 export type { TfjsBackendName } from './tfjsRuntime.js';
 
@@ -75,9 +75,16 @@ const FORMULA: Readonly<Record<TfjsOp, string>> = {
   logsumexp: 'max + log(sum_j exp(x_j - max)) (tfjs-core logSumExp op, each step rounded to f32)',
 };
 
-/** See the measurements above: only tfjs-cpu's softmax meets the default budgets. */
+/**
+ * See the measurements above: only tfjs-cpu's softmax meets the default budgets. Since the
+ * budgets assume a pairwise sum (docs/design.md, "Budgets"), wasm's and webgpu's f32 sums fail
+ * the campaign's 2^18-logit rows beyond assert_close (main job, seed 7: softmax 191 ULPs against a
+ * budget of 26 on the stagnation probe; log_softmax and logsumexp 0 for 1.02e−5): wrong. cpu's
+ * log-domain ops stay only inaccurate.
+ */
 function expectedFor(backend: TfjsBackendName, op: TfjsOp): Expected {
-  return op === 'softmax' && backend === 'cpu' ? EXPECT_PASS : EXPECT_INACCURATE;
+  if (backend !== 'cpu') return EXPECT_WRONG;
+  return op === 'softmax' ? EXPECT_PASS : EXPECT_INACCURATE;
 }
 
 function compute(tf: TfCore, op: TfjsOp, x: TfTensor): TfTensor {

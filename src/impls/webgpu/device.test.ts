@@ -28,8 +28,9 @@ describe('webgpuImplementations (no GPU needed)', () => {
       expect(i.backend).toBe('webgpu');
       expect(i.name).toBe(`${i.op}/webgpu/${i.format}`);
       // measured on llvmpipe (docs/gpu.md): subnormal flush and exp's |d|-proportional error
-      // fail softmax; log(s) without log1p fails the other two
-      expect(i.expected).toEqual({ inaccurate: 'fail', wrong: 'pass' });
+      // fail softmax; log(s) without log1p fails the other two; the sums lose a long row's tail
+      // beyond assert_close (the budgets assume a pairwise sum)
+      expect(i.expected).toEqual({ inaccurate: 'fail', wrong: 'fail' });
       expect(i.describe()).toEqual({}); // nothing acquired at construction
     }
   });

@@ -26,7 +26,6 @@ const UNIFORM = 0x0040;
 const STORAGE = 0x0080;
 const MAP_MODE_READ = 0x0001;
 
-/** Runs `op` over `rows` in `precision` on the process's GPU (one dispatch). */
 /** The buffers a kernel binds: its uniform parameters, the packed rows, the row table, the outputs. */
 export interface KernelBuffers {
   readonly params: GPUBuffer;
@@ -63,6 +62,10 @@ export function encodeKernel(
   pass.end();
 }
 
+/**
+ * Runs `op` over `rows` in `precision` on the process's GPU: every row of the batch, whatever
+ * their lengths, in one dispatch of one workgroup per row and one submit (see the file header).
+ */
 export async function runBatch(
   op: KernelOp,
   precision: Precision,

@@ -39,7 +39,7 @@ import { getGpuContext, type GpuContext, type GpuInfo } from './device.js';
 import { runBatch } from './dispatch.js';
 import { KERNEL_OPS, type KernelOp, type Precision } from './kernels.js';
 import { getPipeline } from './pipelines.js';
-import { EXPECT_INACCURATE, type Expected } from '../../vocabulary/Severity.js';
+import { EXPECT_WRONG, type Expected } from '../../vocabulary/Severity.js';
 
 /** A WebGPU implementation: an `Implementation` that can also describe its adapter. */
 export interface WebGpuImplementation extends Implementation {
@@ -56,11 +56,14 @@ const FORMULAS: Readonly<Record<KernelOp, string>> = {
   logsumexp: 'm + log(sum_j exp(x_j - m)), m = max x (0 if +-Inf); WGSL, workgroup tree reductions',
 };
 
-// measured, see the file header and docs/gpu.md
+// measured, see the file header and docs/gpu.md; wrong since the budgets assume a pairwise
+// sum (docs/design.md, "Budgets"): on the campaign's 2^18-logit stagnation probe the kernels'
+// sums lose the tail beyond assert_close (llvmpipe, main job seed 7: softmax 190 ULPs against
+// a budget of 38)
 const EXPECTED: Readonly<Record<KernelOp, Expected>> = {
-  softmax: EXPECT_INACCURATE,
-  log_softmax: EXPECT_INACCURATE,
-  logsumexp: EXPECT_INACCURATE,
+  softmax: EXPECT_WRONG,
+  log_softmax: EXPECT_WRONG,
+  logsumexp: EXPECT_WRONG,
 };
 
 /** The facts `describe()` reports, from an acquired context. */

@@ -150,3 +150,59 @@ export function makeCase(fmt: FormatSpec, op: Op, family: Family, rand: () => nu
   const label = needsLabel(op) ? Math.floor(rand() * x.length) : undefined;
   return { family, x, label };
 }
+
+/** Shapes of the long rows of `makeLongCase`. */
+export const LONG_SHAPES = ['random', 'patterned', 'wide', 'nearTies', 'equalPlusOne'] as const;
+export type LongShape = (typeof LONG_SHAPES)[number];
+
+/** A long row (`makeLongCase`): its shape, the logits and the label. */
+export interface LongCase {
+  readonly shape: LongShape;
+  readonly x: Float64Array;
+  readonly label: number | undefined;
+}
+
+/**
+ * A long row of `n` logits (values of `fmt`) for the escalation's cross-checks
+ * (scripts/fuzz-oracle-fastpath.ts): `random` uniform in ±10 around a random centre (the CLI's
+ * example), `patterned` a few distinct values repeated (O(distinct) slow-path work), `wide`
+ * uniform over a spread past the underflow threshold (terms cut and bounded), `nearTies` a base
+ * and neighbours a few units apart (tiny exact differences), `equalPlusOne` equal logits but one.
+ */
+export function makeLongCase(
+  fmt: FormatSpec,
+  op: Op,
+  shape: LongShape,
+  n: number,
+  rand: () => number,
+): LongCase {
+  const { underflow } = EXP_THRESHOLDS[fmt.name];
+  const x = new Float64Array(n);
+  const centre = fit(fmt, (rand() - 0.5) * 200);
+  switch (shape) {
+    case 'random':
+      for (let i = 0; i < n; i++) x[i] = fit(fmt, centre + (rand() - 0.5) * 20);
+      break;
+    case 'patterned': {
+      const pool = Array.from({ length: 2 + Math.floor(rand() * 30) }, () => fit(fmt, centre - rand() * 30));
+      for (let i = 0; i < n; i++) x[i] = pool[Math.floor(rand() * pool.length)];
+      break;
+    }
+    case 'wide':
+      for (let i = 0; i < n; i++) x[i] = fit(fmt, centre + rand() * 1.5 * underflow);
+      break;
+    case 'nearTies': {
+      // steps of a few units in the last place of the centre (its binary exponent e)
+      const e = centre === 0 ? 0 : Math.floor(Math.log2(Math.abs(centre)));
+      const unit = 2 ** (e - fmt.precision + 1);
+      for (let i = 0; i < n; i++) x[i] = fit(fmt, centre + Math.floor(rand() * 13 - 6) * unit);
+      break;
+    }
+    case 'equalPlusOne':
+      x.fill(centre);
+      x[Math.floor(rand() * n)] = fit(fmt, centre - rand() * 20);
+      break;
+  }
+  const label = needsLabel(op) ? Math.floor(rand() * n) : undefined;
+  return { shape, x, label };
+}

@@ -27,6 +27,8 @@ function gamma(rho: number, u: number): number {
  * (first order; then made rigorous by γ):
  * - naive: n + 2c (exp of exact inputs c, sum n − 1, terms' errors c, division 1; Thm 3.3's n + 3);
  * - max-shifted and bhh: d_i + W + n + 2c (shift d_i, exp c, terms W + c, sum n − 1, division 1);
+ * - pairwise: d_i + W + 2c + h + 1 with h = ⌈log₂(n − 1)⌉ + 1 (0 for n = 1), the depth of the
+ *   pairwise s plus the 1 of 1 + s, in place of bhh's n − 1;
  * - compensated: d_i + W + 2c + 3 + 4n²u (the Neumaier sum's 2u + O(n²u²), Higham §4.3);
  * - online: d_i + c + ρ_d + 1 with ρ_d = (n − 1) + (n − 1)(c + 1) + spread + W + c: every
  *   increase of the running max rescales the sum so far by a rounded exp (c + 1 and the shift
@@ -42,7 +44,8 @@ function gamma(rho: number, u: number): number {
  *
  * bhh logsumexp y = a + log1p(s'), s' = Σ_{j≠k} e^(x_j − a): absolute error
  * u·(|y| + c·log1p(s') + (n − 2 + c + W)·s'/(1 + s')) (the sum's relative error through log1p's
- * derivative s'/(1 + s') ≤ 1, log1p's own c, the final addition's rounding).
+ * derivative s'/(1 + s') ≤ 1, log1p's own c, the final addition's rounding); pairwise the same
+ * with the depth ⌈log₂(n − 1)⌉ of its s in place of n − 2.
  */
 export function closedFormBound(
   formulation: string,
@@ -71,11 +74,15 @@ export function closedFormBound(
   const io = formatSpec(format);
   const ay = Math.abs(y) * (1 + 2 * io.unitRoundoff) + io.minSubnormal;
 
-  if (op === 'logsumexp' && formulation === 'bhh') {
+  // ⌈log₂(n − 1)⌉: the depth of a pairwise sum of the n − 1 terms other than the max's
+  const sDepth = n > 2 ? Math.ceil(Math.log2(n - 1) - 1e-12) : 0;
+  if (op === 'logsumexp' && (formulation === 'bhh' || formulation === 'pairwise')) {
     const u = io.unitRoundoff;
     const c = libmUnits(io.precision);
     const sp = s - 1;
-    const rho = (Math.abs(y) + 1 + c * Math.log1p(sp) + (n - 2 + c + W) * (sp / (1 + sp))) * (1 + 2 ** -30);
+    const sumTerms = formulation === 'bhh' ? n - 2 : sDepth;
+    const rho =
+      (Math.abs(y) + 1 + c * Math.log1p(sp) + (sumTerms + c + W) * (sp / (1 + sp))) * (1 + 2 ** -30);
     return rho * u * (1 + gamma(n + 4, u)) + io.minSubnormal;
   }
   if (op !== 'softmax') return undefined;
@@ -96,6 +103,9 @@ export function closedFormBound(
     case 'max-shifted':
     case 'bhh':
       rho = di + W + n + 2 * c;
+      break;
+    case 'pairwise':
+      rho = di + W + 2 * c + (n > 1 ? sDepth + 2 : 0);
       break;
     case 'compensated':
       rho = di + W + 2 * c + 3 + 4 * n * n * u;
