@@ -66,6 +66,17 @@ export const mergeCommand: Command = {
       if (e instanceof CampaignError) throw new InputError(e.message);
       throw e;
     }
+    // a replay command of a long or batched counterexample names the results.json it sits in
+    // (`replay --from DIR/results.json`): in the merged record, that is OUT's
+    const here = shellQuote(join(out, 'results.json'));
+    const there = dirs.map((d) => shellQuote(join(d, 'results.json')));
+    merged = JSON.parse(
+      JSON.stringify(merged, (key, value: unknown) =>
+        key === 'replay' && typeof value === 'string'
+          ? there.reduce((v, t) => v.split(`--from ${t} `).join(`--from ${here} `), value)
+          : value,
+      ),
+    ) as RunRecord;
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'results.json'), JSON.stringify(merged, null, 1) + '\n');
     writeFileSync(join(out, 'index.html'), renderHtml(merged));

@@ -68,8 +68,10 @@ describe('vet --baseline', () => {
 
   it('is the same gate as compare: under --specials strict a new special finding is a regression', () => {
     // maxShifted.mjs and infAsNumber.mjs agree on every finite row; only the second returns NaN
-    // for a +Inf logit, which --specials strict fails (600 runs reach a few +Inf rows at seed 3)
-    const opts = ['--specials', 'strict', '--runs', '600', '--seed', '3'];
+    // for a +Inf logit, which --specials strict fails (600 runs reach a few +Inf rows at seed 3);
+    // short single rows (--max-length 64 --max-batch 1): the gate is tested, not long rows
+    const short = ['--max-length', '64', '--max-batch', '1'];
+    const opts = ['--specials', 'strict', '--runs', '600', '--seed', '3', ...short];
     const base = join(dir, 'vet-strict.json');
     expect(cli(['vet', mod('maxShifted.mjs'), ...opts, '--json', base]).status).toBe(0);
     const worse = cli(['vet', mod('infAsNumber.mjs'), ...opts, '--baseline', base]);
@@ -84,6 +86,7 @@ describe('vet --baseline', () => {
       '600',
       '--seed',
       '3',
+      ...short,
     ]);
     expect(report.status, report.stdout).toBe(0);
   });
