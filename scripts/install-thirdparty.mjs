@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * Installs thirdparty/, the folder of the third-party libraries under test (tfjs, ONNX Runtime:
- * a private package with its own package.json and lockfile), into thirdparty/node_modules. The
+ * a private package with its own package.json and lockfile), into thirdparty/node_modules, then
+ * survey/ (the npm libraries of the survey, also a private package; without their install
+ * scripts); `node scripts/install-thirdparty.mjs thirdparty|survey` installs one of them. The
  * root's `prepare` script runs it, so the root's `npm ci` (or `npm install`) installs everything
  * the tests need; `npm run setup:thirdparty` runs it alone. `prepare` does not run when a user
  * installs logitfuzz from the registry (and the folder is not published), so their install stays
@@ -24,20 +26,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const folder = fileURLToPath(new URL('../thirdparty/', import.meta.url));
 const command = process.env.npm_command;
 
 function skip(why) {
-  console.log(`thirdparty/ not installed: ${why}`);
+  console.log(`thirdparty/ and survey/ not installed: ${why}`);
   process.exit(0);
 }
 
-if (!existsSync(new URL('../thirdparty/package.json', import.meta.url))) skip('no thirdparty/package.json');
 if (process.env.LOGITFUZZ_SKIP_THIRDPARTY === '1') skip('LOGITFUZZ_SKIP_THIRDPARTY=1');
 if (command === 'pack' || command === 'publish') skip(`not needed for npm ${command}`);
 if ((process.env.npm_config_omit ?? '').split(/[\s,]+/).includes('dev')) skip('--omit=dev');
 
-const args = [command === 'install' ? 'install' : 'ci', '--no-audit', '--no-fund'];
 // The environment npm gives a lifecycle script describes the root package; the nested npm works
 // on the folder, so drop what names the root (the user's npm_config_* settings stay).
 const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' };
@@ -46,17 +45,37 @@ for (const key of Object.keys(env))
     delete env[key];
 // the npm that runs this script, when there is one; else the one on the PATH
 const npmCli = process.env.npm_execpath;
-const [file, argv] =
-  npmCli && /\.[cm]?js$/.test(npmCli) ? [process.execPath, [npmCli, ...args]] : ['npm', args];
-console.log(`thirdparty/: npm ${args.join(' ')}`);
-const r = spawnSync(file, argv, {
-  cwd: folder,
-  env,
-  stdio: 'inherit',
-  shell: file === 'npm' && process.platform === 'win32',
-});
-if (r.error) {
-  console.error(`thirdparty/: could not run npm: ${r.error.message}`);
-  process.exit(1);
+
+/** Installs one folder from its lockfile (`npm install` under the root's `npm install`); false on failure. */
+function install(name, extra) {
+  const folder = fileURLToPath(new URL(`../${name}/`, import.meta.url));
+  if (!existsSync(new URL(`../${name}/package.json`, import.meta.url))) {
+    console.log(`${name}/ not installed: no ${name}/package.json`);
+    return true;
+  }
+  const args = [command === 'install' ? 'install' : 'ci', '--no-audit', '--no-fund', ...extra];
+  const [file, argv] =
+    npmCli && /\.[cm]?js$/.test(npmCli) ? [process.execPath, [npmCli, ...args]] : ['npm', args];
+  console.log(`${name}/: npm ${args.join(' ')}`);
+  const r = spawnSync(file, argv, {
+    cwd: folder,
+    env,
+    stdio: 'inherit',
+    shell: file === 'npm' && process.platform === 'win32',
+  });
+  if (r.error) {
+    console.error(`${name}/: could not run npm: ${r.error.message}`);
+    return false;
+  }
+  return r.status === 0;
 }
-process.exit(r.status ?? 1);
+
+// survey/: the npm libraries of the project's survey (survey/libraries.json). Their install
+// scripts download native binaries (onnxruntime-node, sharp) that the functions under test do
+// not need and that cannot be fetched here: installed without install scripts.
+const only = process.argv[2];
+const ok = [
+  ...(only === undefined || only === 'thirdparty' ? [install('thirdparty', [])] : []),
+  ...(only === undefined || only === 'survey' ? [install('survey', ['--ignore-scripts'])] : []),
+];
+process.exit(ok.every(Boolean) ? 0 : 1);

@@ -53,6 +53,7 @@ const REQUIRED_SECTIONS = [
   'Special values',
   'Implementations',
   'Campaign',
+  'Survey',
   'Verdicts and the gate',
   'Records',
   'CLI',

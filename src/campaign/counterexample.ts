@@ -3,12 +3,29 @@ import type { FindingKind } from '../vocabulary/FindingKind.js';
 import { needsLabel, type Op } from '../vocabulary/Op.js';
 import type { Counterexample, CounterexampleRow, FirstFinding } from './aggregate.js';
 import type { CaseInput, FindingData, ImplOutcome, OracleAnswer } from './protocol.js';
-import { shrinkBatch, shrinkCounterexample } from './shrink.js';
+import { shrinkBatch, shrinkCounterexample, shrinkToWindow } from './shrink.js';
 
-/** Cases above this many logits (B·n) shrink with at most LONG_SHRINK_EVALS evaluations. */
-const LONG_SHRINK_SIZE = 16_384;
+/**
+ * Cases above this many logits (B·n) are long: an evaluation costs the oracle and the judge up to
+ * a second, so they are first cut to a window (at most LONG_SHRINK_EVALS evaluations, all on short
+ * windows) and a long batch first loses rows (at most LONG_BATCH_EVALS); one still this long is
+ * kept whole, since its defect needs the length.
+ */
+export const LONG_SHRINK_SIZE = 16_384;
+/** See LONG_SHRINK_SIZE: 3 window lengths × 3 places, with room for the label's own windows. */
+const LONG_SHRINK_EVALS = 12;
 /** See LONG_SHRINK_SIZE. */
-const LONG_SHRINK_EVALS = 30;
+const LONG_BATCH_EVALS = 8;
+
+/** Options of `minimalCounterexample`. */
+export interface MinimalOptions {
+  /**
+   * Skip the final run (no output, no reference) when the shrunk input has more logits than this:
+   * a campaign does not store such an input but regenerates it from the case id.
+   * @defaultValue Infinity (always run it)
+   */
+  readonly finalMaxSize?: number;
+}
 
 /** The rows of an input to evaluate: its first row, and the further rows of a batch. */
 export type CaseRows = Pick<CaseInput, 'x' | 'label' | 'batch'>;
@@ -84,10 +101,11 @@ function rowsInput(c: Pick<Counterexample, 'x' | 'label' | 'batch'>): CaseRows {
  *
  * A `wrong` counterexample shrinks to one where the kind is still wrong.
  *
- * Notes: a hang costs a full timeout per evaluation, so `timeout` counterexamples get at most 6;
- * an evaluation on a case of more than LONG_SHRINK_SIZE logits costs the oracle and the judge up
- * to a second, so those get at most LONG_SHRINK_EVALS (enough for the halvings that reach a short
- * row when the kind does not need the length).
+ * Notes: a hang costs a full timeout per evaluation, so `timeout` counterexamples get at most 6.
+ * A case of more than LONG_SHRINK_SIZE logits first has the finding's row cut to a short window
+ * (shrink.ts shrinkToWindow) and, if it is a batch still that long, loses rows; if neither brings
+ * it under LONG_SHRINK_SIZE the counterexample is the case itself, not shrunk: the defect needs
+ * the length, and element-by-element shrinking of 2^18 logits would cost minutes.
  */
 export async function minimalCounterexample(
   cex: Counterexample,
@@ -96,39 +114,63 @@ export async function minimalCounterexample(
   format: FormatName,
   evaluate: Evaluator,
   shrinkEvals: number,
+  options: MinimalOptions = {},
 ): Promise<MinimalCounterexample> {
-  const size = cex.x.length * (1 + (cex.batch?.length ?? 0));
-  const budget =
-    kind === 'timeout'
-      ? Math.min(shrinkEvals, 6)
-      : size > LONG_SHRINK_SIZE
-        ? Math.min(shrinkEvals, LONG_SHRINK_EVALS)
-        : shrinkEvals;
+  const budget = kind === 'timeout' ? Math.min(shrinkEvals, 6) : shrinkEvals;
   // a wrong counterexample stays wrong while it shrinks: the kind alone could shrink it into an
   // input where the kind is only inaccurate
   const shows = (f: FindingData) =>
     f.kind === kind && (cex.finding.severity !== 'wrong' || f.severity === 'wrong');
   const probe = async (c: Pick<Counterexample, 'x' | 'label' | 'batch'>) =>
     (await evaluate(rowsInput(c), false)).outcome?.findings.find(shows);
+  const rowProbe = (x: Float64Array, label: number | undefined) =>
+    probe({ x: Array.from(x), ...(label !== undefined ? { label } : {}) });
   let small = cex;
   let evaluations = 0;
-  if (cex.batch?.length) {
-    const b = await shrinkBatch(cex, op, probe, budget);
-    small = b.cex;
-    evaluations = b.evaluations;
+  if (sizeOf(cex) > LONG_SHRINK_SIZE && kind !== 'timeout') {
+    // first the finding's row alone, cut to a window around the finding (shrink.ts shrinkToWindow)
+    const r = cex.finding.row ?? 0;
+    const row = r === 0 ? { x: cex.x, label: cex.label } : cex.batch?.[r - 1];
+    if (kind !== 'batch' && row) {
+      const one: Counterexample = {
+        caseId: cex.caseId,
+        region: cex.region,
+        x: row.x,
+        ...(row.label !== undefined ? { label: row.label } : {}),
+        finding: { ...cex.finding, row: undefined },
+      };
+      const w = await shrinkToWindow(one, rowProbe, Math.min(budget, LONG_SHRINK_EVALS));
+      evaluations += w.evaluations;
+      if (w.cex !== one) small = w.cex;
+    }
+    if (sizeOf(small) > LONG_SHRINK_SIZE && small.batch?.length) {
+      const b = await shrinkBatch(small, op, probe, Math.min(budget - evaluations, LONG_BATCH_EVALS));
+      small = b.cex;
+      evaluations += b.evaluations;
+    }
   }
-  if (!small.batch?.length) {
-    const s = await shrinkCounterexample(
+  // a row that no window shows the kind on needs its length: it is kept whole
+  if (sizeOf(small) <= LONG_SHRINK_SIZE) {
+    if (small.batch?.length) {
+      const b = await shrinkBatch(small, op, probe, budget - evaluations);
+      small = b.cex;
+      evaluations += b.evaluations;
+    }
+    if (!small.batch?.length) {
+      const s = await shrinkCounterexample(small, format, op, needsLabel(op), rowProbe, budget - evaluations);
+      small = s.cex;
+      evaluations += s.evaluations;
+    }
+  }
+  if (sizeOf(small) > (options.finalMaxSize ?? Infinity))
+    return {
       small,
-      format,
-      op,
-      needsLabel(op),
-      (x, label) => probe({ x: Array.from(x), ...(label !== undefined ? { label } : {}) }),
-      budget - evaluations,
-    );
-    small = s.cex;
-    evaluations += s.evaluations;
-  }
+      finding: small.finding,
+      output: undefined,
+      batchOutput: undefined,
+      reference: undefined,
+      evaluations,
+    };
   const final = await evaluate(rowsInput(small), true);
   return {
     small,
@@ -141,4 +183,9 @@ export async function minimalCounterexample(
     reference: final.reference,
     evaluations,
   };
+}
+
+/** B·n of a counterexample. */
+function sizeOf(c: Pick<Counterexample, 'x' | 'batch'>): number {
+  return c.x.length * (1 + (c.batch?.length ?? 0));
 }

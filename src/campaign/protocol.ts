@@ -45,6 +45,12 @@ export interface JudgeOptions {
   readonly specials: SpecialsPolicy;
   /** Call each implementation a second time and compare (the `nondeterministic` finding). */
   readonly checkDeterminism: boolean;
+  /**
+   * Call rows of a batch alone and compare (the `batch` finding; runCase.ts `aloneRows` says
+   * which rows). Off while shrinking a kind other than `batch`, where it would only cost time.
+   * @defaultValue true
+   */
+  readonly checkBatch?: boolean;
   /** What counts as close for the `wrong` severity; default `assert_close`. */
   readonly close?: Closeness;
 }

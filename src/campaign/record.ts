@@ -11,6 +11,7 @@ import {
 } from '../report/schema.js';
 import { FINDING_KINDS, type FindingKind } from '../vocabulary/FindingKind.js';
 import { LENGTH_EDGES, MAP_EDGES, type Cell, type ImplAggregate, type Tally } from './aggregate.js';
+import type { CaseSpace } from './cases.js';
 import type { CampaignOptions, ImplMeta } from './options.js';
 import type { AvailabilityInfo } from './pool.js';
 import type { SearchOutcome } from './postprocess.js';
@@ -142,6 +143,8 @@ export interface RecordInputs {
   readonly startedAt: Date;
   readonly wallMs: number;
   readonly oracleMs: number;
+  /** The cases' space (what regenerates a case from its id), or null for cases from a list. */
+  readonly space: CaseSpace | null;
 }
 
 /**
@@ -184,6 +187,24 @@ export function runRecord(r: RecordInputs): RunRecord {
       search: o.search ?? 0,
       failOn: o.failOn ?? 'inaccurate',
       close: o.judge.close ?? ASSERT_CLOSE,
+      caseSpace: r.space
+        ? {
+            groups: r.space.groups.map((g) => ({ op: g.op, format: g.format })),
+            constraints: {
+              ...(r.space.constraints.minLength !== undefined
+                ? { minLength: r.space.constraints.minLength }
+                : {}),
+              ...(r.space.constraints.maxLength !== undefined
+                ? { maxLength: r.space.constraints.maxLength }
+                : {}),
+              ...(r.space.constraints.specials !== undefined
+                ? { specials: r.space.constraints.specials }
+                : {}),
+            },
+            probes: r.space.probes,
+            maxBatch: r.space.maxBatch ?? 64,
+          }
+        : null,
     },
     histogramEdges: HIST_EDGES.map((e) => encodeNumber(e)),
     mapEdges: MAP_EDGES.map((e) => encodeNumber(e)),

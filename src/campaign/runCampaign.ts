@@ -98,7 +98,16 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
       breaker.tripped,
       caseOf,
     );
-    const shrunk = await shrinkAll(pool, tally.aggs, meta, o.judge, o.shrinkEvals, o.replayCommand, caseOf);
+    const shrunk = await shrinkAll(
+      pool,
+      tally.aggs,
+      meta,
+      o.judge,
+      o.shrinkEvals,
+      o.replayCommand,
+      caseOf,
+      !o.cases,
+    );
     const wallMs = Math.round(performance.now() - t0);
     return runRecord({
       options: o,
@@ -110,6 +119,7 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
       startedAt,
       wallMs,
       oracleMs,
+      space: o.cases ? null : space,
     });
   } finally {
     store.close();

@@ -3,7 +3,7 @@ import { userImplementation } from '../impls/load.js';
 import type { AnyImplementation } from '../impls/types.js';
 import { oracle } from '../oracle/oracle.js';
 import type { CaseInput, JudgeOptions } from './protocol.js';
-import { runCase } from './runCase.js';
+import { aloneRows, runCase } from './runCase.js';
 import { EXPECT_PASS } from '../vocabulary/Severity.js';
 
 const OPTS: JudgeOptions = { specials: 'report', checkDeterminism: true };
@@ -193,5 +193,16 @@ describe('runCase on a batch [B, n]', () => {
     expect(ulp).toMatchObject({ row: 2, index: 3, severity: 'wrong' });
     expect(o.findings.find((f) => f.kind === 'batch')).toMatchObject({ row: 2, severity: 'wrong' });
     expect(o.wrong).toBe(true);
+  });
+});
+
+describe('aloneRows', () => {
+  it('names the first, second, middle and last rows, each once, in order', () => {
+    expect(aloneRows(1)).toEqual([0]);
+    expect(aloneRows(2)).toEqual([0, 1]);
+    expect(aloneRows(3)).toEqual([0, 1, 2]);
+    expect(aloneRows(7)).toEqual([0, 1, 3, 6]);
+    const B = 8 + Math.floor(Math.random() * 57);
+    expect(aloneRows(B)).toEqual([0, 1, Math.floor(B / 2), B - 1]);
   });
 });

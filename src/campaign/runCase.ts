@@ -2,6 +2,7 @@ import type { AnyImplementation } from '../impls/types.js';
 import { crashFinding, type Finding } from '../metrics/findings.js';
 import { failsAt, type Severity } from '../vocabulary/Severity.js';
 import { answersOf, judge, type Judgement } from '../metrics/judge.js';
+import type { BoundsMemo } from '../metrics/budgets.js';
 import { failedOutcome, toFindingData } from './outcome.js';
 import {
   rowsOf,
@@ -33,6 +34,18 @@ async function callOnce(impl: AnyImplementation, rows: readonly BatchRow[]): Pro
   return { answers, inputsAfter: xs };
 }
 
+/**
+ * The rows of a batch of B that runCase also calls alone: the first, the second, the middle one
+ * and the last. State carried from one row to the next, a wrong row stride or offset, or a
+ * reduction tile that straddles two rows shows from the second row on, and on the last row most of
+ * all; calling every row of a 64-row batch alone would double the cost of every batch case for
+ * little more. The campaign draws each further row's character at random (generators/batchRows.ts),
+ * so over many cases every character is called alone.
+ */
+export function aloneRows(B: number): number[] {
+  return [...new Set([0, 1, Math.floor(B / 2), B - 1])].filter((r) => r >= 0 && r < B).sort((a, b) => a - b);
+}
+
 const rank = (s: Severity | null): number => (s === 'wrong' ? 2 : s === 'inaccurate' ? 1 : 0);
 
 /** Whether finding `a` (of some row) is worse than `b` of the same kind: severity, then distance. */
@@ -49,9 +62,11 @@ function worse(a: FindingData, b: FindingData): boolean {
  * (docs/design.md, "Findings"): a thrown error is a `crash`; shape, mutation, nondeterminism
  * (a second call, with `checkDeterminism`) and every element are `judge`'s. A batch [B, n] goes
  * to the implementation in one call; each of its rows is judged against its own oracle row, and
- * each row is also called alone, so that a row whose answer in the batch differs from its answer
+ * rows `aloneRows` names are also called alone, so that a row whose answer in the batch differs from its answer
  * alone is a `batch` finding (judge's `alone`). Keeps the worst finding of each kind over the
- * rows (wrong before inaccurate, then the larger distance), tagged with its row. Never throws:
+ * rows (wrong before inaccurate, then the larger distance), tagged with its row. `memos` (one
+ * per row, shared by every implementation run on this case) lets them share the budget's
+ * derivation. Never throws:
  * every failure of the implementation is an outcome.
  */
 export async function runCase(
@@ -60,6 +75,7 @@ export async function runCase(
   oracle: OracleAnswer,
   opts: JudgeOptions,
   keepOutput = false,
+  memos?: readonly BoundsMemo[],
 ): Promise<ImplOutcome> {
   const t0 = performance.now();
   const rows = rowsOf(c);
@@ -69,18 +85,18 @@ export async function runCase(
   const second = opts.checkDeterminism ? await callOnce(impl, rows) : undefined;
   if (second !== undefined && 'finding' in second)
     return failedOutcome(impl.name, second.finding, performance.now() - t0);
-  const alone: unknown[] = [];
-  if (B > 1)
-    for (let r = 0; r < B; r++) {
-      const a = await callOnce(impl, [rows[r]]);
-      if ('finding' in a)
-        return failedOutcome(
-          impl.name,
-          { ...a.finding, diagnosis: `row ${r} alone: ${a.finding.diagnosis}` },
-          performance.now() - t0,
-        );
-      alone.push(a.answers[0]);
-    }
+  const alone: (unknown | undefined)[] = new Array<unknown>(B).fill(undefined);
+  const called = B > 1 && opts.checkBatch !== false ? aloneRows(B) : [];
+  for (const r of called) {
+    const a = await callOnce(impl, [rows[r]]);
+    if ('finding' in a)
+      return failedOutcome(
+        impl.name,
+        { ...a.finding, diagnosis: `row ${r} alone: ${a.finding.diagnosis}` },
+        performance.now() - t0,
+      );
+    alone[r] = a.answers[0];
+  }
   const ms = performance.now() - t0;
   const references = [oracle.values, ...(oracle.batch ?? []).map((b) => b.values)];
   const worst = new Map<string, FindingData>();
@@ -96,12 +112,13 @@ export async function runCase(
       actual: first.answers[r],
       inputAfter: first.inputsAfter[r],
       ...(second !== undefined ? { second: second.answers[r] } : {}),
-      ...(B > 1 ? { alone: alone[r] } : {}),
+      ...(called.includes(r) ? { alone: alone[r] } : {}),
       reference: references[r],
       budget: opts.budget,
       specials: opts.specials,
       close: opts.close,
       maxPerKind: 1,
+      ...(memos?.[r] ? { boundsMemo: memos[r] } : {}),
     });
     judgements.push(j);
     outOfFormat += j.outOfFormat;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Counterexample } from './aggregate.js';
 import type { FindingData } from './protocol.js';
-import { shrinkBatch } from './shrink.js';
+import { shrinkBatch, shrinkToWindow, WINDOW_LENGTHS } from './shrink.js';
 
 const finding = (kind: FindingData['kind']): FindingData => ({
   kind,
@@ -91,5 +91,78 @@ describe('shrinkBatch', () => {
     let calls = 0;
     await shrinkBatch(batch(8, 64), 'softmax', async () => (calls++, finding('batch')), 5);
     expect(calls).toBe(5);
+  });
+});
+
+describe('shrinkToWindow', () => {
+  /** A long row of benign logits with one huge logit at `at`; the probe shows a finding when the huge one is in. */
+  function row(n: number, at: number, label?: number): Counterexample {
+    const x = Array.from({ length: n }, (_, i) => (i % 17) - 8);
+    x[at] = 1e4;
+    return {
+      caseId: 9,
+      region: 'long',
+      x,
+      ...(label !== undefined ? { label } : {}),
+      finding: { ...finding('overflow'), index: at },
+    };
+  }
+  const hasHuge = async (x: Float64Array) => (x.includes(1e4) ? finding('overflow') : undefined);
+
+  it('cuts a long row to the shortest window around the finding that still shows it', async () => {
+    const n = 50_000 + Math.floor(Math.random() * 200_000);
+    const at = Math.floor(Math.random() * n);
+    const seen: number[] = [];
+    const w = await shrinkToWindow(
+      row(n, at),
+      async (x) => {
+        seen.push(x.length);
+        return hasHuge(x);
+      },
+      12,
+    );
+    expect(w.cex.x).toHaveLength(WINDOW_LENGTHS[0]);
+    expect(w.cex.x).toContain(1e4);
+    expect(w.evaluations).toBe(1);
+    expect(seen).toEqual([WINDOW_LENGTHS[0]]);
+  });
+
+  it('keeps the label inside the window and moves it with its element', async () => {
+    const n = 100_000;
+    const at = 70_000 + Math.floor(Math.random() * 20_000);
+    const label = at - 10;
+    const w = await shrinkToWindow(
+      row(n, at, label),
+      async (x, l) =>
+        l !== undefined && x[l] === (label % 17) - 8 && x.includes(1e4) ? finding('overflow') : undefined,
+      12,
+    );
+    expect(w.cex.x.length).toBeLessThanOrEqual(512);
+    expect(w.cex.label).toBeDefined();
+    expect(w.cex.x[w.cex.label!]).toBe((label % 17) - 8);
+    expect(w.cex.x).toContain(1e4);
+  });
+
+  it('tries the end of the row when the finding names no element, and gives the row back whole when no window shows it', async () => {
+    const n = 20_000;
+    const c = { ...row(n, n - 3), finding: finding('sum') };
+    const end = await shrinkToWindow(c, hasHuge, 12);
+    expect(end.cex.x).toEqual(c.x.slice(n - WINDOW_LENGTHS[0]));
+    // a defect that needs the length: every window length, at most three places each, then the row whole
+    const calls: number[] = [];
+    const whole = await shrinkToWindow(
+      c,
+      async (x) => {
+        calls.push(x.length);
+        return x.length === n ? finding('sum') : undefined;
+      },
+      12,
+    );
+    expect(whole.cex).toBe(c);
+    expect(calls.every((l) => WINDOW_LENGTHS.includes(l))).toBe(true);
+    expect(whole.evaluations).toBe(calls.length);
+    expect(calls.length).toBeLessThanOrEqual(3 * WINDOW_LENGTHS.length);
+    // and the evaluation budget holds
+    expect((await shrinkToWindow(c, async () => undefined, 2)).evaluations).toBe(2);
   });
 });

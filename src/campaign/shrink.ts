@@ -170,3 +170,51 @@ export async function shrinkBatch(
     }
   return { cex: { caseId: cex.caseId, region: cex.region, ...asCex(rows), finding }, evaluations: evals };
 }
+
+/**
+ * The lengths a long row is first cut to, shortest first: a defect that lives in a few elements
+ * (an overflow, a dominant logit in a partial last tile) shows on a short window of the row, and
+ * the element shrinker then works on that window in milliseconds rather than on 2^18 logits.
+ */
+export const WINDOW_LENGTHS: readonly number[] = [64, 512, 4096];
+
+/**
+ * Cuts a long single row to a contiguous window that still shows the finding kind: for each
+ * length of WINDOW_LENGTHS below n, the window centred on the finding's element (when it names
+ * one), the one at the end and the one at the start, in that order; the first that shows the kind
+ * wins. With a label (the cross-entropy ops) only windows holding it are tried, and the label moves
+ * with its element. Returns the counterexample unchanged when no window shows the kind (a defect
+ * that needs the length: a sum that stagnates or drifts). At most `maxEvals` evaluations.
+ */
+export async function shrinkToWindow(
+  cex: Counterexample,
+  probe: Probe,
+  maxEvals: number,
+): Promise<{ cex: Counterexample; evaluations: number }> {
+  const n = cex.x.length;
+  const label = cex.label;
+  let evals = 0;
+  const anchor = cex.finding.index >= 0 && cex.finding.index < n ? cex.finding.index : -1;
+  for (const L of WINDOW_LENGTHS) {
+    if (L >= n) break;
+    const clamp = (s: number) => Math.max(0, Math.min(n - L, s));
+    const starts: number[] = [];
+    for (const s of [anchor >= 0 ? clamp(anchor - L / 2) : -1, n - L, 0])
+      if (s >= 0 && !starts.includes(s) && (label === undefined || (label >= s && label < s + L)))
+        starts.push(s);
+    if (label !== undefined && !starts.length) starts.push(clamp(label - L / 2));
+    for (const s of starts) {
+      if (evals >= maxEvals) return { cex, evaluations: evals };
+      evals++;
+      const x = cex.x.slice(s, s + L);
+      const nl = label === undefined ? undefined : label - s;
+      const f = await probe(Float64Array.from(x), nl);
+      if (f)
+        return {
+          cex: { ...cex, x, ...(nl !== undefined ? { label: nl } : {}), finding: f },
+          evaluations: evals,
+        };
+    }
+  }
+  return { cex, evaluations: evals };
+}

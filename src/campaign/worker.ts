@@ -10,7 +10,8 @@
 import { oracleAnswer } from './oracleAnswer.js';
 import { Unavailable, type AnyImplementation } from '../impls/types.js';
 import type { ImplSpec } from './implSpec.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import { rowsOf, type FromWorker, type ToWorker } from './protocol.js';
+import type { BoundsMemo } from '../metrics/budgets.js';
 import { resolveImpl } from './resolveImpl.js';
 import { runCase } from './runCase.js';
 import { callFinding } from '../metrics/findings.js';
@@ -94,6 +95,8 @@ process.on('message', (raw) => {
       }
       await sendFlushed({ t: 'oracle', seq: m.seq, answer, ms: performance.now() - t0 });
     } else await sendFlushed({ t: 'oracle', seq: m.seq, ms: 0 });
+    // the budget's derivation, once per row for every implementation judged on this case
+    const memos = rowsOf(m.c).map((): BoundsMemo => new Map());
     for (const name of m.impls) {
       const impl = impls.get(name);
       if (!impl) {
@@ -104,7 +107,7 @@ process.on('message', (raw) => {
         });
         continue;
       }
-      const outcome = await runCase(impl, m.c, answer, m.opts, m.keepOutput);
+      const outcome = await runCase(impl, m.c, answer, m.opts, m.keepOutput, memos);
       send({ t: 'outcome', seq: m.seq, outcome });
     }
     send({ t: 'done', seq: m.seq });

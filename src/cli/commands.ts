@@ -8,6 +8,7 @@ import { scoreCommand } from './score.js';
 import { oracleCommand } from './oracle.js';
 import { replayCommand } from './replay.js';
 import { runCommand } from './run.js';
+import { surveyCommand } from './survey.js';
 import { vetCommand } from './vet.js';
 
 /**
@@ -17,6 +18,7 @@ import { vetCommand } from './vet.js';
 export const COMMANDS: readonly Command[] = [
   runCommand,
   vetCommand,
+  surveyCommand,
   replayCommand,
   mergeCommand,
   compareCommand,

@@ -155,6 +155,35 @@ describe('replay --from results.json --impl NAME --kind KIND', () => {
     }
   });
 
+  it('regenerates a counterexample the record keeps whole (no input) from its case id and config.caseSpace', () => {
+    const record = JSON.parse(readFileSync(results, 'utf8')) as {
+      config: Record<string, unknown>;
+      implementations: { counterexamples: Record<string, Record<string, unknown>> }[];
+    };
+    const cxs = record.implementations[0].counterexamples;
+    const [kind, c] = Object.entries(cxs).find(
+      ([, v]) => (v.caseId as number) >= 0 && (v.originalShape as number[])[0] === 1 && v.original,
+    )!;
+    const direct = shell(`npx logitfuzz replay --from ${results} --impl softmax/naive/f16 --kind ${kind}`);
+    // as a campaign records a whole long case: no input, no values
+    delete c.input;
+    c.expected = [];
+    c.actual = null;
+    const whole = file('whole.json', JSON.stringify(record));
+    const r = bin(['replay', '--from', whole, '--impl', 'softmax/naive/f16', '--kind', kind]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(1);
+    // the regenerated case is the input as first found, and the replay says the same
+    expect(r.out).toBe(direct.out);
+    expect((c.original as unknown[]).length).toBe((c.originalShape as number[])[1]);
+    // without the case space there is nothing to regenerate from: a record error naming the field
+    record.config.caseSpace = null;
+    const bare = file('bare.json', JSON.stringify(record));
+    const e = bin(['replay', '--from', bare, '--impl', 'softmax/naive/f16', '--kind', kind]);
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(/caseId.*config\.caseSpace/);
+  });
+
   const bad: [string, () => string[], RegExp][] = [
     [
       'no --kind',

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { caseAt } from '../campaign/cases.js';
 import { WorkerPool } from '../campaign/pool.js';
+import type { CaseSpaceRecord } from '../report/schema.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
 import { decodeVector, describeJson, encodeVector, JsonNumberError } from '../formats/jsonNumber.js';
 import { formatSpec, isRepresentable } from '../formats/index.js';
@@ -64,7 +66,12 @@ interface Target {
   batch?: { x: Float64Array; label?: number }[];
 }
 
-type StoredCounterexample = { input: unknown; label?: number; batch?: { input: unknown; label?: number }[] };
+type StoredCounterexample = {
+  input?: unknown;
+  label?: number;
+  caseId: number;
+  batch?: { input: unknown; label?: number }[];
+};
 
 /** A stored counterexample's further batch rows, decoded. */
 function batchOf(c: StoredCounterexample): Pick<Target, 'batch'> {
@@ -88,6 +95,8 @@ function shown(v: ArrayLike<number>): string {
 
 /** The parts of a run record replay reads. */
 interface StoredRecord {
+  seed: number;
+  config: { caseSpace?: CaseSpaceRecord | null };
   implementations: readonly {
     name: string;
     op: Op;
@@ -121,13 +130,36 @@ function targetsFromFile(path: string): Target[] {
         spec: { kind: 'builtin', name: impl.name },
         op: impl.op,
         format: impl.format,
-        x: decodeVector(c.input),
-        label: c.label,
-        ...batchOf(c),
+        ...rowsOfStored(doc, path, c),
       });
     }
   }
   return out;
+}
+
+/**
+ * A stored counterexample's rows: its input, or, for a whole long case the record does not store,
+ * the case regenerated from the record's seed and case space (campaign/cases.ts `caseAt`).
+ */
+function rowsOfStored(
+  doc: StoredRecord,
+  path: string,
+  c: StoredCounterexample,
+): Pick<Target, 'x' | 'label' | 'batch'> {
+  if (c.input !== undefined) return { x: decodeVector(c.input), label: c.label, ...batchOf(c) };
+  const space = doc.config.caseSpace;
+  if (!space || c.caseId < 0)
+    throw new InputError(
+      `${path} does not store the input of case ${c.caseId} and has no config.caseSpace to regenerate it from: rerun the campaign that wrote it`,
+    );
+  const k = caseAt({ seed: doc.seed, ...space }, c.caseId);
+  return {
+    x: k.x,
+    ...(k.label !== undefined ? { label: k.label } : {}),
+    ...(k.batch?.length
+      ? { batch: k.batch.map((b) => ({ x: b.x, ...(b.label !== undefined ? { label: b.label } : {}) })) }
+      : {}),
+  };
 }
 
 /** A few names of a list for a message: `a, b, c and 7 more`. */
@@ -156,9 +188,7 @@ function targetFromRecord(path: string, name: string, kind: string): Target {
     spec: { kind: 'builtin', name: impl.name },
     op: impl.op,
     format: impl.format,
-    x: decodeVector(c.input),
-    label: c.label,
-    ...batchOf(c),
+    ...rowsOfStored(doc, path, c),
   };
 }
 

@@ -196,7 +196,7 @@ describe('formatSummary (default)', () => {
     const t = formatSummary(r);
     for (const i of r.implementations)
       for (const c of Object.values(i.counterexamples))
-        if (c.input.length <= 16 && c.replay.length <= 240 && t.includes(`${i.name}:`)) {
+        if (c.input && c.input.length <= 16 && c.replay.length <= 240 && t.includes(`${i.name}:`)) {
           expect(t).toContain(c.replay);
         }
   });

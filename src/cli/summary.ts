@@ -1,4 +1,10 @@
-import { counterexamplesWorstFirst, gradeText, groupByOp, isUnexpected } from '../report/common.js';
+import {
+  counterexamplesWorstFirst,
+  gradeText,
+  groupByOp,
+  isUnexpected,
+  notStoredText,
+} from '../report/common.js';
 import { elideVector } from '../report/elide.js';
 import type { CounterexampleRecord, ImplementationRecord, RunRecord } from '../report/schema.js';
 import { FORMAT_NAMES } from '../vocabulary/FormatName.js';
@@ -162,6 +168,12 @@ function shortReplay(replay: string, length: number): string {
 /** One counterexample in five lines, vectors elided. */
 function counterexampleLines(kind: string, c: CounterexampleRecord): string[] {
   const label = c.label !== undefined ? ` label ${c.label}` : '';
+  if (!c.input)
+    return [
+      `  ${severityMark(c)} ${kind}: ${c.finding.diagnosis}`,
+      `    input    ${notStoredText(c)}${label}`,
+      `    replay   ${shortReplay(c.replay, 0)}`,
+    ];
   return [
     `  ${severityMark(c)} ${kind}: ${c.finding.diagnosis}`,
     `    input    ${elideVector(c.input)}${label}`,
@@ -302,7 +314,7 @@ function verboseSummary(r: RunRecord): string {
     for (const { kind: k, cex: c } of orderedCounterexamples(i)) {
       const label = c.label !== undefined ? ` label ${c.label}` : '';
       out += `  ${severityMark(c)} ${k}: ${c.finding.diagnosis}\n`;
-      out += `    input ${JSON.stringify(c.input)}${label}\n`;
+      out += `    input ${c.input ? JSON.stringify(c.input) : notStoredText(c)}${label}\n`;
       out += `    expected ${JSON.stringify(c.expected)}\n`;
       out += `    actual   ${JSON.stringify(c.actual)}\n`;
       out += `    replay:  ${c.replay}\n`;

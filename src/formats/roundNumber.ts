@@ -1,3 +1,4 @@
+import { exponentOf } from './exponentOf.js';
 import { pow2 } from './pow2.js';
 import type { FormatSpec } from './types.js';
 
@@ -20,10 +21,8 @@ export function roundNumber(fmt: FormatSpec, x: number): number {
   if (fmt.precision === 24 && fmt.emin === -126) return Math.fround(x);
   if (x !== x || x === 0 || x === Infinity || x === -Infinity) return x;
   const a = Math.abs(x);
-  // exponent of a: 2^e ≤ a < 2^(e+1); Math.log2 may be off by one near powers of two, so fix it
-  let e = Math.floor(Math.log2(a));
-  if (pow2(e) > a) e -= 1;
-  else if (pow2(e + 1) <= a) e += 1;
+  // exponent of a: 2^e ≤ a < 2^(e+1)
+  const e = exponentOf(a);
   const qe = Math.max(e, fmt.emin) - (fmt.precision - 1);
   // q = a / 2^qe: exact (scaling by a power of two without leaving binary64's range, since
   // qe ≥ emin − p + 1 ≥ −133 and a ≥ 2^−1074 gives q ≥ 2^−941)

@@ -171,3 +171,49 @@ test('bitsOfError is log2(1 + ulps)', () => {
   expect(bitsOfError(3)).toBe(2);
   expect(bitsOfError(Infinity)).toBe(Infinity);
 });
+
+describe('ulpDistance: the BigInt-free path equals |ordinal(a) − ordinal(b)|', () => {
+  // every pair of 16-bit values would be 2^32 pairs: every value against a fixed spread instead
+  test.each([F16, BF16])('$name: every value against 64 others', (fmt: FormatSpec) => {
+    const values: number[] = [];
+    for (let i = 0; i < 65536; i++) {
+      const v = fromBits(fmt, i);
+      if (!Number.isNaN(v)) values.push(v);
+    }
+    const others = values.filter((_, i) => i % 1021 === 0).concat([0, -0, Infinity, -Infinity]);
+    for (const a of values)
+      for (const b of others) {
+        const d = ordinal(fmt, a) - ordinal(fmt, b);
+        const want = Number(d < 0n ? -d : d);
+        if (ulpDistance(fmt, a, b) !== want)
+          throw new Error(
+            `${fmt.name}: ulpDistance(${a}, ${b}) = ${ulpDistance(fmt, a, b)}, expected ${want}`,
+          );
+      }
+  });
+
+  test.each([F32, F64])('$name: random bit patterns, near and far', (fmt: FormatSpec) => {
+    const word = fmt.bits === 32 ? fc.bigInt(0n, (1n << 32n) - 1n) : fc.bigInt(0n, (1n << 64n) - 1n);
+    fc.assert(
+      fc.property(word, fc.bigInt(-1000n, 1000n), fc.boolean(), (bits, step, near) => {
+        const a = fromBits(fmt, bits);
+        fc.pre(!Number.isNaN(a));
+        const top = ordinal(fmt, Infinity);
+        const k = near
+          ? ordinal(fmt, a) + step
+          : ordinal(fmt, fromBits(fmt, bits ^ (1n << BigInt(fmt.bits - 1))));
+        fc.pre(k >= -top && k <= top);
+        const b = fromOrdinal(fmt, k);
+        const d = ordinal(fmt, a) - ordinal(fmt, b);
+        expect(ulpDistance(fmt, a, b)).toBe(Number(d < 0n ? -d : d));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  test('a value not in the format still raises RangeError', () => {
+    expect(() => ulpDistance(F16, 1 + 2 ** -20, 1)).toThrow(RangeError);
+    expect(() => ulpDistance(BF16, 1 + 2 ** -20, 1)).toThrow(RangeError);
+    expect(() => ulpDistance(F32, 0.1, 1)).toThrow(RangeError);
+  });
+});

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { judge } from '../metrics/judge.js';
 import { oracle } from '../oracle/index.js';
 import { execImplementation } from './exec.js';
-import type { AnyImplementation } from './types.js';
+import { Unavailable, type AnyImplementation } from './types.js';
 import type { Op } from '../vocabulary/Op.js';
 
 const program = fileURLToPath(new URL('../../test/fixtures/exec/batch_ops.mjs', import.meta.url));
@@ -24,8 +24,15 @@ function start(op: Op, batch: boolean, extra = '') {
     'f64',
     batch,
   );
-  const lines = () => readFileSync(log, 'utf8').trim().split('\n');
-  return { impl, lines, requests: () => lines().map((l) => JSON.parse(l) as Record<string, unknown>) };
+  // the first request is setup's probe (logits [0, 1]); the run's own follow
+  const all = () => readFileSync(log, 'utf8').trim().split('\n');
+  const lines = () => all().slice(1);
+  return {
+    impl,
+    probe: () => all()[0],
+    lines,
+    requests: () => lines().map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 async function using<T>(impl: AnyImplementation, f: () => Promise<T>): Promise<T> {
@@ -51,17 +58,65 @@ describe('execImplementation without --batch (row requests, as before)', () => {
       impl.run([Float64Array.from([0, -Infinity]), Float64Array.from([-0, 2])], [0, 1]),
     );
     expect(lines()).toEqual([
-      '{"id":1,"op":"cross_entropy","format":"f64","x":[0,"-inf"],"label":0}',
-      '{"id":2,"op":"cross_entropy","format":"f64","x":["-0",2],"label":1}',
+      '{"id":2,"op":"cross_entropy","format":"f64","x":[0,"-inf"],"label":0}',
+      '{"id":3,"op":"cross_entropy","format":"f64","x":["-0",2],"label":1}',
     ]);
     expect(answers).toHaveLength(2);
     expect(answers[0]).toEqual([0]);
   });
 
   it('leaves the label out for the ops without one', async () => {
-    const { impl, lines } = start('softmax', false);
+    const { impl, lines, probe } = start('softmax', false);
     await using(impl, () => impl.run([Float64Array.from([1])]));
-    expect(lines()).toEqual(['{"id":1,"op":"softmax","format":"f64","x":[1]}']);
+    expect(lines()).toEqual(['{"id":2,"op":"softmax","format":"f64","x":[1]}']);
+    expect(probe()).toBe('{"id":1,"op":"softmax","format":"f64","x":[0,1]}');
+  });
+});
+
+describe('execImplementation: setup probe, unavailable and error answers', () => {
+  /** A program answering every request with `answer` (its id kept). */
+  const answering = (answer: Record<string, unknown>) =>
+    execImplementation(
+      'softmax/exec/f16',
+      `${JSON.stringify(process.execPath)} -e ${JSON.stringify(
+        `require('readline').createInterface({input: process.stdin}).on('line', (l) => { const {id} = JSON.parse(l); console.log(JSON.stringify({id, ...${JSON.stringify(answer)}})); })`,
+      )}`,
+      'softmax',
+      'f16',
+    );
+
+  it('sends a batch probe of one row of [0, 1] in the batch form, label 0 for the label ops', async () => {
+    const b = start('cross_entropy', true);
+    await using(b.impl, () => b.impl.run([Float64Array.from([1, 2])], [1]));
+    expect(JSON.parse(b.probe())).toEqual({
+      id: 1,
+      op: 'cross_entropy',
+      format: 'f64',
+      shape: [1, 2],
+      x: [0, 1],
+      labels: [0],
+    });
+  });
+
+  it('is unavailable, with the reason, when the program answers the probe {"unavailable": reason}', async () => {
+    const impl = answering({ unavailable: 'no f16 kernel on this CPU' });
+    try {
+      await expect(impl.setup!()).rejects.toThrow(new Unavailable('no f16 kernel on this CPU'));
+    } finally {
+      await impl.dispose?.();
+    }
+  });
+
+  it('fails the call with the program\'s message on {"error": message}', async () => {
+    const impl = answering({ error: 'ValueError: the labels array needs two labels' });
+    try {
+      await impl.setup!();
+      await expect(impl.run([Float64Array.from([1])])).rejects.toThrow(
+        /the program reported: ValueError: the labels array needs two labels/,
+      );
+    } finally {
+      await impl.dispose?.();
+    }
   });
 });
 
@@ -72,8 +127,8 @@ describe('execImplementation with --batch', () => {
     const batched = await using(b.impl, () => b.impl.run(rows()));
     const alone = await using(r.impl, () => r.impl.run(rows()));
     expect(b.requests()).toEqual([
-      { id: 1, op: 'softmax', format: 'f64', shape: [3, 3], x: [1, 2, 3, 0, '-inf', 4, -1, 0.5, 2] },
-      { id: 2, op: 'softmax', format: 'f64', shape: [1, 2], x: [5, 5] },
+      { id: 2, op: 'softmax', format: 'f64', shape: [3, 3], x: [1, 2, 3, 0, '-inf', 4, -1, 0.5, 2] },
+      { id: 3, op: 'softmax', format: 'f64', shape: [1, 2], x: [5, 5] },
     ]);
     expect(r.requests()).toHaveLength(4);
     expect(batched).toEqual(alone);
@@ -88,8 +143,8 @@ describe('execImplementation with --batch', () => {
     const batched = await using(b.impl, () => b.impl.run(input, labels));
     const alone = await using(r.impl, () => r.impl.run(input, labels));
     expect(b.requests()).toEqual([
-      { id: 1, op: 'cross_entropy', format: 'f64', shape: [2, 2], x: [1, 2, 0, 0], labels: [1, 0] },
-      { id: 2, op: 'cross_entropy', format: 'f64', shape: [1, 3], x: [3, 4, 5], labels: [2] },
+      { id: 2, op: 'cross_entropy', format: 'f64', shape: [2, 2], x: [1, 2, 0, 0], labels: [1, 0] },
+      { id: 3, op: 'cross_entropy', format: 'f64', shape: [1, 3], x: [3, 4, 5], labels: [2] },
     ]);
     expect(batched).toEqual(alone);
     expect(batched[2]).toEqual([Math.LN2]);

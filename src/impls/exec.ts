@@ -5,8 +5,11 @@ import { decodeAnswer } from './decodeAnswer.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import { needsLabel, outputLength, type Op } from '../vocabulary/Op.js';
 import { groupByLength, packRows, splitRows } from './rowBatch.js';
-import type { AnyImplementation } from './types.js';
+import { Unavailable, type AnyImplementation } from './types.js';
 import { EXPECT_PASS } from '../vocabulary/Severity.js';
+
+/** How long `setup` waits for the answer to its first request (a Python import of torch takes seconds). */
+const PROBE_WAIT_MS = 30_000;
 
 /**
  * An implementation in any language behind a command line, speaking JSON lines
@@ -26,7 +29,11 @@ import { EXPECT_PASS } from '../vocabulary/Severity.js';
  * batch, of the whole batch), and the next call starts it again. Answers are matched by id; a
  * line that is not JSON, or an answer with another id, is a protocol error that fails the pending
  * calls (a `crash` finding). Numbers are decoded where they can be; anything else in `y` is
- * returned as it is, for `judge` to report as a `shape` finding.
+ * returned as it is, for `judge` to report as a `shape` finding. Two further answers: `{"id",
+ * "error": message}` fails that call (a `crash` with the program's message), and `{"id",
+ * "unavailable": reason}` to the small request `setup` sends first (logits [0, 1], label 0) makes
+ * the implementation unavailable with that reason (a library without the op, or without the
+ * format on this machine).
  */
 export function execImplementation(
   name: string,
@@ -51,9 +58,9 @@ export function execImplementation(
     const rl = createInterface({ input: c.stdout });
     rl.on('line', (line) => {
       if (!line.trim()) return;
-      let msg: { id?: unknown; y?: unknown };
+      let msg: { id?: unknown; y?: unknown; unavailable?: unknown; error?: unknown };
       try {
-        msg = JSON.parse(line) as { id?: unknown; y?: unknown };
+        msg = JSON.parse(line) as typeof msg;
       } catch {
         failAll(new Error(`protocol: the program wrote a line that is not JSON: ${line.slice(0, 200)}`));
         return;
@@ -66,7 +73,9 @@ export function execImplementation(
         return;
       }
       waiting.delete(msg.id as number);
-      w.resolve(msg.y);
+      if (typeof msg.unavailable === 'string') w.reject(new Unavailable(msg.unavailable));
+      else if (typeof msg.error === 'string') w.reject(new Error(`the program reported: ${msg.error}`));
+      else w.resolve(msg.y);
     });
     c.on('exit', (code, signal) => {
       if (child === c) child = undefined;
@@ -127,6 +136,27 @@ export function execImplementation(
     expected: EXPECT_PASS,
     async setup() {
       if (!child) start();
+      // one small request first: a program that cannot do this op in this format says so
+      // ({"id","unavailable": reason}) and the implementation is unavailable, not a crash per case
+      const x = encodeVector([0, 1]);
+      const probe = batch
+        ? { op, format, shape: [1, 2], x, ...(labelled ? { labels: [0] } : {}) }
+        : { op, format, x, ...(labelled ? { label: 0 } : {}) };
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        // a program that does not answer is the campaign's to time out, call by call
+        await Promise.race([
+          request(probe),
+          new Promise((resolve) => {
+            timer = setTimeout(resolve, PROBE_WAIT_MS);
+          }),
+        ]);
+      } catch (e) {
+        if (e instanceof Unavailable) throw e;
+        // any other failure is the campaign's to find and report, case by case
+      } finally {
+        clearTimeout(timer);
+      }
     },
     run: batch ? batched : rowByRow,
     async dispose() {

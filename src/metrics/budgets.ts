@@ -2,9 +2,15 @@ import { formatSpec } from '../formats/specs.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import { ulpOf } from '../formats/ulp.js';
 import { needsLabel, outputLength, type Op } from '../vocabulary/Op.js';
-import { algorithmBounds, type BoundParts } from './algorithmBounds.js';
+import { algorithmBounds, type AlgorithmBounds, type BoundParts } from './algorithmBounds.js';
 import { boundToUlps, ulpCap, type ErrorBound } from './boundToUlps.js';
 import { down, up } from './directed.js';
+
+/**
+ * The algorithm's bounds already derived for one input row in one format, by op and label: the
+ * derivation costs O(n) exponentials, and a campaign judges a row once per implementation.
+ */
+export type BoundsMemo = Map<string, AlgorithmBounds>;
 
 /** How the input was treated under the special-values policy (docs/design.md, "Special values"). */
 type SpecialInput = 'none' | 'empty' | 'nan' | 'posinf' | 'neginf';
@@ -81,6 +87,8 @@ export function budget(
  * `budget` with its derivation: bounds, vacuity, the policy case and the intermediate parts.
  * With `need`, only the elements it accepts are budgeted (the others read 0): a judge needs a
  * budget only where the output differs from the correctly rounded value, and rows run to 2^18.
+ * With `memo` (one per input row and format, the caller's promise; an empty Map to start), the
+ * algorithm's bounds are derived once and shared by every implementation judged on that row.
  */
 export function budgetBreakdown(
   op: Op,
@@ -89,6 +97,7 @@ export function budgetBreakdown(
   label?: number,
   reference?: ArrayLike<number>,
   need?: (i: number) => boolean,
+  memo?: BoundsMemo,
 ): BudgetBreakdown {
   const fmt = formatSpec(format);
   const n = x.length;
@@ -159,7 +168,12 @@ export function budgetBreakdown(
       subOp = 'softmax';
     } else subLabel = t;
   }
-  const ab = algorithmBounds(subOp, format, sub, subLabel);
+  const key = `${subOp}|${subLabel ?? ''}`;
+  let ab = memo?.get(key);
+  if (!ab) {
+    ab = algorithmBounds(subOp, format, sub, subLabel);
+    memo?.set(key, ab);
+  }
   const gradAtMaskedLabel = label !== undefined && subOp === 'softmax' && op === 'cross_entropy_grad';
   const boundAt = (i: number): ErrorBound | null => {
     if (gradAtMaskedLabel && i === label) return null;

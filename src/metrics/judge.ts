@@ -1,13 +1,13 @@
 import { roundNumber } from '../formats/roundNumber.js';
 import { formatSpec } from '../formats/specs.js';
 import { ulpDistance } from '../formats/ulp.js';
-import { FINDING_KINDS, type FindingKind } from '../vocabulary/FindingKind.js';
+import { type FindingKind } from '../vocabulary/FindingKind.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
 import { isScalarOp, outputLength, type Op } from '../vocabulary/Op.js';
 import type { Severity } from '../vocabulary/Severity.js';
 import type { SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
 import { argmaxCheck } from './argmax.js';
-import { budgetBreakdown } from './budgets.js';
+import { budgetBreakdown, type BoundsMemo } from './budgets.js';
 import {
   brief,
   overflowCause,
@@ -18,6 +18,7 @@ import {
 } from './diagnosis.js';
 import { dyadicToNumber, exceedsBound, sumMinusOne } from './exactSum.js';
 import { ASSERT_CLOSE, isClose, type Closeness } from './closeness.js';
+import { FindingCollector, type DraftFinding } from './findingCollector.js';
 import { mutationFinding, shapeFinding, type Finding } from './findings.js';
 import { regimes } from './regimes.js';
 import { softmaxSumBound } from './softmaxSumBound.js';
@@ -74,6 +75,11 @@ export interface JudgeArgs {
   readonly maxPerKind?: number;
   /** What counts as close for the `wrong` severity; default `assert_close`'s tolerances. */
   readonly close?: Closeness;
+  /**
+   * Bounds already derived for this row and format (budgets.ts BoundsMemo): pass the same Map for
+   * every implementation judged on one row, and a new one for another row.
+   */
+  readonly boundsMemo?: BoundsMemo;
 }
 
 /** What `judge` found. */
@@ -143,13 +149,13 @@ export function judge(args: JudgeArgs): Judgement {
     );
   const specials = args.specials ?? 'report';
   const { rtol, atol } = (args.close ?? ASSERT_CLOSE).tolerances[format];
-  const findings: Finding[] = [];
-  const push = (f: Finding) => findings.push(f);
+  const findings = new FindingCollector(args.maxPerKind);
+  const push = (f: DraftFinding) => findings.push(f);
 
   const row = toRow(op, outLen, args.actual);
   if (typeof row === 'string') {
     push(shapeFinding(row));
-    return finish(findings, args.maxPerKind, 0, null, null, null);
+    return finish(findings, 0, null, null, null);
   }
   if (args.inputAfter !== undefined) {
     const m = mutation(x, args.inputAfter);
@@ -188,11 +194,14 @@ export function judge(args: JudgeArgs): Judgement {
   const differs = (i: number) =>
     !(output[i] === reference[i] || (output[i] !== output[i] && reference[i] !== reference[i]));
   const breakdown =
-    args.budget === undefined ? budgetBreakdown(op, format, x, label, reference, differs) : null;
+    args.budget === undefined
+      ? budgetBreakdown(op, format, x, label, reference, differs, args.boundsMemo)
+      : null;
   const budget = breakdown ? breakdown.ulps : toBudget(args.budget!, outLen);
   const ctx: DiagnosisContext = { op, fmt, x, regimes: reg, vacuous: breakdown?.vacuous ?? null };
   const ulps = new Float64Array(outLen);
 
+  const atText = (i: number) => (isScalarOp(op) ? '' : ` at ${i}`);
   for (let i = 0; i < outLen; i++) {
     const a = output[i];
     const r = reference[i];
@@ -201,7 +210,6 @@ export function judge(args: JudgeArgs): Judgement {
     const b = budget[i];
     const an = a !== a;
     const rn = r !== r;
-    const at = isScalarOp(op) ? '' : ` at ${i}`;
     if (policyInf || hasNaN) {
       if (specials === 'skip') continue;
       if (policyInf) {
@@ -213,7 +221,7 @@ export function judge(args: JudgeArgs): Judgement {
             expected: r,
             actual: a,
             ulps: d,
-            diagnosis: specialDiagnosis(x, r, a, b, d),
+            diagnosis: () => specialDiagnosis(x, r, a, b, d),
             severity: specials === 'strict' ? 'wrong' : null,
           });
         continue;
@@ -226,7 +234,8 @@ export function judge(args: JudgeArgs): Judgement {
           expected: r,
           actual: a,
           ulps: d,
-          diagnosis: `NaN logit at ${firstNaN(x)} ignored: output${at} is ${show(a)}, the policy gives NaN`,
+          diagnosis: () =>
+            `NaN logit at ${firstNaN(x)} ignored: output${atText(i)} is ${show(a)}, the policy gives NaN`,
           severity: 'wrong',
         });
       }
@@ -241,7 +250,7 @@ export function judge(args: JudgeArgs): Judgement {
           expected: r,
           actual: a,
           ulps: d,
-          diagnosis: `the reference is NaN for finite logits; output ${show(a)}`,
+          diagnosis: () => `the reference is NaN for finite logits; output ${show(a)}`,
           severity: 'wrong',
         });
       continue;
@@ -255,7 +264,7 @@ export function judge(args: JudgeArgs): Judgement {
           expected: r,
           actual: a,
           ulps: d,
-          diagnosis: `NaN${at}: ${overflowCause(ctx)}`,
+          diagnosis: () => `NaN${atText(i)}: ${overflowCause(ctx)}`,
           severity: 'wrong',
         });
       else if (reg.underflow)
@@ -265,7 +274,7 @@ export function judge(args: JudgeArgs): Judgement {
           expected: r,
           actual: a,
           ulps: d,
-          diagnosis: `NaN${at}: ${underflowCause(ctx)}, and the sum of exps can vanish (0/0)`,
+          diagnosis: () => `NaN${atText(i)}: ${underflowCause(ctx)}, and the sum of exps can vanish (0/0)`,
           severity: 'wrong',
         });
       else
@@ -275,7 +284,8 @@ export function judge(args: JudgeArgs): Judgement {
           expected: r,
           actual: a,
           ulps: d,
-          diagnosis: `NaN${at} for finite logits in neither exp regime (max ${brief(reg.max)}, min ${brief(reg.min)}): Inf − Inf or 0/0 inside`,
+          diagnosis: () =>
+            `NaN${atText(i)} for finite logits in neither exp regime (max ${brief(reg.max)}, min ${brief(reg.min)}): Inf − Inf or 0/0 inside`,
           severity: 'wrong',
         });
       continue;
@@ -295,9 +305,10 @@ export function judge(args: JudgeArgs): Judgement {
         expected: r,
         actual: a,
         ulps: d,
-        diagnosis: `${show(a)}${at} where ${show(r)} is expected: ${
-          logOfZero ? `the log of 0: ${underflowCause(ctx)}` : overflowCause(ctx)
-        }`,
+        diagnosis: () =>
+          `${show(a)}${atText(i)} where ${show(r)} is expected: ${
+            logOfZero ? `the log of 0: ${underflowCause(ctx)}` : overflowCause(ctx)
+          }`,
         severity: 'wrong',
       });
       continue;
@@ -322,20 +333,22 @@ export function judge(args: JudgeArgs): Judgement {
         expected: r,
         actual: a,
         ulps: d,
-        diagnosis: absorbed ? cancellationDiagnosis(ctx, i, r, b, d) : zeroDiagnosis(ctx, i, r, b, d),
+        diagnosis: () => (absorbed ? cancellationDiagnosis(ctx, i, r, b, d) : zeroDiagnosis(ctx, i, r, b, d)),
         severity: severityOf(a, r),
       });
       continue;
     }
     // row 6
-    const mech = ulpMechanism(ctx, i, r);
     push({
       kind: 'ulp',
       index: i,
       expected: r,
       actual: a,
       ulps: d,
-      diagnosis: `${show(a)}${at} is ${ulpsText(fmt, d, a, r)} from ${show(r)} (budget ${b})${mech ? `; ${mech}` : ''}`,
+      diagnosis: () => {
+        const mech = ulpMechanism(ctx, i, r);
+        return `${show(a)}${atText(i)} is ${ulpsText(fmt, d, a, r)} from ${show(r)} (budget ${b})${mech ? `; ${mech}` : ''}`;
+      },
       severity: severityOf(a, r),
     });
   }
@@ -387,39 +400,17 @@ export function judge(args: JudgeArgs): Judgement {
     const b = differingAnswer('batch', fmt, op, outLen, row, args.alone, rowClose);
     if (b) push(b);
   }
-  return finish(findings, args.maxPerKind, outOfFormat, output, ulps, budget);
+  return finish(findings, outOfFormat, output, ulps, budget);
 }
 
 function finish(
-  findings: Finding[],
-  maxPerKind: number | undefined,
+  findings: FindingCollector,
   outOfFormat: number,
   output: Float64Array | null,
   ulps: Float64Array | null,
   budget: Float64Array | null,
 ): Judgement {
-  const counts = Object.fromEntries(FINDING_KINDS.map((k) => [k, 0])) as Record<FindingKind, number>;
-  for (const f of findings) counts[f.kind]++;
-  let kept = findings;
-  if (maxPerKind !== undefined && findings.some((f) => counts[f.kind] > maxPerKind)) {
-    const byKind = new Map<FindingKind, Finding[]>();
-    for (const f of findings) {
-      const list = byKind.get(f.kind) ?? [];
-      list.push(f);
-      byKind.set(f.kind, list);
-    }
-    const keep = new Set<Finding>();
-    for (const list of byKind.values()) {
-      // the worst first: wrong before inaccurate before none, then the larger distance
-      const rank = (f: Finding) => (f.severity === 'wrong' ? 0 : f.severity === 'inaccurate' ? 1 : 2);
-      const sorted = list
-        .slice()
-        .sort((p, q) => rank(p) - rank(q) || (q.ulps === p.ulps ? 0 : q.ulps > p.ulps ? 1 : -1));
-      for (const f of sorted.slice(0, Math.max(0, maxPerKind))) keep.add(f);
-    }
-    kept = findings.filter((f) => keep.has(f));
-  }
-  return { findings: kept, counts, outOfFormat, output, ulps, budget };
+  return { findings: findings.findings(), counts: findings.counts, outOfFormat, output, ulps, budget };
 }
 
 /** The answer as an array of numbers of length outLen, or why it is not one. */

@@ -7,7 +7,7 @@ import { decodeNumber, type JsonNumber } from '../formats/jsonNumber.js';
 import { failsVerdict } from '../metrics/findings.js';
 import { FINDING_KINDS } from '../vocabulary/FindingKind.js';
 import { OPS } from '../vocabulary/Op.js';
-import type { ImplementationRecord, RunRecord } from './schema.js';
+import type { CounterexampleRecord, ImplementationRecord, RunRecord } from './schema.js';
 import { gradeOf, meetsExpected, type Grade, type Severity } from '../vocabulary/Severity.js';
 
 /** One line per finding kind, for a reader who has never seen logitfuzz. */
@@ -373,4 +373,14 @@ export function unexpectedWhy(
     detail = `no finding in ${i.cases} cases ${more}`;
   }
   return { category, detail, text: `${category}: ${detail}`, cex };
+}
+
+/**
+ * What a report shows for a counterexample kept as a whole long case, whose input the record does
+ * not store (CounterexampleRecord.input absent): the case and its shape, and how to get it back.
+ */
+export function notStoredText(c: Pick<CounterexampleRecord, 'caseId' | 'originalShape'>): string {
+  const [B, n] = c.originalShape ?? [1, 0];
+  const shape = B > 1 ? `[${B}, ${n}]` : `${n} logits`;
+  return `case ${c.caseId} (${shape}), whole: not stored, replay --from regenerates it`;
 }

@@ -41,6 +41,7 @@ import {
   tally,
   toleranceText,
   unexpectedWhy,
+  notStoredText,
 } from './common.js';
 import { elideVector } from './elide.js';
 import { escapeHtml } from './escape.js';
@@ -463,9 +464,13 @@ function counterexampleHtml(
   const label = c.label !== undefined ? ` <span class="muted">label</span> <code>${e(c.label)}</code>` : '';
   const rounded = '<span class="muted small">(correctly rounded)</span>';
   const rows = [
-    `<tr><th>input</th><td>${vectorHtml(c.input, -1, vmax)}${label}</td></tr>`,
-    `<tr><th>expected</th><td>${vectorHtml(c.expected, mark, vmax)} ${rounded}</td></tr>`,
-    `<tr><th>actual</th><td>${vectorHtml(c.actual, mark, vmax)}</td></tr>`,
+    ...(c.input
+      ? [
+          `<tr><th>input</th><td>${vectorHtml(c.input, -1, vmax)}${label}</td></tr>`,
+          `<tr><th>expected</th><td>${vectorHtml(c.expected, mark, vmax)} ${rounded}</td></tr>`,
+          `<tr><th>actual</th><td>${vectorHtml(c.actual, mark, vmax)}</td></tr>`,
+        ]
+      : [`<tr><th>input</th><td class="muted">${e(notStoredText(c))}${label}</td></tr>`]),
   ];
   // a batch [B, n]: every further row with its own expected and actual values
   (c.batch ?? []).forEach((b, k) => {
@@ -500,7 +505,9 @@ function counterexampleHtml(
   const found = c.caseId >= 0 ? `first seen on case ${e(c.caseId)}` : 'found by the error-maximising search';
   const batchOf = (b: number) => (b > 1 ? ` in a batch of ${e(b)} rows` : '');
   const region = `(region ${e(c.region)}${origLen !== undefined ? `, ${e(origLen)} logits${batchOf(origShape?.[0] ?? 1)}` : ''})`;
-  const shrunk = `shrunk to ${c.input.length} logit${plural(c.input.length)}${batchOf(1 + (c.batch?.length ?? 0))}`;
+  const shrunk = c.input
+    ? `shrunk to ${c.input.length} logit${plural(c.input.length)}${batchOf(1 + (c.batch?.length ?? 0))}`
+    : 'kept whole (no window of it shows the kind)';
   const sev = severityBadge(f.severity, r, i.format, true);
   const cases = `${count} of ${i.cases} cases${wrong ? ` (${wrong})` : ''}`;
   return `<div class="cex" id="${cexId(index, kind)}"><div>${sev} ${kindChip(kind)} <b>${e(f.diagnosis)}</b></div>

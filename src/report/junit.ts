@@ -38,6 +38,7 @@ import {
   kindSeverity,
   orderKinds,
   unexpectedWhy,
+  notStoredText,
 } from './common.js';
 import { escapeXml as x, escapeXmlText as xt } from './escape.js';
 import type { CounterexampleRecord, ImplementationRecord, RunRecord } from './schema.js';
@@ -64,9 +65,13 @@ const vec = (v: readonly unknown[] | null): string =>
 function cexText(c: CounterexampleRecord): string {
   const lines = [
     `counterexample (shrunk): ${c.finding.diagnosis}`,
-    `  input    ${vec(c.input)}${c.label !== undefined ? `  label ${c.label}` : ''}`,
-    `  expected ${vec(c.expected)}  (correctly rounded)`,
-    `  actual   ${vec(c.actual)}`,
+    ...(c.input
+      ? [
+          `  input    ${vec(c.input)}${c.label !== undefined ? `  label ${c.label}` : ''}`,
+          `  expected ${vec(c.expected)}  (correctly rounded)`,
+          `  actual   ${vec(c.actual)}`,
+        ]
+      : [`  input    ${notStoredText(c)}${c.label !== undefined ? `  label ${c.label}` : ''}`]),
   ];
   const err = errorText(c.finding);
   if (c.finding.ulps !== null || err) {

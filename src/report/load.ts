@@ -6,6 +6,8 @@
  */
 import { ASSERT_CLOSE } from '../metrics/closeness.js';
 import { RUN_SCHEMA, RUN_SCHEMA_V1, CASES_SCHEMA, type RunRecord } from './schema.js';
+import { OPS } from '../vocabulary/Op.js';
+import { FORMAT_NAMES } from '../vocabulary/FormatName.js';
 
 /** A cases stream of this version (CASES_SCHEMA) or an earlier one: named as such, not as an unknown schema. */
 const isCasesSchema = (s: unknown): boolean =>
@@ -101,6 +103,27 @@ export function checkRunRecord(v: unknown, source: string): RunRecord {
     (x) => x === 'strict' || x === 'report' || x === 'skip',
     '"strict", "report" or "skip"',
   );
+  const cs = (v.config as Record<string, unknown>).caseSpace;
+  if (cs !== undefined && cs !== null)
+    need(
+      v.config as Record<string, unknown>,
+      'caseSpace',
+      'config.',
+      (x) =>
+        isObj(x) &&
+        Array.isArray(x.groups) &&
+        x.groups.every(
+          (g) =>
+            isObj(g) &&
+            (OPS as readonly unknown[]).includes(g.op) &&
+            (FORMAT_NAMES as readonly unknown[]).includes(g.format),
+        ) &&
+        isObj(x.constraints) &&
+        typeof x.probes === 'boolean' &&
+        Number.isInteger(x.maxBatch) &&
+        (x.maxBatch as number) >= 1,
+      'null or {groups: [{op, format}], constraints, probes, maxBatch}',
+    );
   need(v, 'histogramEdges', '', numArr, 'an array of numbers');
   need(v, 'mapEdges', '', numArr, 'an array of numbers');
   need(v, 'lengthEdges', '', numArr, 'an array of numbers');
@@ -144,7 +167,16 @@ export function checkRunRecord(v: unknown, source: string): RunRecord {
       const cp = `${p}counterexamples.${kind}.`;
       if (!isObj(c)) bad(cp.slice(0, -1), 'an object');
       const cx = c as Record<string, unknown>;
-      need(cx, 'input', cp, numArr, 'an array of numbers');
+      // absent for a whole long case, which the case id and config.caseSpace regenerate
+      if (cx.input !== undefined) need(cx, 'input', cp, numArr, 'an array of numbers');
+      else
+        need(
+          cx,
+          'caseId',
+          cp,
+          (x) => typeof x === 'number' && x >= 0 && isObj((v.config as Record<string, unknown>).caseSpace),
+          'a case id ≥ 0 with config.caseSpace (the counterexample stores no input)',
+        );
       need(cx, 'expected', cp, numArr, 'an array of numbers');
       need(cx, 'actual', cp, (x) => x === null || numArr(x), 'an array of numbers or null');
       need(cx, 'replay', cp, str, 'a string');

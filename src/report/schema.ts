@@ -36,12 +36,29 @@ export interface FindingRecord {
   readonly severity: Severity | null;
 }
 
+/** The case space of a run without its seed (campaign/cases.ts `CaseSpace`), as JSON. */
+export interface CaseSpaceRecord {
+  readonly groups: readonly { readonly op: Op; readonly format: FormatName }[];
+  readonly constraints: {
+    readonly minLength?: number;
+    readonly maxLength?: number;
+    readonly specials?: boolean;
+  };
+  readonly probes: boolean;
+  readonly maxBatch: number;
+}
+
 export interface CounterexampleRecord {
   /** Id of the campaign case it was found on (before shrinking). */
   readonly caseId: number;
   readonly region: string;
-  /** The shrunk input (its first row, for a batch). */
-  readonly input: JsonNumber[];
+  /**
+   * The shrunk input (its first row, for a batch). Absent when the counterexample is a whole case
+   * of more than 16,384 logits (B·n) that no window of the row shortened (a defect that needs the
+   * length): `caseId` and `config.caseSpace` regenerate it (`replay --from`), and `expected` is
+   * then empty and `actual` null (docs/design.md, "Records").
+   */
+  readonly input?: JsonNumber[];
   readonly label?: number;
   /**
    * Rows 2 … B of a shrunk batch [B, n] with the correctly rounded result and the output of each;
@@ -168,6 +185,12 @@ export interface RunRecord {
     readonly search: number;
     /** The level whose verdict is `verdict` (`--fail-on`). */
     readonly failOn: Severity;
+    /**
+     * What the cases are a function of, besides the seed: case `id` of the run is
+     * `caseAt({seed, ...caseSpace}, id)` (campaign/cases.ts). Null when the cases came from a list
+     * (`--cases`), which only that list can give back.
+     */
+    readonly caseSpace?: CaseSpaceRecord | null;
     /** What counts as close for the `wrong` severity (`--close`): its name and tolerances per format. */
     readonly close: Closeness;
   };
@@ -204,7 +227,8 @@ export interface VetRecord {
   readonly logitfuzzVersion: string;
   readonly findings: readonly {
     kind: FindingKind;
-    input: JsonNumber[];
+    /** The shrunk input; absent for a whole long case, as in CounterexampleRecord. */
+    input?: JsonNumber[];
     label?: number;
     expected: JsonNumber[];
     actual: JsonNumber[] | null;
@@ -227,3 +251,53 @@ export interface VetRecord {
     wallMs: number;
   };
 }
+
+/** Schema name of the `survey` field a `logitfuzz survey` run adds to its results.json. */
+export const SURVEY_SCHEMA = 'logitfuzz/survey@1';
+
+/** What a survey entry is expected to earn for one (op, format): a grade, or that it cannot run there. */
+export type SurveyExpectation = 'pass' | Severity | 'unavailable';
+
+/** One library × op × format of a survey. */
+export interface SurveyRowRecord {
+  readonly op: Op;
+  readonly format: FormatName;
+  /** The implementation's name in the run record: `op/<entry id>/format`. */
+  readonly impl: string;
+  readonly expected: SurveyExpectation;
+  /** What it earned: its grade at both levels, or unavailable. */
+  readonly grade: SurveyExpectation;
+  readonly asExpected: boolean;
+}
+
+/** One entry of a survey: a library, how it was called, its versions, and its rows. */
+export interface SurveyEntryRecord {
+  readonly id: string;
+  readonly library: string;
+  readonly ecosystem: string;
+  /** How it was called: `module PATH`, `exec CMD` (`--batch`) or `builtin NAME`. */
+  readonly how: string;
+  /** Package versions as the package manager states them, read at run time. */
+  readonly versions: Readonly<Record<string, string>>;
+  /** The library function each op calls. */
+  readonly calls: Readonly<Partial<Record<Op, string>>>;
+  readonly notes?: string;
+  readonly tracker?: string;
+  readonly knownIssues?: Readonly<Record<string, string>>;
+  /** Time spent in this entry's implementations, summed over its cases (ms). */
+  readonly ms: number;
+  readonly rows: readonly SurveyRowRecord[];
+}
+
+/** The `survey` field of a survey's results.json (the rest is the run@2 record of its campaign). */
+export interface SurveyRecord {
+  readonly schema: typeof SURVEY_SCHEMA;
+  readonly title: string;
+  /** The manifest as given on the command line. */
+  readonly manifest: string;
+  readonly quick: boolean;
+  readonly entries: readonly SurveyEntryRecord[];
+}
+
+/** A survey's results.json: the campaign's run record and the survey. */
+export type SurveyRunRecord = RunRecord & { readonly survey: SurveyRecord };

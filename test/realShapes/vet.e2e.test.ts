@@ -89,12 +89,14 @@ const modulePairs: readonly Pair[] = [
     defective: 'batchSumNotReset.mjs',
     twin: 'batchSumReset.mjs',
     flags: [],
+    kind: 'batch',
   },
   {
     what: 'a batch read with a padded row pitch',
     defective: 'batchPitchPadded.mjs',
     twin: 'batchPitchPacked.mjs',
     flags: [],
+    kind: 'batch',
   },
 ];
 
@@ -105,10 +107,15 @@ describe('vet MODULE with the default shapes', () => {
     it(
       `fails ${p.defective} (${p.what}) with a wrong verdict, exit 1`,
       () => {
-        const r = vet([path('modules', p.defective), ...p.flags], p.defective);
+        const html = join(dir, `${p.defective}.html`);
+        const r = vet([path('modules', p.defective), ...p.flags, '--html', html], p.defective);
         expect(r.status, r.out).toBe(1);
         expect(r.json!.verdicts.wrong, r.out).toBe('fail');
-        if (p.kind) expect(r.json!.findings.map((f) => f.kind)).toContain(p.kind);
+        if (p.kind) {
+          expect(r.json!.findings.map((f) => f.kind)).toContain(p.kind);
+          // and the report shows it: the kind's chip on a counterexample
+          expect(readFileSync(html, 'utf8')).toMatch(new RegExp(`<span class="chip [^"]*">${p.kind}</span>`));
+        }
       },
       TIMEOUT_MS,
     );
