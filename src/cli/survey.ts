@@ -271,6 +271,14 @@ export const surveyCommand: Command = {
     const surveyEntries: SurveyEntryRecord[] = [];
     for (const e of entries) {
       const versions = await versionsOf(manifest, e);
+      // a zoo adapter states its library versions in its environment ("pkg@1.2.3 + pkg@1.2.3")
+      if (e.builtin) {
+        const first = measured.implementations.find((i) => i.name.split('/')[1] === e.builtin);
+        for (const part of (first?.environment?.library ?? '').split(' + ')) {
+          const at = part.lastIndexOf('@');
+          if (at > 0) versions[part.slice(0, at)] = part.slice(at + 1);
+        }
+      }
       const rows: SurveyRowRecord[] = [];
       let ms = 0;
       for (const op of OPS) {
@@ -296,6 +304,7 @@ export const surveyCommand: Command = {
         versions,
         calls: e.calls,
         ...(e.notes ? { notes: e.notes } : {}),
+        ...(e.summary ? { summary: e.summary } : {}),
         ...(e.tracker ? { tracker: e.tracker } : {}),
         ...(e.knownIssues ? { knownIssues: e.knownIssues } : {}),
         ms: Math.round(ms),

@@ -39,6 +39,8 @@ export interface SurveyEntry {
   readonly expected: Readonly<Record<string, SurveyExpectation>>;
   /** How it was installed or called, caveats (shown in the report). */
   readonly notes?: string;
+  /** What the survey found, in plain words (written once the grades are known; shown first). */
+  readonly summary?: string;
   /** The library's issue tracker, for the upstream reports. */
   readonly tracker?: string;
   /** Existing upstream reports, by `op` or `op/format`: a URL each. */
@@ -152,6 +154,7 @@ export function parseSurveyManifest(v: unknown, path: string): SurveyManifest {
         bad(`${p}.expected["${key}"]`, 'an "op/format" of "calls" × "formats"');
     }
     const notes = str('notes', true);
+    const summary = str('summary', true);
     const tracker = str('tracker', true);
     if (
       e.knownIssues !== undefined &&
@@ -175,6 +178,7 @@ export function parseSurveyManifest(v: unknown, path: string): SurveyManifest {
       formats,
       expected: expected as Record<string, SurveyExpectation>,
       ...(notes !== undefined ? { notes } : {}),
+      ...(summary !== undefined ? { summary } : {}),
       ...(tracker !== undefined ? { tracker } : {}),
       ...(e.knownIssues !== undefined ? { knownIssues: e.knownIssues as Record<string, string> } : {}),
     };

@@ -282,6 +282,8 @@ export interface SurveyEntryRecord {
   /** The library function each op calls. */
   readonly calls: Readonly<Partial<Record<Op, string>>>;
   readonly notes?: string;
+  /** What was found, in plain words (the manifest's `summary`). */
+  readonly summary?: string;
   readonly tracker?: string;
   readonly knownIssues?: Readonly<Record<string, string>>;
   /** Time spent in this entry's implementations, summed over its cases (ms). */

@@ -161,6 +161,11 @@ export function renderSurveyMarkdown(r: SurveyRunRecord): string {
   out.push('', '· not tried; ! not the grade the manifest expects.', '');
 
   out.push('## What we found', '');
+  const summaries = s.entries.filter((e) => e.summary);
+  if (summaries.length) {
+    for (const e of summaries) out.push(`- **${md(e.library)}**: ${md(e.summary!)}`);
+    out.push('', 'In detail, the finding behind each grade:', '');
+  }
   const failing = s.entries.flatMap((e) =>
     e.rows.filter((x) => x.grade === 'wrong' || x.grade === 'inaccurate').map((x) => ({ e, x })),
   );
