@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { caseAt } from '../campaign/cases.js';
 import { WorkerPool } from '../campaign/pool.js';
-import type { CaseSpaceRecord } from '../report/schema.js';
+import type { CaseSpaceRecord, SurveyEntryRecord } from '../report/schema.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
 import { decodeVector, describeJson, encodeVector, JsonNumberError } from '../formats/jsonNumber.js';
 import { formatSpec, isRepresentable } from '../formats/index.js';
@@ -11,7 +11,7 @@ import { needsLabel, type Op } from '../vocabulary/Op.js';
 import { parseRunRecord, RecordError } from '../report/load.js';
 import { elideVector } from '../report/elide.js';
 import { parseArgs } from './args.js';
-import { FORMAT_FLAG, OP_FLAG } from './campaignFlags.js';
+import { FORMAT_FLAG, OP_FLAG, shellQuote } from './campaignFlags.js';
 import type { Command } from './command.js';
 import { InputError, UsageError } from './errors.js';
 import { formatHelp } from './help.js';
@@ -97,6 +97,8 @@ function shown(v: ArrayLike<number>): string {
 interface StoredRecord {
   seed: number;
   config: { caseSpace?: CaseSpaceRecord | null };
+  /** A survey's entries (`logitfuzz survey`): how each implementation that is not the zoo's is called. */
+  survey?: { entries: readonly Pick<SurveyEntryRecord, 'call' | 'rows'>[] };
   implementations: readonly {
     name: string;
     op: Op;
@@ -127,7 +129,7 @@ function targetsFromFile(path: string): Target[] {
   for (const impl of doc.implementations) {
     for (const c of Object.values(impl.counterexamples ?? {})) {
       out.push({
-        spec: { kind: 'builtin', name: impl.name },
+        spec: specOfStored(doc, impl),
         op: impl.op,
         format: impl.format,
         ...rowsOfStored(doc, path, c),
@@ -135,6 +137,26 @@ function targetsFromFile(path: string): Target[] {
     }
   }
   return out;
+}
+
+/**
+ * How to call a stored implementation: a survey entry's module or program (paths as the survey
+ * ran them, relative to its folder), else the zoo's implementation of that name.
+ */
+function specOfStored(doc: StoredRecord, impl: { name: string; op: Op; format: FormatName }): ImplSpec {
+  const e = doc.survey?.entries.find((x) => x.rows.some((r) => r.impl === impl.name));
+  const { name, op, format } = impl;
+  if (e?.call.module) return { kind: 'module', name, path: resolve(e.call.dir, e.call.module), op, format };
+  if (e?.call.exec)
+    return {
+      kind: 'exec',
+      name,
+      command: `cd ${shellQuote(e.call.dir)} && ${e.call.exec}`,
+      op,
+      format,
+      ...(e.call.batch ? { batch: true } : {}),
+    };
+  return { kind: 'builtin', name };
 }
 
 /**
@@ -185,7 +207,7 @@ function targetFromRecord(path: string, name: string, kind: string): Target {
         : `${path} stores no counterexample for ${name}: it had no finding to replay`,
     );
   return {
-    spec: { kind: 'builtin', name: impl.name },
+    spec: specOfStored(doc, impl),
     op: impl.op,
     format: impl.format,
     ...rowsOfStored(doc, path, c),
@@ -310,8 +332,12 @@ export const replayCommand: Command = {
         throw new UsageError(
           `--from ${flags.from} needs --impl NAME and --kind KIND: which implementation's counterexample of which finding kind to replay`,
         );
+      // a survey's module or program is called as the survey called it; anything else is the zoo's
+      const surveyed = readRecord(flags.from).survey?.entries.some(
+        (e) => !e.call.builtin && e.rows.some((r) => r.impl === flags.impl),
+      );
       const { allImplementations } = await import('../impls/registry.js');
-      if (!allImplementations().some((i) => i.name === flags.impl))
+      if (!surveyed && !allImplementations().some((i) => i.name === flags.impl))
         throw new UsageError(`no built-in implementation named '${flags.impl}'; run 'logitfuzz list'`);
       targets = [targetFromRecord(flags.from, flags.impl, flags.kind)];
     } else {

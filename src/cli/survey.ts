@@ -206,27 +206,15 @@ export const surveyCommand: Command = {
     const quick = flags.quick === true;
     const seed = flags.seed ?? DEFAULT_SEED;
     const runs = quick ? QUICK_RUNS : flags['time-limit'] !== undefined ? null : flags.runs;
-    const rerun = (id: string) =>
-      [
-        'npx',
-        'logitfuzz',
-        'survey',
-        manifestPath,
-        '--only',
-        id,
-        '--seed',
-        String(seed),
-        ...(quick ? ['--quick'] : []),
-      ]
-        .map(shellQuote)
-        .join(' ');
     const byName = new Map(
       entries.flatMap((e) => OPS.flatMap((op) => e.formats.map((f) => [implName(e, op, f), e] as const))),
     );
-    const replay = (impl: string, x: number[], label: number | undefined, _kind: string, batch: boolean) => {
+    const replay = (impl: string, x: number[], label: number | undefined, kind: string, batch: boolean) => {
       const e = byName.get(impl)!;
       const [op, , format] = impl.split('/');
-      if (batch || x.length > 64) return rerun(e.id);
+      // a batch or a long row: the record holds it (or its case id), and replay --from reads it
+      if (batch || x.length > 64)
+        return `npx logitfuzz replay --from ${shellQuote(join(flags.out, 'results.json'))} --impl ${shellQuote(impl)} --kind ${kind}`;
       const target = e.module
         ? ['--module', shellQuote(relative(process.cwd(), resolve(manifest.dir, e.module)))]
         : e.exec
@@ -301,6 +289,12 @@ export const surveyCommand: Command = {
           : e.exec
             ? `exec ${e.exec}${e.batch ? ' (--batch)' : ''}`
             : `builtin ${e.builtin}`,
+        call: {
+          dir: relative(process.cwd(), manifest.dir) || '.',
+          ...(e.module ? { module: e.module } : {}),
+          ...(e.exec ? { exec: e.exec, ...(e.batch ? { batch: true } : {}) } : {}),
+          ...(e.builtin ? { builtin: e.builtin } : {}),
+        },
         versions,
         calls: e.calls,
         ...(e.notes ? { notes: e.notes } : {}),

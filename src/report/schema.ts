@@ -277,6 +277,18 @@ export interface SurveyEntryRecord {
   readonly ecosystem: string;
   /** How it was called: `module PATH`, `exec CMD` (`--batch`) or `builtin NAME`. */
   readonly how: string;
+  /**
+   * The same as data, for `replay --from`: the manifest's folder (relative to the folder the survey
+   * ran in) and the entry's module path (relative to that folder), exec command (run in it) with
+   * `batch`, or zoo formulation.
+   */
+  readonly call: {
+    readonly dir: string;
+    readonly module?: string;
+    readonly exec?: string;
+    readonly batch?: boolean;
+    readonly builtin?: string;
+  };
   /** Package versions as the package manager states them, read at run time. */
   readonly versions: Readonly<Record<string, string>>;
   /** The library function each op calls. */

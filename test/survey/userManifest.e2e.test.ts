@@ -65,6 +65,8 @@ describe('survey MANIFEST --quick', () => {
   it("prints replay commands that reproduce the wrong entry's findings", () => {
     const replays = [...markdown.matchAll(/^- replay: `(npx logitfuzz replay [^`]*)`$/gm)].map((m) => m[1]);
     expect(replays.length).toBeGreaterThan(0);
+    // a batch counterexample of the module: replay --from calls the module as the survey did
+    expect(replays.some((c) => c.includes(' --from ') && c.includes('softmax/naive-module/f64'))).toBe(true);
     for (const command of replays) {
       const line = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)}${command.slice('npx logitfuzz'.length)}`;
       const p = spawnSync('sh', ['-c', line], { encoding: 'utf8', timeout: 60_000 });
