@@ -225,7 +225,9 @@ export function renderSurveyMarkdown(r: SurveyRunRecord): string {
       '',
       `A stable formulation: ${STABLE_FORMULA[x.op]}.`,
       '',
-      'Reproduce: install logitfuzz (`npm i -D logitfuzz`) and run the replay command above.',
+      w.cex.replay.includes(' --from ')
+        ? `Reproduce: install logitfuzz (\`npm i -D logitfuzz\`), run the survey (\`logitfuzz survey ${s.manifest} --seed ${r.seed}${s.quick ? ' --quick' : ''}\`, which writes the results file), then the replay command above.`
+        : 'Reproduce: install logitfuzz (`npm i -D logitfuzz`) and run the replay command above.',
       '````',
       '',
     );
