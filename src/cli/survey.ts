@@ -332,7 +332,7 @@ export const surveyCommand: Command = {
     for (const { r } of rows)
       text += `${r.impl.padEnd(width)}  ${r.grade.padEnd(11)}${r.asExpected ? '' : `! expected ${r.expected}`}\n`;
     const off = rows.filter(({ r }) => !r.asExpected);
-    text += `\n${rows.length} entry × op × format rows over ${surveyEntries.length} entries: ${
+    text += `\n${rows.length} entry × op × format row${rows.length === 1 ? '' : 's'} over ${surveyEntries.length} entr${surveyEntries.length === 1 ? 'y' : 'ies'}: ${
       off.length ? `${off.length} not as expected` : 'all as expected'
     }\nwrote ${join(flags.out, 'results.json')}, ${join(flags.out, 'index.html')}, ${join(flags.out, 'survey.md')} (seed ${seed})\n`;
     await write(io.stdout, text);
