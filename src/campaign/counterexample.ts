@@ -137,7 +137,8 @@ export async function minimalCounterexample(
         region: cex.region,
         x: row.x,
         ...(row.label !== undefined ? { label: row.label } : {}),
-        finding: { ...cex.finding, row: undefined },
+        // the row alone: its finding names no row
+        finding: withoutRow(cex.finding),
       };
       const w = await shrinkToWindow(one, rowProbe, Math.min(budget, LONG_SHRINK_EVALS));
       evaluations += w.evaluations;
@@ -188,4 +189,10 @@ export async function minimalCounterexample(
 /** B·n of a counterexample. */
 function sizeOf(c: Pick<Counterexample, 'x' | 'batch'>): number {
   return c.x.length * (1 + (c.batch?.length ?? 0));
+}
+
+/** A finding without its batch row. */
+function withoutRow(f: FindingData): FindingData {
+  const { row: _row, ...rest } = f;
+  return rest;
 }

@@ -1,12 +1,5 @@
+import { F64, HI, U32 } from './_internals/float64Words.js';
 import { pow2 } from './pow2.js';
-
-const F64 = new Float64Array(1);
-const U32 = new Uint32Array(F64.buffer);
-/** Index of the high 32-bit word of a binary64 in U32 (the platform's byte order). */
-const HI = ((): number => {
-  F64[0] = 1;
-  return U32[1] === 0x3ff00000 ? 1 : 0;
-})();
 
 /**
  * The binary exponent of a positive finite binary64 value: the integer e with 2^e ≤ a < 2^(e+1).

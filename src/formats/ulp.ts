@@ -1,4 +1,5 @@
 import { toBits, fromBits } from './bits.js';
+import { F64, HI, U32 } from './_internals/float64Words.js';
 import { exponentOf } from './exponentOf.js';
 import { pow2 } from './pow2.js';
 import type { FloatClass, FormatSpec } from './types.js';
@@ -45,16 +46,8 @@ export function ulpDistance(fmt: FormatSpec, a: number, b: number): number {
   return Number(d < 0n ? -d : d);
 }
 
-const F64 = new Float64Array(1);
-const U32 = new Uint32Array(F64.buffer);
 const F32 = new Float32Array(1);
 const B32 = new Uint32Array(F32.buffer);
-/** Index of the high 32-bit word of a binary64 in U32 (the platform's byte order). */
-const HI = ((): number => {
-  F64[0] = 1;
-  return U32[1] === 0x3ff00000 ? 1 : 0;
-})();
-
 /**
  * `ulpDistance` without BigInt, for the judge's inner loop: the distance in 32-bit (or, for f64,
  * two 32-bit) pieces, each exact. Undefined where it cannot answer exactly and cheaply (a value not
