@@ -243,7 +243,7 @@ const RNDN = 0;
  * variable, then mpfr_check_range and mpfr_subnormalize under f32's exponent range (MPFR's
  * emulation of IEEE gradual underflow), then an exact mpfr_get_d.
  */
-class MpfrSoftmax {
+export class MpfrSoftmax {
   private readonly terms: number[] = [];
   private readonly ternary: Int32Array;
   private readonly x: number;
@@ -308,7 +308,7 @@ class MpfrSoftmax {
   }
 }
 
-async function loadMpfr(): Promise<Gmp | string> {
+export async function loadMpfr(): Promise<Gmp | string> {
   try {
     const { init } = await import('gmp-wasm');
     return (await init()).binding;

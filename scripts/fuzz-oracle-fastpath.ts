@@ -24,8 +24,9 @@
  * least 1), every format and op, --long-every 400. The slow path costs about a millisecond per small vector, so a
  * million cases take roughly 1000/W seconds of W cores. Worker w checks cases w, w + W, … of the
  * stream of the seed, so a run is reproducible for a given seed and worker count; a failure
- * prints its seed, worker and case index. Progress (cases/s, the share of elements the fast path
- * left to the slow path) goes to stderr every 10 s.
+ * prints its seed, worker and case index. Progress (cases/s, the elements the fast path's lean
+ * first phase left to its double-double second phase, and the share it left to the slow path)
+ * goes to stderr every 10 s.
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -54,6 +55,8 @@ interface Tally {
   cases: number;
   elements: number;
   slow: number;
+  /** Elements the lean first phase left to the double-double second phase, which decided them. */
+  second: number;
   /** Long rows checked, and their logits. */
   long: number;
   longLogits: number;
@@ -125,6 +128,7 @@ function runWorker(job: Job): void {
     cases,
     elements: oracleCounters.fastElements + oracleCounters.slowElements,
     slow: oracleCounters.slowElements,
+    second: oracleCounters.secondPhaseElements,
     long,
     longLogits,
   });
@@ -196,7 +200,14 @@ function main(): void {
     `fuzz-oracle-fastpath: seed ${seed}, ${cases} cases, ${workers} worker(s), formats ${formats.join(',')}, ops ${ops.join(',')}, a long row every ${longEvery || '-'}`,
   );
   const started = Date.now();
-  const progress = new Array<Tally>(workers).fill({ cases: 0, elements: 0, slow: 0, long: 0, longLogits: 0 });
+  const progress = new Array<Tally>(workers).fill({
+    cases: 0,
+    elements: 0,
+    slow: 0,
+    second: 0,
+    long: 0,
+    longLogits: 0,
+  });
   let finished = 0;
   let failed = false;
   const report = (final: boolean) => {
@@ -205,15 +216,16 @@ function main(): void {
         cases: a.cases + p.cases,
         elements: a.elements + p.elements,
         slow: a.slow + p.slow,
+        second: a.second + p.second,
         long: a.long + p.long,
         longLogits: a.longLogits + p.longLogits,
       }),
-      { cases: 0, elements: 0, slow: 0, long: 0, longLogits: 0 },
+      { cases: 0, elements: 0, slow: 0, second: 0, long: 0, longLogits: 0 },
     );
     const secs = (Date.now() - started) / 1000;
     const share = t.elements > 0 ? ((100 * t.slow) / t.elements).toFixed(3) : '0';
     console.error(
-      `${final ? 'done' : 'progress'}: ${t.cases} cases agree (${(t.cases / secs).toFixed(0)}/s; ${t.long} long rows, ${t.longLogits} elements), ${t.elements} elements, ${t.slow} (${share}%) went to the slow path, ${secs.toFixed(0)} s`,
+      `${final ? 'done' : 'progress'}: ${t.cases} cases agree (${(t.cases / secs).toFixed(0)}/s; ${t.long} long rows, ${t.longLogits} elements), ${t.elements} elements, ${t.second} decided by the fast path's second phase, ${t.slow} (${share}%) went to the slow path, ${secs.toFixed(0)} s`,
     );
   };
   const timer = setInterval(() => report(false), 10_000);
@@ -233,6 +245,7 @@ function main(): void {
         cases: m.cases,
         elements: m.elements,
         slow: m.slow,
+        second: m.second,
         long: m.long,
         longLogits: m.longLogits,
       };

@@ -3,7 +3,8 @@
  * test/fixtures/midpoint-hard.json (results within 2^-20 ULP of a rounding midpoint, computed by
  * MPFR): with the fast path on (the default) every fixture is bit-exact and agrees with the slow
  * path alone (`fastPath: false`); the elements the fast path could not decide are counted, and
- * it must still decide the fixtures' easy elements.
+ * it must still decide the fixtures' easy elements. Some hard elements must have needed the fast
+ * path's second (double-double) phase.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
@@ -63,6 +64,9 @@ describe('midpoint-hard fixtures through the fast path', () => {
     // the hard elements may need the slow path; most of the others must not
     expect(counts.slowElements).toBeLessThanOrEqual(fixtures.length);
     expect(counts.fastElements).toBeGreaterThan(0);
+    // hard elements closer to a midpoint than the lean phase's 2^−78 exponentials resolve, but
+    // not the double-double phase's: decided in the second phase, to MPFR's values (above)
+    expect(counts.secondPhaseElements).toBeGreaterThan(0);
     for (const f of fixtures) {
       const x = Array.from(decodeVector(f.x));
       const slow = oracle(f.op, f.format, x, f.label ?? undefined, { fastPath: false });

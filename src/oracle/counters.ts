@@ -7,6 +7,16 @@
 export interface OracleCounters {
   /** Elements decided by the double-double fast path. */
   fastElements: number;
+  /**
+   * Of the fast path's elements, those its lean first phase (binary64 exponentials, leanExp.ts)
+   * left undecided and its double-double second phase decided.
+   */
+  secondPhaseElements: number;
+  /**
+   * Of the elements the fast path enclosed, those its quick rounding test (quickDecide.ts) could
+   * not settle, which went to the exact test of the endpoints (decided there or left pending).
+   */
+  exactTestElements: number;
   /** Elements the fast path left undecided, decided (or reported undetermined) by the slow path. */
   slowElements: number;
   /**
@@ -31,6 +41,8 @@ export interface OracleCounters {
 /** The live counters (mutated by the oracle). */
 export const oracleCounters: OracleCounters = {
   fastElements: 0,
+  secondPhaseElements: 0,
+  exactTestElements: 0,
   slowElements: 0,
   directSlowElements: 0,
   slowEvaluations: 0,
@@ -42,6 +54,8 @@ export const oracleCounters: OracleCounters = {
 export function resetOracleCounters(): OracleCounters {
   const before = { ...oracleCounters };
   oracleCounters.fastElements = 0;
+  oracleCounters.secondPhaseElements = 0;
+  oracleCounters.exactTestElements = 0;
   oracleCounters.slowElements = 0;
   oracleCounters.directSlowElements = 0;
   oracleCounters.slowEvaluations = 0;

@@ -1,4 +1,4 @@
-import { U2, ddAdd, ddAddD, ddMul, ddMulD, twoProd, twoSum } from './dd.js';
+import { U2 } from './dd.js';
 import { EXP_DEGREE, TABLE_BITS, ddTables } from './ddTables.js';
 
 /**
@@ -67,12 +67,23 @@ const TAIL_FROM = 7;
  * (3.01 + 1.01/0.9972 + 0.0028·8.01)u²/(1 − 0.0028) < 4.06u². So e_0 < 4.07u² < POLY_REL = 4.1u².
  */
 
-const s = new Float64Array(2);
-const t = new Float64Array(2);
+/** Veltkamp's splitting constant 2^27 + 1 (as in dd.ts). */
+const SPLITTER = 134217729;
+
+// The tables, bound on first use (building them takes a few tens of milliseconds).
+let exp2: Float64Array | undefined;
+let coef: Float64Array = new Float64Array(0);
 
 /**
  * Writes k to out[0] and vh, vl to out[1], out[2], with e^d = 2^k·(vh + vl)·(1 + ε),
  * |ε| ≤ EPS_EXP, for d = dh + dl exact, dh ∈ [−EXP_MIN_ARG, 0], |dl| ≤ ½·ulp(dh).
+ *
+ * Notes: every double-double step is dd.ts's (`twoSum`, `ddAddD`, `twoProd`, `ddMulD`, `ddAdd`,
+ * `ddMul`), written out here operation for operation, so that the loop runs on locals alone:
+ * called through their output arrays, these steps cost four times as much. The results are
+ * bit-for-bit those of the composed functions (ddExp.test.ts checks it on random arguments), so
+ * the bound above, derived for them, holds. The split of r̂'s high part, the same in every
+ * Horner step, is computed once.
  */
 export function ddExpNeg(out: Float64Array, dh: number, dl: number): void {
   if (dh === 0 && dl === 0) {
@@ -81,38 +92,120 @@ export function ddExpNeg(out: Float64Array, dh: number, dl: number): void {
     out[2] = 0;
     return;
   }
-  const { exp2, expCoef } = ddTables();
+  if (exp2 === undefined) {
+    const t = ddTables();
+    exp2 = t.exp2;
+    coef = t.expCoef;
+  }
   const N = Math.round(dh * INV_LN2_128);
   // r = d − N·(C1 + C2 + C3): dh − N·C1 exactly by TwoSum (N·C1 is exact), then four DWPlusFP
   // steps with the exact pieces −N·C2, −(p + pe) = −N·C3 and dl. Every partial sum is within
   // R_MAX + |N|·(|C2| + |C3|) ≤ 0.0027078 + 1.9·10^−8 < 0.00273 of zero, so the four steps err by
   // ≤ 4·2u²·0.00273 = 2^−111.5 in all; with |N·δ| < 2^−119, |r̂ − r| ≤ 2^−111.4.
-  twoSum(s, dh, -(N * C1));
-  ddAddD(s, s[0], s[1], -(N * C2));
-  twoProd(t, N, C3);
-  ddAddD(s, s[0], s[1], -t[0]);
-  ddAddD(s, s[0], s[1], dl);
-  ddAddD(s, s[0], s[1], -t[1]);
-  const rh = s[0];
-  const rl = s[1];
+  // twoSum(dh, −N·C1)
+  let b = -(N * C1);
+  let sh = dh + b;
+  let bb = sh - dh;
+  let sl = dh - (sh - bb) + (b - bb);
+  // ddAddD(sh, sl, −N·C2)
+  b = -(N * C2);
+  let th = sh + b;
+  bb = th - sh;
+  let v = sl + (sh - (th - bb) + (b - bb));
+  sh = th + v;
+  sl = v - (sh - th);
+  // twoProd(N, C3) = p + pe
+  const p = N * C3;
+  let x = SPLITTER * N;
+  const nh = x - (x - N);
+  const nl = N - nh;
+  x = SPLITTER * C3;
+  const ch = x - (x - C3);
+  const cl = C3 - ch;
+  const pe = nh * ch - p + nh * cl + nl * ch + nl * cl;
+  // ddAddD(sh, sl, −p), ddAddD(·, dl), ddAddD(·, −pe)
+  b = -p;
+  th = sh + b;
+  bb = th - sh;
+  v = sl + (sh - (th - bb) + (b - bb));
+  sh = th + v;
+  sl = v - (sh - th);
+  th = sh + dl;
+  bb = th - sh;
+  v = sl + (sh - (th - bb) + (dl - bb));
+  sh = th + v;
+  sl = v - (sh - th);
+  b = -pe;
+  th = sh + b;
+  bb = th - sh;
+  v = sl + (sh - (th - bb) + (b - bb));
+  const rh = th + v;
+  const rl = v - (rh - th);
   // Horner. The tail q_7 = c_7 + r(c_8 + r(c_9 + r·c_10)) is below 2^−12 and enters the result
   // multiplied by r^7 (< 2^−59): binary64 with rh alone suffices (see POLY_REL). Then
   // q_6 = c_6 + r̂·q_7 (DWTimesFP1, DWPlusDW) and q_k = c_k + r̂·q_(k+1) in double-double.
-  let tail = expCoef[2 * EXP_DEGREE];
-  for (let k = EXP_DEGREE - 1; k >= TAIL_FROM; k--) tail = tail * rh + expCoef[2 * k];
-  ddMulD(t, rh, rl, tail);
-  ddAdd(t, t[0], t[1], expCoef[2 * (TAIL_FROM - 1)], expCoef[2 * (TAIL_FROM - 1) + 1]);
-  let qh = t[0];
-  let ql = t[1];
-  for (let k = TAIL_FROM - 2; k >= 0; k--) {
-    ddMul(t, qh, ql, rh, rl);
-    ddAdd(t, t[0], t[1], expCoef[2 * k], expCoef[2 * k + 1]);
-    qh = t[0];
-    ql = t[1];
+  let tail = coef[2 * EXP_DEGREE];
+  for (let k = EXP_DEGREE - 1; k >= TAIL_FROM; k--) tail = tail * rh + coef[2 * k];
+  // the split of rh, shared by every product below
+  x = SPLITTER * rh;
+  const rhh = x - (x - rh);
+  const rhl = rh - rhh;
+  // ddMulD(rh, rl, tail): twoProd(rh, tail), then DWTimesFP1's Fast2Sums
+  let ph = rh * tail;
+  x = SPLITTER * tail;
+  let yh = x - (x - tail);
+  let yl = tail - yh;
+  let pl = rhh * yh - ph + rhh * yl + rhl * yh + rhl * yl;
+  const cl2 = rl * tail;
+  th = ph + cl2;
+  const tl = cl2 - (th - ph) + pl;
+  let qh = th + tl;
+  let ql = tl - (qh - th);
+  // ddAdd(q, c_6)
+  let k = TAIL_FROM - 1;
+  for (;;) {
+    const ah = coef[2 * k];
+    const al = coef[2 * k + 1];
+    // AccurateDWPlusDW(qh, ql, ah, al)
+    let s1 = qh + ah;
+    bb = s1 - qh;
+    const e1 = qh - (s1 - bb) + (ah - bb);
+    const t1 = ql + al;
+    bb = t1 - ql;
+    const e2 = ql - (t1 - bb) + (al - bb);
+    const c = e1 + t1;
+    const vh = s1 + c;
+    const vl = c - (vh - s1);
+    const w = e2 + vl;
+    s1 = vh + w;
+    qh = s1;
+    ql = w - (s1 - vh);
+    if (--k < 0) break;
+    // ddMul(qh, ql, rh, rl): twoProd(qh, rh) with rh's split shared
+    ph = qh * rh;
+    x = SPLITTER * qh;
+    yh = x - (x - qh);
+    yl = qh - yh;
+    pl = yh * rhh - ph + yh * rhl + yl * rhh + yl * rhl;
+    const c3 = pl + (qh * rl + ql * rh);
+    qh = ph + c3;
+    ql = c3 - (qh - ph);
   }
   const j = N & ((1 << TABLE_BITS) - 1); // N mod 128 in [0, 127], also for negative N (two's complement)
-  ddMul(t, exp2[2 * j], exp2[2 * j + 1], qh, ql);
+  // ddMul(2^(j/128), q)
+  const eh = exp2[2 * j];
+  const el = exp2[2 * j + 1];
+  ph = eh * qh;
+  x = SPLITTER * eh;
+  const ehh = x - (x - eh);
+  const ehl = eh - ehh;
+  x = SPLITTER * qh;
+  yh = x - (x - qh);
+  yl = qh - yh;
+  pl = ehh * yh - ph + ehh * yl + ehl * yh + ehl * yl;
+  const c3 = pl + (eh * ql + el * qh);
+  const zh = ph + c3;
   out[0] = (N - j) / (1 << TABLE_BITS);
-  out[1] = t[0];
-  out[2] = t[1];
+  out[1] = zh;
+  out[2] = c3 - (zh - ph);
 }

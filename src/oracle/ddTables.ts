@@ -16,7 +16,8 @@ import { U2 } from './dd.js';
  * constant c, every entry satisfies |c − (h + l)| ≤ u²·|c|·(1 + u) + 2^−180·|c| ≤ TABLE_REL·|c|.
  * - 2^(j/128): decimal.js at 60 digits, 2^(1/128) by seven correctly rounded square roots of 2,
  *   then 2^(j/128) = 2^((j−1)/128)·2^(1/128) (at most 134 roundings of 10^−59 relative), taken
- *   to fixed point with 2^−256 resolution exactly.
+ *   to fixed point with 2^−256 resolution exactly; 2^(j/4096) for j < 64 (the lean exp's second
+ *   level, leanExp.ts) the same way from twelve square roots.
  * - ln(1 + j/128) = Σ_{i=128}^{127+j} ln((i + 1)/i), each ln((i + 1)/i) = 2·atanh(1/(2i + 1)) by
  *   its series in exact integer (BigInt) fixed point with 2^−256 resolution: each term truncated
  *   once, at most 127·2^−250 in all against ln(1 + j/128) ≥ 2^−8.
@@ -25,7 +26,8 @@ import { U2 } from './dd.js';
  * Checks (a failure throws: the fast path must not run on a wrong table), each by a route
  * independent of the one that produced the entry, in BigInt fixed point:
  * - 2^(j/128): the 128th power of the exact double-double value (seven squarings) equals 2^j
- *   within 128·TABLE_REL·(1 + 10^−6) + 2^−200 relative;
+ *   within 128·TABLE_REL·(1 + 10^−6) + 2^−200 relative; 2^(j/4096): the 4096th power (twelve
+ *   squarings) within 4096·TABLE_REL·(1 + 10^−6) + 2^−200;
  * - ln(1 + j/128): e to the exact double-double value, by the Taylor series, equals 1 + j/128
  *   within TABLE_REL·ln(1 + j/128)·(1 + 10^−6) + 2^−240 relative;
  * - 1/k! and 1/(k + 1): the exact product of the entry and k! (resp. k + 1) is 1 within
@@ -42,10 +44,17 @@ export const LOG1P_TERMS = 16;
 /** The exp and log tables have 2^TABLE_BITS entries: 2^(j/128) and ln(1 + j/128). */
 export const TABLE_BITS = 7;
 const TABLE_SIZE = 1 << TABLE_BITS;
+/** The lean exp's second table has 2^FINE_BITS entries 2^(j/4096), j < 64: 4096 = 2^(TABLE_BITS − 1 + FINE_BITS). */
+export const FINE_BITS = 6;
+const FINE_SIZE = 1 << FINE_BITS;
+/** log2 of the fine table's denominator, 4096. */
+const FINE_DENOM_BITS = TABLE_BITS - 1 + FINE_BITS;
 
 export interface DdTables {
   /** 2^(j/128) for j = 0..127: h at [2j], l at [2j + 1]. */
   readonly exp2: Float64Array;
+  /** 2^(j/4096) for j = 0..FINE_SIZE − 1: h at [2j], l at [2j + 1]. */
+  readonly exp2Fine: Float64Array;
   /** 1/k! for k = 0..EXP_DEGREE: h at [2k], l at [2k + 1]. */
   readonly expCoef: Float64Array;
   /** ln(1 + j/128) for j = 0..127: h at [2j], l at [2j + 1]. */
@@ -181,6 +190,19 @@ function build(): DdTables {
     const c = ONE + (BigInt(j) << FRAC) / BigInt(TABLE_SIZE); // exact
     check(abs(expFixed(lg) - c) <= (relBound(c, 1n) * lg) / ONE + (c >> 240n), `ln(1 + ${j}/128)`);
   }
+  const exp2Fine = new Float64Array(2 * FINE_SIZE);
+  let fineRoot = new D60(2);
+  for (let s = 0; s < FINE_DENOM_BITS; s++) fineRoot = fineRoot.sqrt(); // 2^(1/4096)
+  pw = new D60(1);
+  for (let j = 0; j < FINE_SIZE; j++) {
+    if (j > 0) pw = pw.times(fineRoot);
+    putFixed(exp2Fine, j, decimalToFixed(pw));
+    // check: (h + l)^4096 = 2^j within 4096·TABLE_REL relative (twelve squarings, each truncated)
+    let p = toFixed(exp2Fine[2 * j]) + toFixed(exp2Fine[2 * j + 1]);
+    for (let s = 0; s < FINE_DENOM_BITS; s++) p = (p * p) >> FRAC;
+    const want = ONE << BigInt(j);
+    check(abs(p - want) <= relBound(want, 4096n) + (want >> 200n), `2^(${j}/4096)`);
+  }
   let fact = 1n;
   for (let k = 0; k <= EXP_DEGREE; k++) {
     if (k > 0) fact *= BigInt(k);
@@ -197,7 +219,7 @@ function build(): DdTables {
       `1/${k + 1}`,
     );
   }
-  return { exp2, expCoef, logTable, log1pCoef };
+  return { exp2, exp2Fine, expCoef, logTable, log1pCoef };
 }
 
 function abs(v: bigint): bigint {

@@ -45,7 +45,8 @@ export interface EndpointArith<E> {
  * end rounds with ties towards +∞, the upper end with ties towards −∞; when both give the same
  * format value, that value is the correctly rounded result. Zero: a value strictly inside (0, hi)
  * is positive and rounds to +0; inside (lo, 0) negative and rounds to −0; an enclosure straddling
- * zero cannot decide the sign and is undecided. An exact zero is +0 (x − x = +0 in IEEE).
+ * zero cannot decide the sign and is undecided. An exact zero is +0 (x − x = +0 in IEEE); a
+ * point that is not zero but rounds to zero keeps its sign.
  */
 export function decideWith<E>(ar: EndpointArith<E>, fmt: FormatSpec, lo: E, hi: E): Decision {
   const v = decideValue(ar, fmt, lo, hi);
@@ -59,7 +60,9 @@ export function decideWith<E>(ar: EndpointArith<E>, fmt: FormatSpec, lo: E, hi: 
 export function decideValue<E>(ar: EndpointArith<E>, fmt: FormatSpec, lo: E, hi: E): number {
   if (ar.isPoint(lo, hi)) {
     const v = ar.round(fmt, lo, 'even');
-    return v === 0 ? 0 : v; // NaN (cannot tell) stays NaN
+    // an exact zero is +0; a nonzero value that rounds to zero keeps its sign (NaN stays NaN)
+    if (v === 0) return ar.nonNegative(lo) && ar.nonPositive(lo) ? 0 : v;
+    return v;
   }
   const a = ar.round(fmt, lo, 'up');
   const b = ar.round(fmt, hi, 'down');

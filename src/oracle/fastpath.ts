@@ -2,24 +2,34 @@ import type { FormatSpec } from '../formats/types.js';
 import { SCALED_ENDPOINTS, type ScaledSum } from './binaryEndpoint.js';
 import { EPS_ADD, EPS_ADD_D, EPS_DIV, composeRel, ddAdd, ddAddD, ddDiv, ddMul, invRel } from './dd.js';
 import { EPS_EXP, EXP_MIN_ARG, ddExpNeg } from './ddExp.js';
+import { EPS_LEAN_EXP, LEAN_MIN_ARG, leanExpNeg } from './leanExp.js';
 import { LOG1P_REL, SERIES_REL, ddLog1p, ddLog1pG } from './ddLog.js';
+import { oracleCounters } from './counters.js';
 import { decideValue } from './decide.js';
+import { quickDecide } from './quickDecide.js';
 import { type Op, outputLength } from '../vocabulary/Op.js';
 import { exponentOf, pow2i } from './pow2i.js';
 
 /**
- * The oracle's fast path: every op evaluated in double-double with a rigorous error bound, each
- * output element enclosed in [lo, hi] and rounded into the target format by the shared
- * `decideWith` logic (decide.ts, here in its allocation-free form `decideValue`) on exact binary
- * endpoints (binaryEndpoint.ts). Elements the enclosure does not decide are left to the slow path
- * (oracle.ts), which escalates all of them together on one shared enclosure of the sum per
- * precision level. Everything here is O(n) binary64 work with no allocation per element (about
- * 1 µs per element), and the bounds are tight enough that on long rows of ordinary logits
- * (10^6 in ±10, say) it leaves no element undecided.
+ * The oracle's fast path: every op evaluated with a rigorous error bound, each output element
+ * enclosed in [lo, hi] and rounded into the target format by `quickDecide` (quickDecide.ts) or,
+ * when that cannot tell, by the shared `decideWith` logic (decide.ts, here in its
+ * allocation-free form `decideValue`) on exact binary endpoints (binaryEndpoint.ts).
+ *
+ * Two phases (`fastEvaluate`): a lean one with binary64-polynomial exponentials (leanExp.ts,
+ * relative error ≤ 2^−78), which decides all but about one f64 element in 2^20 (and practically
+ * every f32, f16 and bf16 one), then, only for rows where it left some undecided, the same
+ * evaluation with double-double exponentials (ddExp.ts, ≤ 14u²) for those elements. Everything
+ * after the exponentials is double-double in both, and every bound below is written in terms of
+ * the phase's exponential bound `epsExp`. Elements neither phase decides are left to the slow
+ * path (oracle.ts), which escalates all of them together on one shared enclosure of the sum per
+ * precision level. Everything here is O(n) binary64 work with no allocation per element (a few
+ * hundred nanoseconds per element), and the bounds are tight enough that on long rows of
+ * ordinary logits (10^6 in ±10, say) it leaves no element undecided.
  *
  * Quantities, with m = max x at its first index k*, d_j = x_j − m (exact as a double-double by
  * TwoSum; an overflow to −∞ is a cut term below), s = Σ_{j≠k*} e^(d_j), L = log1p(s):
- * - e^(d_j) = 2^(k_j)·v_j by `ddExpNeg`, relative error ≤ EPS_EXP; the scale k_j is kept apart,
+ * - e^(d_j) = 2^(k_j)·v_j by `leanExpNeg` or `ddExpNeg`, relative error ≤ epsExp; the scale k_j is kept apart,
  *   so terms far below binary64's range (down to e^−1000) keep full precision;
  * - terms with d_j < −T_cut are cut: e^(d_j) < e^(−T_cut) ≤ 2^(−E_cut) with
  *   E_cut = p − emin + 2 + ⌈log2(n + 1)⌉ + 100, so that n of them total below 2^(emin − p − 100),
@@ -27,8 +37,8 @@ import { exponentOf, pow2i } from './pow2i.js';
  *   threshold that grows with its precision); a cut softmax element rounds to +0 outright;
  * - s = 2^K·ŝ with K = max k_j, accumulated in double-double (AccurateDWPlusDW) pairwise, as a
  *   binary counter of blocks, so that every term goes through at most h = ⌊log2 N⌋ + 1
- *   additions: positive terms give a relative error ≤ (1 + EPS_EXP)(1 + EPS_ADD)^h − 1 (Higham's
- *   argument for summation trees), about 2^−99 at N = 10^6 where a recursive sum's N·EPS_ADD
+ *   additions: positive terms give a relative error ≤ (1 + epsExp)(1 + EPS_ADD)^h − 1 (Higham's
+ *   argument for summation trees), about 2^−99 at N = 10^6 in the double-double phase where a recursive sum's N·EPS_ADD
  *   would be 2^−84; plus one-sided absolute terms for cut terms, terms more than 2^960 below the
  *   largest (dropped) and low parts that underflow when rescaled. When those one-sided terms are
  *   not negligible (every term near the cut), s is only bounded: 0 < s ≤ its upper end;
@@ -149,6 +159,35 @@ export function fastEvaluate(
   x: ArrayLike<number>,
   label: number,
 ): FastOutcome | null {
+  const first = evaluate(op, fmt, x, label, true);
+  if (first === null || first.pending.length === 0) return first;
+  // the lean phase's enclosures were too wide for these elements: the double-double phase
+  // encloses them again (the whole row, since the sum is shared), its bounds about 2^20 tighter
+  const second = evaluate(op, fmt, x, label, false);
+  if (second === null) return first; // not reached: both phases return null on the same rows
+  const pending: number[] = [];
+  for (const i of first.pending) {
+    const v = second.values[i];
+    first.values[i] = v;
+    if (v !== v) pending.push(i);
+  }
+  oracleCounters.secondPhaseElements += first.pending.length - pending.length;
+  return { values: first.values, pending };
+}
+
+/**
+ * One phase of the fast path: `lean` exponentials (leanExp.ts, relative error ≤ EPS_LEAN_EXP)
+ * or double-double ones (`ddExpNeg`, ≤ EPS_EXP). Everything after the exponentials is
+ * double-double in both, and every bound below is written in terms of the phase's `epsExp`.
+ */
+function evaluate(
+  op: Op,
+  fmt: FormatSpec,
+  x: ArrayLike<number>,
+  label: number,
+  lean: boolean,
+): FastOutcome | null {
+  const epsExp = lean ? EPS_LEAN_EXP : EPS_EXP;
   const n = x.length;
   let max = -Infinity;
   let kStar = -1;
@@ -172,7 +211,7 @@ export function fastEvaluate(
   const tCut = eCut * LN2_ABOVE;
   // d ≤ dh + |dl| < −T_cut when dh ≤ −T_cut − 1 (|dl| ≤ ½ulp(dh), or ≤ u|dh| for |dh| ≥ 2^53)
   const cutAt = -tCut - 1;
-  if (cutAt < -EXP_MIN_ARG) return null; // n beyond any array's length: outside ddExpNeg's domain
+  if (cutAt < -Math.min(EXP_MIN_ARG, LEAN_MIN_ARG)) return null; // n beyond any array's length: outside ddExpNeg's domain
   ensure(n);
   let K = -Infinity;
   let nTerms = 0;
@@ -207,7 +246,8 @@ export function fastEvaluate(
       cut++;
       continue;
     }
-    ddExpNeg(e3, h, l);
+    if (lean) leanExpNeg(e3, h, l);
+    else ddExpNeg(e3, h, l);
     ST[j] = TERM;
     KS[j] = e3[0];
     VH[j] = e3[1];
@@ -264,10 +304,10 @@ export function fastEvaluate(
   while (pow2i(depth - 1) < count + 1) depth++;
   const sTiny = nTerms === 0; // every other finite logit cut: 0 < s < cut·2^(−E_cut)
   // ŝ against the exact sum S of the included terms: every term is positive and its relative
-  // errors multiply along its path, so ŝ = S(1 + θ) with |θ| ≤ (1 + EPS_EXP)(1 + EPS_ADD)^h − 1
-  // ≤ x(1 + x), x = EPS_EXP + h·EPS_ADD, h = depth (Higham's argument for recursive summation,
+  // errors multiply along its path, so ŝ = S(1 + θ) with |θ| ≤ (1 + epsExp)(1 + EPS_ADD)^h − 1
+  // ≤ x(1 + x), x = epsExp + h·EPS_ADD, h = depth (Higham's argument for recursive summation,
   // applied to the summation tree); so |ŝ − S| ≤ θ/(1 − θ)·ŝ ≤ rS (ŝ ≤ sh(1 + u))
-  const xs = (EPS_EXP + depth * EPS_ADD) * UP;
+  const xs = (epsExp + depth * EPS_ADD) * UP;
   const rS = sTiny ? 0 : up(invRel(xs * (1 + xs) * UP) * sh * UP);
   // one-sided additions at scale 2^K: cut terms (each < 2^(−E_cut)), dropped terms (each
   // < 2.01·2^−961 < 2^−959), low parts that underflowed when rescaled (each ≤ 2^−1075)
@@ -325,62 +365,26 @@ export function fastEvaluate(
   }
 
   const outLen = outputLength(op, n);
-  const values = new Float64Array(outLen);
-  const pending: number[] = [];
-  const settle = (i: number, lo: ScaledSum, hi: ScaledSum) => {
-    const v = decideValue(SCALED_ENDPOINTS, fmt, lo, hi);
-    values[i] = v;
-    if (v !== v) pending.push(i);
-  };
-  const settleSum = (i: number, ah: number, al: number, b: Encl, sign: 1 | -1) => {
-    combine(ah, al, b, sign);
-    settle(i, LO, HI);
-  };
-
-  // softmax_i = e^(d_i)/(1 + s): ddDiv of the double-double e^(d_i)·2^−k_i (EPS_EXP) by w (epsW)
+  const values = allocValues(outLen);
+  // the state the element helpers below read (module-level, so that no closure is allocated per call)
+  cur.fmt = fmt;
+  cur.values = values;
+  cur.pending = [];
+  cur.exactTests = 0;
+  cur.wh = wh;
+  cur.wl = wl;
+  // softmax_i = e^(d_i)/(1 + s): ddDiv of the double-double e^(d_i)·2^−k_i (epsExp) by w (epsW)
   const epsWinv = invRel(epsW);
-  const epsOne = composeRel(epsWinv, EPS_DIV);
-  const epsTerm = composeRel(composeRel(EPS_EXP, epsWinv), EPS_DIV);
-  /** Encloses softmax_i (not cut, not −Inf) in `smEnc`. */
-  const smEnc: Encl = { k: 0, h: 0, l: 0, rlo: 0, rhi: 0 };
-  const softmaxEnc = (i: number) => {
-    let k = 0;
-    let eps = epsOne;
-    if (ST[i] === AT_MAX) ddDiv(t2, 1, 0, wh, wl);
-    else {
-      ddDiv(t2, VH[i], VL[i], wh, wl);
-      k = KS[i];
-      eps = epsTerm;
-    }
-    const r = up(eps * t2[0] * UP);
-    smEnc.k = k;
-    smEnc.h = t2[0];
-    smEnc.l = t2[1];
-    smEnc.rlo = r;
-    smEnc.rhi = r;
-  };
-  const softmax = (i: number) => {
-    const st = ST[i];
-    // −Inf: exactly 0; cut: 0 < value < 2^(−E_cut) < minSub/2, so +0
-    if (st === NEG_INF || st === CUT) values[i] = 0;
-    // sTiny leaves only i = k*: 1 − s ≤ 1/(1 + s) < 1
-    else if (sTiny) settleSum(i, 1, 0, sEnc, -1);
-    else {
-      softmaxEnc(i);
-      settle(
-        i,
-        endpoint(LO, smEnc.k, smEnc.h, smEnc.l, -smEnc.rlo),
-        endpoint(HI, smEnc.k, smEnc.h, smEnc.l, smEnc.rhi),
-      );
-    }
-  };
+  cur.epsOne = composeRel(epsWinv, EPS_DIV);
+  cur.epsTerm = composeRel(composeRel(epsExp, epsWinv), EPS_DIV);
+  const pending = cur.pending;
 
   switch (op) {
     case 'softmax':
-      for (let i = 0; i < n; i++) softmax(i);
+      for (let i = 0; i < n; i++) softmax(i, sTiny, sEnc);
       break;
     case 'cross_entropy_grad': {
-      for (let i = 0; i < n; i++) if (i !== label) softmax(i);
+      for (let i = 0; i < n; i++) if (i !== label) softmax(i, sTiny, sEnc);
       const i = label;
       const st = ST[i];
       if (st === NEG_INF) values[i] = -1;
@@ -400,7 +404,7 @@ export function fastEvaluate(
       } else {
         // −1 + softmax_k, softmax_k < 1/2 (d_k < 0): no cancellation
         softmaxEnc(i);
-        settleSum(i, -1, 0, smEnc, 1);
+        settleSum(i, -1, 0, SM_ENC, 1);
       }
       break;
     }
@@ -426,7 +430,98 @@ export function fastEvaluate(
     }
   }
   pending.sort((a, b) => a - b); // the gradient's label is settled last
+  oracleCounters.exactTestElements += cur.exactTests;
   return { values, pending };
+}
+
+/**
+ * Rows of results up to POOL_ROW elements are views into a shared 64 KiB buffer, handed out
+ * once each and never reused (as Node's small Buffers are): allocating a small Float64Array of
+ * its own costs more than enclosing a 16-element row. A longer row gets its own buffer.
+ */
+const POOL_BYTES = 1 << 16;
+const POOL_ROW = 1024;
+let pool = new ArrayBuffer(POOL_BYTES);
+let poolUsed = 0;
+
+function allocValues(len: number): Float64Array {
+  if (len > POOL_ROW) return new Float64Array(len);
+  if (poolUsed + 8 * len > POOL_BYTES) {
+    pool = new ArrayBuffer(POOL_BYTES);
+    poolUsed = 0;
+  }
+  const v = new Float64Array(pool, poolUsed, len);
+  poolUsed += 8 * len;
+  return v;
+}
+
+/** The state of the evaluation in progress, read by the element helpers below. */
+const cur = {
+  fmt: null as unknown as FormatSpec,
+  values: new Float64Array(0) as Float64Array,
+  pending: [] as number[],
+  exactTests: 0,
+  /** 1 + s as a double-double. */
+  wh: 0,
+  wl: 0,
+  /** Relative bounds of a softmax element at the max (1/w) and elsewhere (e^(d_i)/w). */
+  epsOne: 0,
+  epsTerm: 0,
+};
+
+/** Decides element i from its enclosure [lo, hi]: the quick test first, then the exact one. */
+function settle(i: number, lo: ScaledSum, hi: ScaledSum): void {
+  let v = quickDecide(cur.fmt, lo, hi);
+  if (v !== v) {
+    cur.exactTests++;
+    v = decideValue(SCALED_ENDPOINTS, cur.fmt, lo, hi);
+  }
+  cur.values[i] = v;
+  if (v !== v) cur.pending.push(i);
+}
+
+/** Decides element i = A + sign·B (`combine`). */
+function settleSum(i: number, ah: number, al: number, b: Encl, sign: 1 | -1): void {
+  combine(ah, al, b, sign);
+  settle(i, LO, HI);
+}
+
+/** softmax_i's enclosure, written by `softmaxEnc`. */
+const SM_ENC: Encl = { k: 0, h: 0, l: 0, rlo: 0, rhi: 0 };
+
+/** Encloses softmax_i (not cut, not −Inf) in `SM_ENC`. */
+function softmaxEnc(i: number): void {
+  let k = 0;
+  let eps = cur.epsOne;
+  if (ST[i] === AT_MAX) ddDiv(t2, 1, 0, cur.wh, cur.wl);
+  else {
+    ddDiv(t2, VH[i], VL[i], cur.wh, cur.wl);
+    k = KS[i];
+    eps = cur.epsTerm;
+  }
+  const r = up(eps * t2[0] * UP);
+  SM_ENC.k = k;
+  SM_ENC.h = t2[0];
+  SM_ENC.l = t2[1];
+  SM_ENC.rlo = r;
+  SM_ENC.rhi = r;
+}
+
+/** Decides softmax_i; `sTiny` and `sEnc` as in `evaluate`. */
+function softmax(i: number, sTiny: boolean, sEnc: Encl): void {
+  const st = ST[i];
+  // −Inf: exactly 0; cut: 0 < value < 2^(−E_cut) < minSub/2, so +0
+  if (st === NEG_INF || st === CUT) cur.values[i] = 0;
+  // sTiny leaves only i = k*: 1 − s ≤ 1/(1 + s) < 1
+  else if (sTiny) settleSum(i, 1, 0, sEnc, -1);
+  else {
+    softmaxEnc(i);
+    settle(
+      i,
+      endpoint(LO, SM_ENC.k, SM_ENC.h, SM_ENC.l, -SM_ENC.rlo),
+      endpoint(HI, SM_ENC.k, SM_ENC.h, SM_ENC.l, SM_ENC.rhi),
+    );
+  }
 }
 
 /** value ∈ 2^k·[h + l − rlo, h + l + rhi], rlo, rhi ≥ 0. */

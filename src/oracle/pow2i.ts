@@ -20,14 +20,21 @@ export function pow2i(n: number): number {
   return TABLE[n - MIN];
 }
 
-const view = new DataView(new ArrayBuffer(8));
+// One scratch binary64 and its two 32-bit words: faster than a DataView in the hot loops.
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+/** Index of the high word in U32: the platform's byte order, from 1.0 = 0x3ff00000_00000000. */
+const HI = ((): number => {
+  F64[0] = 1;
+  return U32[1] === 0x3ff00000 ? 1 : 0;
+})();
 
 /**
  * ⌊log2 |a|⌋ for a finite nonzero a, exactly, from its bits (subnormals included).
  */
 export function exponentOf(a: number): number {
-  view.setFloat64(0, a);
-  const biased = (view.getUint32(0) >>> 20) & 0x7ff;
+  F64[0] = a;
+  const biased = (U32[HI] >>> 20) & 0x7ff;
   if (biased !== 0) return biased - 1023;
   // subnormal: a = m·2^−1074 with 0 < m < 2^52; scale into the normal range exactly
   return exponentOf(a * 18446744073709551616) - 64; // 2^64

@@ -18,7 +18,12 @@ export interface OracleOptions {
 
 /** A correctly rounded result. */
 export interface OracleResult {
-  /** The op's result, each element correctly rounded into the format (length 1 for scalar ops). */
+  /**
+   * The op's result, each element correctly rounded into the format (length 1 for scalar ops).
+   * Yours to keep and modify; for rows up to 1024 elements it may be a view into a larger
+   * buffer shared with other results (`values.buffer`), so copy it (`values.slice()`) before
+   * transferring its buffer to another thread.
+   */
   readonly values: Float64Array;
   /**
    * Indices whose rounding could not be decided within `maxDigits` (those hold the nearer
