@@ -3,7 +3,8 @@ import { FORMAT_NAMES, type FormatName } from '../vocabulary/FormatName.js';
 import { logits, probes, type LogitCase, type LogitsConstraints } from '../generators/index.js';
 import { OPS, type Op } from '../vocabulary/Op.js';
 import { batchRows } from '../generators/batchRows.js';
-import type { CaseInput } from './protocol.js';
+import { rowsOf, shapeOf, type CaseHead, type CaseInput } from './protocol.js';
+import { mapBins } from './aggregate.js';
 import { deriveSeed } from './seed.js';
 
 /** An (op, format) pair: cases are generated per group and shared by its implementations. */
@@ -115,6 +116,32 @@ export function caseAt(space: CaseSpace, id: number): CaseInput {
           })),
         }
       : {}),
+  };
+}
+
+/**
+ * The group (op, format) of case `id`, without generating it: the supervisor schedules cases by
+ * id and picks their implementations by group, and the worker generates the case (caseAt).
+ */
+export function groupAt(space: CaseSpace, id: number): Group {
+  const ps = probesOf(space);
+  let rest = id;
+  for (let gi = 0; gi < space.groups.length; gi++) {
+    if (rest < ps[gi].length) return space.groups[gi];
+    rest -= ps[gi].length;
+  }
+  return space.groups[rest % space.groups.length];
+}
+
+/** What the store and the aggregate keep of a case: all but its logits. */
+export function caseHead(c: CaseInput): CaseHead {
+  return {
+    id: c.id,
+    op: c.op,
+    format: c.format,
+    region: c.region,
+    shape: shapeOf(c),
+    map: mapBins(rowsOf(c).map((r) => r.x)),
   };
 }
 

@@ -5,7 +5,7 @@ import type { Op } from '../vocabulary/Op.js';
  * How a worker process obtains an implementation. Specs are plain data so they cross the process
  * boundary; the worker turns them into `Implementation`s (see resolveImpl.ts).
  * - `builtin`: a zoo implementation by its registry name;
- * - `module`: an ES module's export, the `vet MODULE` case;
+ * - `module`: an ES module's export, the `vet MODULE` case (in a browser page with `browser`);
  * - `exec`: a program speaking JSON lines on stdin/stdout, the `vet --exec CMD` case;
  * - `table`: answers computed offline (`cases export`, then `score CASES OUTPUTS`), looked up by input.
  */
@@ -18,6 +18,8 @@ export type ImplSpec =
       readonly exportName?: string;
       readonly op: Op;
       readonly format: FormatName;
+      /** `vet --browser MODULE`: the module runs in a Chromium page (src/impls/browser/module.ts). */
+      readonly browser?: boolean;
     }
   | {
       readonly kind: 'exec';

@@ -1,10 +1,22 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImplSpec } from './implSpec.js';
 import { callFinding, timeoutFinding } from '../metrics/findings.js';
 import { failedOutcome } from './outcome.js';
-import type { CaseInput, FromWorker, ImplOutcome, JudgeOptions, OracleAnswer, ToWorker } from './protocol.js';
+import { caseAt, caseHead, type CaseSpace } from './cases.js';
+import {
+  PROGRESS_FIELDS,
+  type CaseHead,
+  type CaseRef,
+  type FromWorker,
+  type ImplOutcome,
+  type JudgeOptions,
+  type OracleAnswer,
+  type ToWorker,
+} from './protocol.js';
 
 /**
  * The worker entry beside this module; when this module runs from TypeScript sources (the test
@@ -34,25 +46,36 @@ export interface AvailabilityInfo {
   readonly environment?: Record<string, string>;
 }
 
-/** The oracle's answer and every requested implementation's outcome for one case. */
+/** Every requested implementation's outcome for one case. */
 export interface CaseResult {
-  readonly c: CaseInput;
+  readonly head: CaseHead;
+  /** The oracle's answer, when the outputs were asked for (`keepOutput`). */
   readonly oracle: OracleAnswer | undefined;
+  /** Output elements the oracle left undetermined, over every row. */
+  readonly undetermined: number;
   /** Set when the oracle rejected the case (a generator bug): no outcomes then. */
   readonly oracleError?: string;
   readonly oracleMs: number;
+  /** In the order the implementations were given, whatever happened to the workers. */
   readonly outcomes: ImplOutcome[];
 }
 
 interface Job {
   /** Worker deaths while no implementation was known to run (see onExit). */
   blameless?: number;
-  readonly c: CaseInput;
+  /** The sequence number of its latest dispatch; 0 until dispatched. */
+  seq: number;
+  readonly c: CaseRef;
+  /** The implementations asked for, in order. */
+  readonly impls: readonly string[];
   readonly opts: JudgeOptions;
   readonly keepOutput: boolean;
+  /** Those not yet blamed for a death: the next dispatch runs all of them. */
   remaining: string[];
+  /** A long case's answer, kept for a resubmission (protocol.ts ORACLE_AHEAD_SIZE). */
   oracle?: OracleAnswer;
   oracleMs: number;
+  /** The outcomes of implementations blamed for a death (the others come with 'done'). */
   outcomes: ImplOutcome[];
   resolve: (r: CaseResult) => void;
 }
@@ -60,13 +83,29 @@ interface Job {
 interface Slot {
   child: ChildProcess;
   ready: Promise<Record<string, AvailabilityInfo>>;
-  job?: Job;
-  seq: number;
-  current?: string;
+  /** Its jobs in the order they were (or will be) sent, at most PIPELINE_DEPTH. */
+  jobs: Job[];
+  /** The worker's progress file (protocol.ts PROGRESS_FIELDS), open here; unlinked at once. */
+  progressFd: number;
   timer?: NodeJS.Timeout;
   stderr: string;
   killedForTimeout?: string;
 }
+
+/** What a progress file says: implementation `index` of case `seq` started at `startedAt`. */
+interface Progress {
+  readonly seq: number;
+  readonly index: number;
+  readonly startedAt: number;
+}
+
+let progressFiles = 0;
+
+/**
+ * Cases sent to a worker ahead of its results: while the supervisor handles one result and sends
+ * the next case, the worker is already running the case after it, instead of waiting a round trip.
+ */
+const PIPELINE_DEPTH = 2;
 
 /**
  * A supervisor over worker processes: each case goes to a free worker, which computes the oracle
@@ -74,14 +113,18 @@ interface Slot {
  * does not finish a call within the time limit is killed (with its process group, so programs
  * it started die too) and the call becomes a `timeout`; a worker that dies (an uncaught error,
  * `process.exit`, a native crash, memory exhaustion) turns the running call into a `crash`. In
- * both cases a fresh worker takes over the rest of the case, reusing the oracle's answer, and
- * the campaign goes on.
+ * both cases a fresh worker takes over the rest of the case and the campaign goes on.
+ *
+ * A case costs two messages: the case (or only its id, the worker generating it) and its whole
+ * result. Which call is running is not a message: the worker writes it to a progress file
+ * before each call, read here only by the timer and on a death (docs/design.md, "Scheduler").
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private seqCounter = 0;
   private closed = false;
+  private space: CaseSpace | undefined;
   availability: Record<string, AvailabilityInfo> = {};
 
   constructor(
@@ -109,17 +152,39 @@ export class WorkerPool {
     return this.availability;
   }
 
+  /**
+   * The campaign's case space, for cases run by id: every worker (and every fresh one) generates
+   * them itself.
+   */
+  setSpace(space: CaseSpace): void {
+    this.space = space;
+    for (const slot of this.slots) this.send(slot, { t: 'space', space });
+  }
+
   private spawn(): Slot {
     const execArgv = [`--max-old-space-size=${this.options.memoryMb ?? 4096}`];
-    const child = fork(WORKER, [], {
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      execArgv,
-      detached: true,
-    });
+    // With a worker per core, V8's parallel GC helper threads find no idle core: they compete
+    // with the other workers, and the same collections cost less CPU in all on the worker's own
+    // thread (README, "Performance"). With fewer workers than cores they run beside it for free.
+    if (this.options.workers >= availableParallelism()) execArgv.push('--single-threaded-gc');
+    // the progress file lives only as long as the descriptors of this process and the worker
+    const file = join(tmpdir(), `logitfuzz-${process.pid}-${++progressFiles}.progress`);
+    const progressFd = openSync(file, 'wx+');
+    let child: ChildProcess;
+    try {
+      child = fork(WORKER, [], {
+        serialization: 'advanced',
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc', progressFd],
+        execArgv,
+        detached: true,
+      });
+    } finally {
+      unlinkSync(file);
+    }
     const slot: Slot = {
       child,
-      seq: 0,
+      jobs: [],
+      progressFd,
       stderr: '',
       ready: undefined as unknown as Promise<Record<string, AvailabilityInfo>>,
     };
@@ -146,8 +211,13 @@ export class WorkerPool {
       if (process.env.LOGITFUZZ_DEBUG && process.env.LOGITFUZZ_DEBUG !== '0') process.stderr.write(b);
     });
     child.on('message', (m: FromWorker) => this.onMessage(slot, m));
+    // a case sent to a worker that has just died (EPIPE) is reported here, not thrown by send():
+    // its 'exit' handler deals with the case; a worker that could not be started is fatal, as it was
+    child.on('error', (e) => {
+      if (child.pid === undefined) throw e;
+    });
     child.on('exit', (code, signal) => this.onExit(slot, code, signal));
-    this.send(slot, { t: 'init', specs: this.specs });
+    this.send(slot, { t: 'init', specs: this.specs, ...(this.space ? { space: this.space } : {}) });
     return slot;
   }
 
@@ -159,88 +229,128 @@ export class WorkerPool {
     }
   }
 
-  /** Runs every implementation in `impls` on case `c`. Never rejects. */
-  run(c: CaseInput, impls: readonly string[], opts: JudgeOptions, keepOutput = false): Promise<CaseResult> {
+  /**
+   * Runs every implementation in `impls` on case `c` (an input, or the id of a case of the space
+   * given to `setSpace`). Never rejects.
+   */
+  run(c: CaseRef, impls: readonly string[], opts: JudgeOptions, keepOutput = false): Promise<CaseResult> {
     return new Promise((resolve) => {
-      this.queue.push({ c, opts, keepOutput, remaining: [...impls], oracleMs: 0, outcomes: [], resolve });
+      this.queue.push({
+        c,
+        seq: 0,
+        impls: [...impls],
+        opts,
+        keepOutput,
+        remaining: [...impls],
+        oracleMs: 0,
+        outcomes: [],
+        resolve,
+      });
       this.pump();
     });
   }
 
+  /** Hands queued jobs to the workers: one each first, so that a few jobs still use every worker. */
   private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.job || this.queue.length === 0) continue;
-      void slot.ready.then(
-        () => this.dispatch(slot),
-        () => {},
-      );
-      // reserve the slot synchronously
-      slot.job = this.queue.shift();
-    }
+    for (let depth = 1; depth <= PIPELINE_DEPTH; depth++)
+      for (const slot of this.slots) {
+        if (slot.jobs.length >= depth || this.queue.length === 0) continue;
+        // reserve the place synchronously; send once the worker is ready
+        const job = this.queue.shift()!;
+        slot.jobs.push(job);
+        void slot.ready.then(
+          () => this.dispatch(slot, job),
+          () => {},
+        );
+      }
   }
 
-  private dispatch(slot: Slot): void {
-    const job = slot.job;
-    if (!job) return;
-    if (job.remaining.length === 0 && job.oracle) return this.finish(slot);
-    slot.seq = ++this.seqCounter;
+  /** Sends (what remains of) `job` to the slot's worker; the slot's timer watches its calls. */
+  private dispatch(slot: Slot, job: Job): void {
+    if (!slot.jobs.includes(job)) return;
+    job.seq = ++this.seqCounter;
     this.send(slot, {
       t: 'case',
-      seq: slot.seq,
+      seq: job.seq,
       c: job.c,
       impls: job.remaining,
       opts: job.opts,
-      oracle: job.oracle,
+      ...(job.oracle ? { oracle: job.oracle } : {}),
       keepOutput: job.keepOutput,
     });
-  }
-
-  private finish(slot: Slot): void {
-    const job = slot.job!;
-    slot.job = undefined;
-    slot.current = undefined;
-    if (slot.timer) clearTimeout(slot.timer);
-    job.resolve({ c: job.c, oracle: job.oracle, oracleMs: job.oracleMs, outcomes: job.outcomes });
-    this.pump();
+    if (!slot.timer) this.arm(slot, this.options.timeoutMs);
   }
 
   private onMessage(slot: Slot, m: FromWorker): void {
-    const job = slot.job;
-    if (!job || !('seq' in m) || m.seq !== slot.seq) return;
-    switch (m.t) {
-      case 'oracle':
-        if (m.answer) {
-          job.oracle = m.answer;
-          job.oracleMs = m.ms;
-        }
-        this.startCall(slot, job);
-        break;
-      case 'error':
-        slot.job = undefined;
-        job.resolve({ c: job.c, oracle: undefined, oracleError: m.message, oracleMs: 0, outcomes: [] });
-        this.pump();
-        break;
-      case 'outcome':
-        job.outcomes.push(m.outcome);
-        job.remaining = job.remaining.filter((n) => n !== m.outcome.impl);
-        this.startCall(slot, job);
-        break;
-      case 'done':
-        this.finish(slot);
-        break;
+    if (!('seq' in m)) return;
+    const job = slot.jobs.find((j) => j.seq === m.seq);
+    if (!job) return;
+    if (m.t === 'oracle') {
+      job.oracle = m.answer;
+      job.oracleMs = m.ms;
+      return;
     }
+    slot.jobs.splice(slot.jobs.indexOf(job), 1);
+    if (slot.jobs.length === 0 && slot.timer) {
+      clearTimeout(slot.timer);
+      slot.timer = undefined;
+    }
+    job.resolve({
+      head: m.head,
+      oracle: m.oracle,
+      undetermined: m.undetermined,
+      ...(m.oracleError !== undefined ? { oracleError: m.oracleError } : {}),
+      oracleMs: m.oracleMs || job.oracleMs,
+      outcomes: inOrder(job.impls, [...job.outcomes, ...m.outcomes]),
+    });
+    this.pump();
   }
 
-  /** The next implementation of the job is running now: blame it, and give it the full time limit. */
-  private startCall(slot: Slot, job: Job): void {
+  /** What the slot's worker last wrote to its progress file, if anything. */
+  private progressOf(slot: Slot): Progress | undefined {
+    const buf = new Float64Array(PROGRESS_FIELDS);
+    try {
+      if (readSync(slot.progressFd, buf, 0, buf.byteLength, 0) < buf.byteLength) return undefined;
+    } catch {
+      return undefined;
+    }
+    return { seq: buf[0], index: buf[1], startedAt: buf[2] };
+  }
+
+  /**
+   * Where the slot's worker is, per its progress file: the job it is on (the first sent that it
+   * has not finished: jobs before it have sent their results; a job whose calls are all done
+   * counts as finished) and, when one is running, the implementation it is calling.
+   */
+  private current(slot: Slot, p: Progress | undefined): { job?: Job; running?: string } {
+    const at = p?.seq ?? 0;
+    for (const job of slot.jobs) {
+      if (job.seq === 0) break;
+      if (job.seq > at) return { job };
+      if (job.seq === at && p!.index < job.remaining.length) return { job, running: job.remaining[p!.index] };
+    }
+    return {};
+  }
+
+  private arm(slot: Slot, ms: number): void {
     if (slot.timer) clearTimeout(slot.timer);
-    slot.current = job.remaining[0];
-    if (slot.current !== undefined)
-      slot.timer = setTimeout(() => this.onTimeout(slot), this.options.timeoutMs);
+    slot.timer = setTimeout(() => this.onTimer(slot), ms);
   }
 
-  private onTimeout(slot: Slot): void {
-    slot.killedForTimeout = slot.current;
+  /**
+   * Gives the running call its full time limit from its start: a call still running past it is a
+   * `timeout` (the worker is killed); otherwise the timer waits for the rest of the limit. Case
+   * generation, the oracle and writing out a result have no limit, as before a call starts.
+   */
+  private onTimer(slot: Slot): void {
+    slot.timer = undefined;
+    if (slot.jobs.length === 0) return;
+    const p = this.progressOf(slot);
+    const { running } = this.current(slot, p);
+    if (running === undefined || p === undefined) return this.arm(slot, this.options.timeoutMs);
+    const left = p.startedAt + this.options.timeoutMs - Date.now();
+    if (left > 0) return this.arm(slot, left);
+    slot.killedForTimeout = running;
     this.kill(slot);
   }
 
@@ -255,44 +365,61 @@ export class WorkerPool {
 
   private onExit(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void {
     if (slot.timer) clearTimeout(slot.timer);
+    const { job, running } = this.current(slot, this.progressOf(slot));
+    closeQuietly(slot.progressFd);
     const idx = this.slots.indexOf(slot);
     if (idx < 0) return;
-    const job = slot.job;
-    // a death before the oracle's answer arrived blames nobody; the second such death of one
-    // job blames its next implementation, so that a case is never resubmitted for ever
-    if (job && !slot.killedForTimeout && slot.current === undefined) job.blameless = (job.blameless ?? 0) + 1;
+    // a death while no implementation of the current job ran (its generation, its oracle, or
+    // writing out its result) blames nobody; the second such death of one job blames its next
+    // implementation, so that a case is never resubmitted for ever
+    if (job && !slot.killedForTimeout && running === undefined) job.blameless = (job.blameless ?? 0) + 1;
     const culprit =
-      slot.killedForTimeout ??
-      slot.current ??
-      (job && (job.blameless ?? 0) >= 2 ? job.remaining[0] : undefined);
+      slot.killedForTimeout ?? running ?? (job && (job.blameless ?? 0) >= 2 ? job.remaining[0] : undefined);
     if (this.closed) return;
-    if (job) {
-      if (culprit) {
-        const finding = slot.killedForTimeout
-          ? timeoutFinding(this.options.timeoutMs)
-          : callFinding('crash', describeDeath(code, signal, slot.stderr));
-        job.outcomes.push(
-          failedOutcome(culprit, finding, slot.killedForTimeout ? this.options.timeoutMs : 0),
-        );
-        job.remaining = job.remaining.filter((n) => n !== culprit);
-      }
+    if (job && culprit) {
+      const finding = slot.killedForTimeout
+        ? timeoutFinding(this.options.timeoutMs)
+        : callFinding('crash', describeDeath(code, signal, slot.stderr));
+      job.outcomes.push(failedOutcome(culprit, finding, slot.killedForTimeout ? this.options.timeoutMs : 0));
+      // the others run again on the fresh worker: their outcomes died with this one
+      job.remaining = job.remaining.filter((n) => n !== culprit);
     }
     const fresh = this.spawn();
-    fresh.job = job;
     this.slots[idx] = fresh;
-    if (job) {
+    // every job of the dead worker goes to the fresh one, in order: the current one for what
+    // remains of it, the others (finished but unreported, or not started) whole and blameless
+    for (const j of slot.jobs) {
+      if (j === job && culprit === undefined && j.remaining.length === 0 && (j.blameless ?? 0) >= 2) {
+        // nobody left to blame and the case itself keeps killing workers: give up on it
+        j.resolve(this.abandoned(j));
+        continue;
+      }
+      j.seq = 0;
+      fresh.jobs.push(j);
       void fresh.ready.then(
-        () => this.dispatch(fresh),
+        () => this.dispatch(fresh, j),
         (e: Error) => {
           // a worker that cannot even start: give up on this job's remaining implementations
-          for (const name of job.remaining)
-            job.outcomes.push(failedOutcome(name, callFinding('crash', e.message), 0));
-          job.remaining = [];
-          fresh.job = undefined;
-          job.resolve({ c: job.c, oracle: job.oracle, oracleMs: job.oracleMs, outcomes: job.outcomes });
+          for (const name of j.remaining)
+            j.outcomes.push(failedOutcome(name, callFinding('crash', e.message), 0));
+          j.remaining = [];
+          fresh.jobs.splice(fresh.jobs.indexOf(j), 1);
+          j.resolve(this.abandoned(j));
         },
       );
     }
+  }
+
+  /** The result of a job no worker can finish: the outcomes gathered, the case's head regenerated here. */
+  private abandoned(job: Job): CaseResult {
+    const c = typeof job.c === 'number' ? caseAt(this.space!, job.c) : job.c;
+    return {
+      head: caseHead(c),
+      oracle: job.oracle,
+      undetermined: 0,
+      oracleMs: job.oracleMs,
+      outcomes: inOrder(job.impls, job.outcomes),
+    };
   }
 
   /** Stops every worker (disposing implementations) and waits for them to exit. */
@@ -315,6 +442,20 @@ export class WorkerPool {
           }),
       ),
     );
+  }
+}
+
+/** `outcomes` in the order of `impls` (a death's outcome joins the others where its call was). */
+function inOrder(impls: readonly string[], outcomes: readonly ImplOutcome[]): ImplOutcome[] {
+  const at = new Map(impls.map((n, i) => [n, i]));
+  return [...outcomes].sort((a, b) => (at.get(a.impl) ?? 0) - (at.get(b.impl) ?? 0));
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
   }
 }
 

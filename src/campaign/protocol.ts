@@ -5,6 +5,7 @@ import type { SpecialsPolicy } from '../vocabulary/SpecialsPolicy.js';
 import type { Severity } from '../vocabulary/Severity.js';
 import type { Closeness } from '../metrics/closeness.js';
 import type { ImplSpec } from './implSpec.js';
+import type { CaseSpace } from './cases.js';
 
 /** A further row of a batch case: as long as the case's first row. */
 export interface BatchRow {
@@ -103,16 +104,60 @@ export interface OracleAnswer extends OracleRow {
   readonly batch?: readonly OracleRow[];
 }
 
+/**
+ * What the supervisor keeps of a case: everything the store and the aggregate need but its logits
+ * (a worker that generated the case from its id sends this back instead of the rows).
+ */
+export interface CaseHead {
+  readonly id: number;
+  readonly op: Op;
+  readonly format: FormatName;
+  readonly region: string;
+  /** [B, n]: B rows of n logits. */
+  readonly shape: [number, number];
+  /** The error map's bins of the case (aggregate.ts `mapBins`). */
+  readonly map: [number, number];
+}
+
+/**
+ * A case as the supervisor hands it to a worker: the input itself (a shrink, a search mutant, a
+ * replay, an explicit case list), or the id of a case of the campaign's case space, which the
+ * worker generates itself (cases are a function of seed and id: docs/design.md, "Scheduler").
+ */
+export type CaseRef = CaseInput | number;
+
+/**
+ * A case with more logits than this (B·n) has its oracle answer sent to the supervisor before any
+ * implementation runs, so that a fresh worker taking over after a death reuses it; a shorter one
+ * is cheaper to recompute than to ship, and is recomputed.
+ */
+export const ORACLE_AHEAD_SIZE = 4096;
+
+/**
+ * The progress record a worker writes (pwrite, no message) before each implementation call, in a
+ * file the supervisor reads only on a timer or a death: [seq, index of the implementation in the
+ * case's list, start time (Date.now() ms)]. What a dead process wrote is in the page cache, so it
+ * tells whom to blame without a message per call.
+ */
+export const PROGRESS_FIELDS = 3;
+
 export type ToWorker =
-  | { readonly t: 'init'; readonly specs: readonly ImplSpec[] }
+  | {
+      readonly t: 'init';
+      readonly specs: readonly ImplSpec[];
+      /** The campaign's case space, when cases will be sent by id. */
+      readonly space?: CaseSpace;
+    }
+  /** The campaign's case space (known once the implementations' availability is). */
+  | { readonly t: 'space'; readonly space: CaseSpace }
   | {
       readonly t: 'case';
       readonly seq: number;
-      readonly c: CaseInput;
-      /** Implementations to run, in order (a resubmission after a crash lists the rest). */
+      readonly c: CaseRef;
+      /** Implementations to run, in order (a resubmission after a death lists the rest). */
       readonly impls: readonly string[];
       readonly opts: JudgeOptions;
-      /** The oracle's answer when already known (a resubmission). */
+      /** The oracle's answer when already known (a resubmission of a long case). */
       readonly oracle?: OracleAnswer;
       readonly keepOutput?: boolean;
     }
@@ -126,12 +171,22 @@ export type FromWorker =
       >;
     }
   /**
-   * The oracle's answer (absent when the case came with one), sent before the first
-   * implementation runs. From here on the implementations run in the order given, each reporting
-   * an 'outcome': the one running is always the first without an outcome, which is whom the
-   * supervisor blames for a hang or a death (no per-call message is needed for that).
+   * The oracle's answer of a case longer than ORACLE_AHEAD_SIZE, sent (and written out) before its
+   * first implementation runs.
    */
-  | { readonly t: 'oracle'; readonly seq: number; readonly answer?: OracleAnswer; readonly ms: number }
-  | { readonly t: 'outcome'; readonly seq: number; readonly outcome: ImplOutcome }
-  | { readonly t: 'done'; readonly seq: number }
-  | { readonly t: 'error'; readonly seq: number; readonly message: string };
+  | { readonly t: 'oracle'; readonly seq: number; readonly answer: OracleAnswer; readonly ms: number }
+  /**
+   * The whole case, in one message: every implementation's outcome in the order given (or the
+   * oracle's error), the case's head, and the oracle's answer when the case asked for the outputs.
+   */
+  | {
+      readonly t: 'done';
+      readonly seq: number;
+      readonly head: CaseHead;
+      /** Output elements the oracle left undetermined, over every row. */
+      readonly undetermined: number;
+      readonly oracleMs: number;
+      readonly oracleError?: string;
+      readonly oracle?: OracleAnswer;
+      readonly outcomes: readonly ImplOutcome[];
+    };

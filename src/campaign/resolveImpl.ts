@@ -22,6 +22,11 @@ export async function resolveImpl(spec: ImplSpec): Promise<AnyImplementation> {
       return impl;
     }
     case 'module':
+      if (spec.browser) {
+        // imported on demand: playwright-core and esbuild are for the browser only
+        const { browserUserImplementation } = await import('../impls/browser/module.js');
+        return browserUserImplementation(spec.name, spec.path, spec.op, spec.format, spec.exportName);
+      }
       return userImplementation(
         spec.name,
         await loadUserFunction(spec.path, spec.op, spec.exportName),

@@ -1,6 +1,6 @@
 import { Tally } from './aggregate.js';
 import { CircuitBreaker } from './breaker.js';
-import { caseAt, groupsOf, inShard, probeCount, type CaseSpace } from './cases.js';
+import { caseAt, groupAt, groupsOf, inShard, probeCount, type CaseSpace } from './cases.js';
 import type { CampaignOptions } from './options.js';
 import { WorkerPool } from './pool.js';
 import { searchAll, shrinkAll } from './postprocess.js';
@@ -49,6 +49,8 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
     };
     const tally = new Tally(available.map((m) => m.name));
     const opened = openStore(o.casesFile, resumeKey(o), o.resume, (line) => tally.add(line, true));
+    // the workers generate the campaign's cases from their ids; an explicit list is sent whole
+    if (!o.cases) pool.setSpace(space);
     store.close = opened.close;
     const caseOf = (id: number) => (o.cases ? { ...o.cases[id], id } : caseAt(space, id));
     const breaker = new CircuitBreaker(o.breakerTimeouts ?? 3);
@@ -69,12 +71,14 @@ export async function runCampaign(o: CampaignOptions): Promise<RunRecord> {
             return null;
           const id = next++;
           if ((o.shard && !inShard(id, o.shard.index, o.shard.count)) || tally.resumedIds.has(id)) continue;
-          return caseOf(id);
+          if (!o.cases) return { c: id, group: groupAt(space, id) };
+          const c = caseOf(id);
+          return { c, group: c };
         }
       },
-      implsFor: (c) =>
+      implsFor: (g) =>
         available
-          .filter((m) => m.op === c.op && m.format === c.format && !breaker.tripped.has(m.name))
+          .filter((m) => m.op === g.op && m.format === g.format && !breaker.tripped.has(m.name))
           .map((m) => m.name),
       onResult: (r) => {
         oracleMs += r.oracleMs;

@@ -1,13 +1,20 @@
 import type { CaseResult, WorkerPool } from './pool.js';
-import type { CaseInput, JudgeOptions } from './protocol.js';
+import type { Group } from './cases.js';
+import type { CaseRef, JudgeOptions } from './protocol.js';
+
+/** A case to schedule: the case (or its id, which the workers generate) and its group. */
+interface ScheduledCase {
+  readonly c: CaseRef;
+  readonly group: Group;
+}
 
 /** What the scheduler stage needs: where cases come from, who runs them, where results go. */
 export interface Schedule {
   readonly pool: WorkerPool;
   /** The next case to run, or null when there is none left (the order of ids is the campaign's). */
-  readonly next: () => CaseInput | null;
-  /** The implementations to run on a case (those of its op and format that are still running). */
-  readonly implsFor: (c: CaseInput) => readonly string[];
+  readonly next: () => ScheduledCase | null;
+  /** The implementations to run on a case of a group (those of its op and format still running). */
+  readonly implsFor: (g: Group) => readonly string[];
   readonly judge: JudgeOptions;
   /** Cases in flight at once: enough to keep every worker busy while results are handled. */
   readonly inFlight: number;
@@ -27,7 +34,7 @@ export async function schedule(s: Schedule): Promise<void> {
     while (running.size < s.inFlight) {
       const c = s.next();
       if (c === null) break;
-      const p = s.pool.run(c, [...s.implsFor(c)], s.judge).then(s.onResult);
+      const p = s.pool.run(c.c, [...s.implsFor(c.group)], s.judge).then(s.onResult);
       running.add(p);
       void p.finally(() => running.delete(p));
     }

@@ -7,8 +7,8 @@ import type { Op } from '../vocabulary/Op.js';
 import { CampaignError } from './CampaignError.js';
 import type { CaseResult } from './pool.js';
 import { failsAt } from '../vocabulary/Severity.js';
-import { mapBins, type CaseSummary } from './aggregate.js';
-import { rowsOf, shapeOf, type FindingData, type ImplOutcome } from './protocol.js';
+import type { CaseSummary } from './aggregate.js';
+import type { FindingData, ImplOutcome } from './protocol.js';
 
 /**
  * The store stage of the campaign (docs/design.md, "Campaign"): `cases.jsonl`, one JSON line per
@@ -81,17 +81,15 @@ function decodeFinding(f: FindingRecord): FindingData {
 
 /** The line of a finished case. */
 export function toLine(r: CaseResult): CaseLine {
-  const undetermined =
-    (r.oracle?.undetermined.length ?? 0) +
-    (r.oracle?.batch ?? []).reduce((s, b) => s + b.undetermined.length, 0);
+  const h = r.head;
   return {
-    id: r.c.id,
-    op: r.c.op,
-    format: r.c.format,
-    region: r.c.region,
-    shape: shapeOf(r.c),
-    map: mapBins(rowsOf(r.c).map((row) => row.x)),
-    ...(undetermined ? { undetermined } : {}),
+    id: h.id,
+    op: h.op,
+    format: h.format,
+    region: h.region,
+    shape: h.shape,
+    map: h.map,
+    ...(r.undetermined ? { undetermined: r.undetermined } : {}),
     oms: Math.round(r.oracleMs * 1000) / 1000,
     ...(r.oracleError ? { oracleError: r.oracleError } : {}),
     outcomes: r.outcomes.map((o) => ({

@@ -1,16 +1,27 @@
 /**
  * Entry point of a campaign worker process (forked by the supervisor in pool.ts).
  *
- * A worker resolves the implementation specs once, then takes cases one at a time: it computes
- * the oracle's answer (so that the main process stays light and both cores do the exact
- * arithmetic), runs each requested implementation on the case, judges the outputs, and reports
- * each step. Implementations run in the order given, so the supervisor knows which one is running
- * (the first without an outcome) and blames it when this process hangs or dies.
+ * A worker resolves the implementation specs once, then takes cases one at a time: it generates
+ * a case sent by id, computes the oracle's answer (so that the main process stays light and both
+ * cores do the exact arithmetic), runs each requested implementation on the case, judges the
+ * outputs, and reports the whole case in one message. Before each call it writes which
+ * implementation starts to the progress file (a pwrite, not a message), which the supervisor
+ * reads to blame the one running when this process hangs or dies.
  */
 import { oracleAnswer } from './oracleAnswer.js';
 import { Unavailable, type AnyImplementation } from '../impls/types.js';
 import type { ImplSpec } from './implSpec.js';
-import { rowsOf, type FromWorker, type ToWorker } from './protocol.js';
+import {
+  ORACLE_AHEAD_SIZE,
+  PROGRESS_FIELDS,
+  rowsOf,
+  type FromWorker,
+  type ImplOutcome,
+  type OracleAnswer,
+  type ToWorker,
+} from './protocol.js';
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { caseAt, caseHead, type CaseSpace } from './cases.js';
 import type { BoundsMemo } from '../metrics/budgets.js';
 import { resolveImpl } from './resolveImpl.js';
 import { runCase } from './runCase.js';
@@ -73,44 +84,118 @@ function environmentOf(impl: AnyImplementation): { environment?: Record<string, 
   return Object.keys(env).length ? { environment: env } : {};
 }
 
+/** The campaign's case space: cases that come by id are generated here (cases.ts `caseAt`). */
+let space: CaseSpace | undefined;
+
+/**
+ * The progress file (protocol.ts PROGRESS_FIELDS), passed by the supervisor as fd 4. It is
+ * reopened here, so that the descriptor is close-on-exec and programs that implementations start
+ * do not inherit it (Linux; elsewhere fd 4 is used as it is).
+ */
+const progressFd = ((): number | undefined => {
+  try {
+    const fd = openSync('/proc/self/fd/4', 'r+');
+    closeSync(4);
+    return fd;
+  } catch {
+    try {
+      fstatSync(4);
+      return 4;
+    } catch {
+      return undefined;
+    }
+  }
+})();
+const progress = new Float64Array(PROGRESS_FIELDS);
+
+/** Records that implementation `index` of case `seq` starts now (one pwrite, no message). */
+function mark(seq: number, index: number): void {
+  if (progressFd === undefined) return;
+  progress[0] = seq;
+  progress[1] = index;
+  progress[2] = Date.now();
+  writeSync(progressFd, progress, 0, progress.byteLength, 0);
+}
+
+function undeterminedOf(a: OracleAnswer): number {
+  return a.undetermined.length + (a.batch ?? []).reduce((s, b) => s + b.undetermined.length, 0);
+}
+
+async function runOne(m: Extract<ToWorker, { t: 'case' }>): Promise<void> {
+  const c = typeof m.c === 'number' ? caseAt(space!, m.c) : m.c;
+  const head = caseHead(c);
+  let answer = m.oracle;
+  let oracleMs = 0;
+  if (!answer) {
+    const t0 = performance.now();
+    try {
+      answer = oracleAnswer(c);
+    } catch (e) {
+      const oracleError = `oracle: ${(e as Error).message}`;
+      await sendFlushed({
+        t: 'done',
+        seq: m.seq,
+        head,
+        undetermined: 0,
+        oracleMs: 0,
+        oracleError,
+        outcomes: [],
+      });
+      return;
+    }
+    oracleMs = performance.now() - t0;
+    // a long case's answer goes to the supervisor before any implementation runs (and is written
+    // out: an implementation that kills the process mid-write would leave nobody to blame), so
+    // that a fresh worker taking over after a death does not compute it again
+    if (head.shape[0] * head.shape[1] > ORACLE_AHEAD_SIZE)
+      await sendFlushed({ t: 'oracle', seq: m.seq, answer, ms: oracleMs });
+  }
+  // the budget's derivation, once per row for every implementation judged on this case
+  const memos = rowsOf(c).map((): BoundsMemo => new Map());
+  const outcomes: ImplOutcome[] = [];
+  for (let i = 0; i < m.impls.length; i++) {
+    const name = m.impls[i];
+    const impl = impls.get(name);
+    if (!impl) {
+      outcomes.push(failedOutcome(name, callFinding('crash', 'not loaded in this worker'), 0));
+      continue;
+    }
+    mark(m.seq, i);
+    outcomes.push(await runCase(impl, c, answer, m.opts, m.keepOutput, memos));
+  }
+  // past the last call: a death while the result is written out blames no implementation
+  mark(m.seq, m.impls.length);
+  // written out before the next case starts: an implementation of that case that kills the
+  // process must not take this result with it
+  await sendFlushed({
+    t: 'done',
+    seq: m.seq,
+    head,
+    undetermined: undeterminedOf(answer),
+    oracleMs,
+    outcomes,
+    ...(m.keepOutput ? { oracle: answer } : {}),
+  });
+}
+
 let chain = Promise.resolve();
 
 process.on('message', (raw) => {
   const m = raw as ToWorker;
   chain = chain.then(async () => {
-    if (m.t === 'init') return init(m.specs);
+    if (m.t === 'init') {
+      space = m.space;
+      return init(m.specs);
+    }
+    if (m.t === 'space') {
+      space = m.space;
+      return;
+    }
     if (m.t === 'dispose') {
       for (const impl of impls.values()) await impl.dispose?.().catch(() => {});
       process.exit(0);
     }
-    if (m.t !== 'case') return;
-    let answer = m.oracle;
-    if (!answer) {
-      const t0 = performance.now();
-      try {
-        answer = oracleAnswer(m.c);
-      } catch (e) {
-        send({ t: 'error', seq: m.seq, message: `oracle: ${(e as Error).message}` });
-        return;
-      }
-      await sendFlushed({ t: 'oracle', seq: m.seq, answer, ms: performance.now() - t0 });
-    } else await sendFlushed({ t: 'oracle', seq: m.seq, ms: 0 });
-    // the budget's derivation, once per row for every implementation judged on this case
-    const memos = rowsOf(m.c).map((): BoundsMemo => new Map());
-    for (const name of m.impls) {
-      const impl = impls.get(name);
-      if (!impl) {
-        send({
-          t: 'outcome',
-          seq: m.seq,
-          outcome: failedOutcome(name, callFinding('crash', 'not loaded in this worker'), 0),
-        });
-        continue;
-      }
-      const outcome = await runCase(impl, m.c, answer, m.opts, m.keepOutput, memos);
-      send({ t: 'outcome', seq: m.seq, outcome });
-    }
-    send({ t: 'done', seq: m.seq });
+    if (m.t === 'case') return runOne(m);
   });
 });
 

@@ -22,6 +22,7 @@ const FLAGS = {
   impl: { type: 'string', value: 'NAME', help: 'a built-in implementation (see logitfuzz list)' },
   module: { type: 'string', value: 'PATH', help: 'an ES module, as for vet' },
   export: { type: 'string', value: 'NAME', help: 'the export of --module' },
+  browser: { type: 'boolean', help: 'with --module: run it in a Chromium page, as for vet --browser' },
   exec: { type: 'string', value: 'CMD', help: 'a JSON-lines program, as for vet --exec' },
   batch: {
     type: 'boolean',
@@ -282,7 +283,7 @@ export const replayCommand: Command = {
   help: formatHelp({
     name: 'replay',
     synopsis:
-      '(--impl NAME | --module PATH | --exec CMD) --x (JSON | @FILE) [--label K] [--op OP] [--format F] | --from RESULTS.json --impl NAME --kind KIND | RESULTS.json',
+      '(--impl NAME | --module PATH [--browser] | --exec CMD) --x (JSON | @FILE) [--label K] [--op OP] [--format F] | --from RESULTS.json --impl NAME --kind KIND | RESULTS.json',
     description: [
       'Runs one implementation on one input in a worker process, prints the correctly rounded result, the output, the ULP error per element and the findings. The input is --x, inline or from a file (@FILE), or one counterexample stored in a results.json (--from, with the implementation and finding kind). Given a results.json alone, replays every stored counterexample and reports which still reproduce.',
       'Exit code 1 when a finding reproduces, 0 when none does.',
@@ -343,6 +344,8 @@ export const replayCommand: Command = {
     } else {
       if (flags.batch && flags.exec === undefined)
         throw new UsageError('--batch goes with --exec CMD (a module exports its batch function instead)');
+      if (flags.browser && flags.module === undefined)
+        throw new UsageError('--browser goes with --module PATH (it runs the module in a Chromium page)');
       const chosen = [flags.impl, flags.module, flags.exec].filter((v) => v !== undefined).length;
       if (chosen !== 1)
         throw new UsageError(
@@ -373,11 +376,12 @@ export const replayCommand: Command = {
       } else if (flags.module)
         spec = {
           kind: 'module',
-          name: `${op}/user/${format}`,
+          name: `${op}/${flags.browser ? 'user-chromium' : 'user'}/${format}`,
           path: resolve(flags.module),
           exportName: flags.export,
           op,
           format,
+          ...(flags.browser ? { browser: true } : {}),
         };
       else
         spec = {

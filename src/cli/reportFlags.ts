@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { renderHtml } from '../report/html.js';
+import { renderStacksMarkdown, type StackComparison } from '../report/stacks.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { RunRecord } from '../report/schema.js';
@@ -48,10 +49,15 @@ function writeFile(file: string, text: string): void {
  * $GITHUB_STEP_SUMMARY when it is set (a failure there is a warning, not an error). Each report
  * is rendered once, only when needed. Returns the files written, for the command's last line.
  */
-export async function writeReports(io: Io, record: RunRecord, files: ReportFiles): Promise<string[]> {
+export async function writeReports(
+  io: Io,
+  record: RunRecord,
+  files: ReportFiles,
+  extra: { readonly stacks?: readonly StackComparison[] } = {},
+): Promise<string[]> {
   const written: string[] = [];
   if (files.html !== undefined || files.index !== undefined) {
-    const html = renderHtml(record);
+    const html = renderHtml(record, { stacks: extra.stacks });
     for (const f of new Set([files.index, files.html])) {
       if (f === undefined) continue;
       writeFile(f, html);
@@ -64,7 +70,8 @@ export async function writeReports(io: Io, record: RunRecord, files: ReportFiles
   }
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   if (files.markdown !== undefined || summaryFile) {
-    const markdown = renderMarkdown(record);
+    const markdown =
+      renderMarkdown(record) + (extra.stacks?.length ? `\n${renderStacksMarkdown(extra.stacks)}` : '');
     if (files.markdown !== undefined) {
       writeFile(files.markdown, markdown);
       written.push(files.markdown);

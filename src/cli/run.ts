@@ -24,6 +24,7 @@ import { write } from './io.js';
 import { formatSummary } from './summary.js';
 import { foldReplays, gate, loadBaseline, replayBaseline } from './baseline.js';
 import { REPORT_FLAGS, writeReports } from './reportFlags.js';
+import { compareStacks } from './stacks.js';
 import { logitfuzzVersion } from './version.js';
 import { gradeText, isUnexpected } from '../report/common.js';
 import { gradeOf } from '../vocabulary/Severity.js';
@@ -187,12 +188,18 @@ export const runCommand: Command = {
     mkdirSync(outDir, { recursive: true });
     writeFileSync(join(outDir, 'results.json'), JSON.stringify(record, null, 1) + '\n');
     await write(io.stdout, formatSummary(record, { verbose: flags.verbose }));
-    const reports = await writeReports(io, record, {
-      index: join(flags.out, 'index.html'),
-      html: flags.html,
-      junit: flags.junit,
-      markdown: flags.markdown,
-    });
+    const reports = await writeReports(
+      io,
+      record,
+      {
+        index: join(flags.out, 'index.html'),
+        html: flags.html,
+        junit: flags.junit,
+        markdown: flags.markdown,
+      },
+      // the same WGSL kernel on each WebGPU stack that ran (Dawn in Node, Chromium), side by side
+      { stacks: compareStacks(record, join(outDir, 'cases.jsonl')) },
+    );
     await write(
       io.stdout,
       `\nwrote ${join(flags.out, 'results.json')}, ${join(flags.out, 'cases.jsonl')}${reports.length ? `, ${reports.join(', ')}` : ''} (seed ${seed})\n`,

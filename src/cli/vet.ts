@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { ImplMeta } from '../campaign/options.js';
 import { encodeVector } from '../formats/jsonNumber.js';
 import { contentHash, loadUserFunction, LoadError } from '../impls/load.js';
+import { Unavailable } from '../impls/types.js';
 import type { ImplSpec } from '../campaign/implSpec.js';
 import { randomSeed } from '../campaign/seed.js';
 import { REPLAY_INLINE_MAX } from './run.js';
@@ -46,6 +47,10 @@ const FLAGS = {
     type: 'boolean',
     help: 'with --exec: one request per batch of rows, {"shape":[B,n]} with x flat row-major, answered with y flat',
   },
+  browser: {
+    type: 'boolean',
+    help: "run MODULE in a headless Chromium page (Debian's /usr/bin/chromium), served from a loopback server; TypeScript or bare imports are bundled with esbuild",
+  },
   op: { ...OP_FLAG, default: 'softmax' },
   format: { ...FORMAT_FLAG, default: 'f64' },
   ...CAMPAIGN_FLAGS,
@@ -73,6 +78,39 @@ const FLAGS = {
   verbose: { type: 'boolean', help: 'print the counterexamples with whole vectors' },
   ...REPORT_FLAGS,
 } as const;
+
+/**
+ * Loads the module into a page of a browser started here, so that a module that cannot load is
+ * exit 2 before any worker starts (as for `vet MODULE`), then closes that browser.
+ */
+async function checkInBrowser(
+  abs: string,
+  op: Op,
+  exportName: string | undefined,
+  timeoutMs: number,
+): Promise<void> {
+  const { loadBrowserUserFunctions } = await import('../impls/browser/module.js');
+  const { closeBrowser } = await import('../impls/browser/session.js');
+  let timer: NodeJS.Timeout | undefined;
+  // a module that never finishes importing would hang here, before any worker's time limit applies
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new LoadError(
+            `module ${abs} did not finish loading in Chromium within ${timeoutMs} ms (--timeout, plus 30 s for starting the browser): does it loop or wait at import?`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([loadBrowserUserFunctions(abs, op, exportName), limit]);
+  } finally {
+    clearTimeout(timer);
+    await closeBrowser();
+  }
+}
 
 /** The `vet@2` document of a one-implementation campaign record (vet and score write the same JSON). */
 export function toVetRecord(
@@ -128,16 +166,18 @@ export const vetCommand: Command = {
   help: formatHelp({
     name: 'vet',
     synopsis:
-      'MODULE [--export NAME] [--op OP] [--format F] [--runs N] [--seed N] [--json FILE] [--html FILE] [--junit FILE] [--markdown FILE] | --exec CMD [--batch] …',
+      'MODULE [--browser] [--export NAME] [--op OP] [--format F] [--runs N] [--seed N] [--json FILE] [--html FILE] [--junit FILE] [--markdown FILE] | --exec CMD [--batch] …',
     description: [
       "Loads an ES module (.js, .mjs or .ts) whose export is (x: Float64Array | Float32Array, label?) => ArrayLike<number> | number | Promise<…> (Float32Array when --format f32), fuzzes it with extreme logits against the correctly rounded oracle, and prints a verdict with each finding kind's minimal counterexample and a replay command. The module runs in worker processes: if it hangs, throws, exits or crashes, that is a finding, and the run goes on.",
       'A module may also export a batch function, NAMEBatch beside NAME (softmaxBatch, log_softmaxBatch, …): (x, rows, cols, labels?: Int32Array) => the rows·cols answers flat (rows of them for logsumexp and cross_entropy), x the rows flat row-major. With it every batch is one call; without it the row function is called per row.',
       'With --exec CMD, the program is started once and spoken to in JSON lines: logitfuzz writes {"id","op","format","x","label"}, the program answers {"id","y"} (numbers as plain JSON, or "inf", "-inf", "nan", "-0"). With --batch, one request per batch instead: {"id","op","format","shape":[B,n],"x","labels"}, x the B rows flat row-major, answered {"id","y"} with y flat.',
+      "With --browser, the module runs in a page of Debian's Chromium, headless (started through playwright-core, never a downloaded browser), served with its folder from a loopback server; a TypeScript module, or one importing a package or a file outside its folder, is bundled with esbuild first. The contract is the same; the page's crash is a crash and its hang a timeout.",
       'Exit code 1 when the implementation fails at the --fail-on level (inaccurate: any finding beyond the strict budget; wrong: only answers the --close check rejects); 2 when the module cannot be loaded.',
     ],
     flags: FLAGS,
     examples: [
       'logitfuzz vet ./softmax.mjs',
+      'logitfuzz vet --browser ./webgpu-softmax.mjs --format f32',
       'logitfuzz vet ./lse.ts --op logsumexp --format f32',
       "logitfuzz vet --exec 'python3 my_softmax.py' --format f32",
       "logitfuzz vet --exec 'python3 my_softmax.py' --batch --op cross_entropy",
@@ -153,6 +193,9 @@ export const vetCommand: Command = {
     if (modulePath && flags.exec) throw new UsageError('give a MODULE or --exec CMD, not both');
     if (flags.batch && !flags.exec)
       throw new UsageError('--batch goes with --exec CMD (a module exports its batch function instead)');
+    if (flags.browser && !modulePath)
+      throw new UsageError('--browser goes with a MODULE (it runs the module in a Chromium page)');
+    const browser = flags.browser === true;
     if (flags['time-limit'] !== undefined && argv.some((a) => a === '--runs' || a.startsWith('--runs=')))
       throw new UsageError('give --runs or --time-limit, not both');
     if (flags['min-length'] > flags['max-length'])
@@ -167,19 +210,24 @@ export const vetCommand: Command = {
       const abs = resolve(modulePath);
       // load once here, so a missing module or export is exit 2 before any worker starts
       try {
-        await loadUserFunction(abs, op, flags.export);
+        // the browser's start and the page's set-up come on top of the module's own import
+        if (browser) await checkInBrowser(abs, op, flags.export, flags.timeout + 30_000);
+        else await loadUserFunction(abs, op, flags.export);
         hash = contentHash(abs);
       } catch (e) {
         if (e instanceof LoadError) throw new InputError(e.message);
+        if (e instanceof Unavailable)
+          throw new InputError(`cannot run ${modulePath} in the browser: ${e.message}`);
         throw e;
       }
       spec = {
         kind: 'module',
-        name: `${op}/user/${format}`,
+        name: `${op}/${browser ? 'user-chromium' : 'user'}/${format}`,
         path: abs,
         exportName: flags.export,
         op,
         format,
+        ...(browser ? { browser: true } : {}),
       };
     } else {
       spec = {
@@ -193,7 +241,11 @@ export const vetCommand: Command = {
     }
     const seed = flags.seed ?? randomSeed();
     const target = modulePath
-      ? [shellQuote(modulePath), ...(flags.export ? ['--export', shellQuote(flags.export)] : [])]
+      ? [
+          shellQuote(modulePath),
+          ...(flags.export ? ['--export', shellQuote(flags.export)] : []),
+          ...(browser ? ['--browser'] : []),
+        ]
       : ['--exec', shellQuote(flags.exec!), ...(flags.batch ? ['--batch'] : [])];
     // a batch or a long row does not fit a command line: the same seed and options regenerate it
     const rerun = [
@@ -228,7 +280,9 @@ export const vetCommand: Command = {
       op,
       format,
       backend: 'user',
-      formula: modulePath ? `export of ${modulePath}` : `program: ${flags.exec}`,
+      formula: modulePath
+        ? `export of ${modulePath}${browser ? ', in Chromium' : ''}`
+        : `program: ${flags.exec}`,
       expected: EXPECT_PASS,
     };
     const measured = await campaign(io, {

@@ -96,6 +96,20 @@ export async function loadUserFunction(path: string, op: Op, exportName?: string
     const what = err instanceof SyntaxError ? 'has a syntax error' : 'threw while being imported';
     throw new LoadError(`module ${path} ${what}: ${err?.message ?? String(e)}`);
   }
+  return pickUserFunctions(mod, path, op, exportName);
+}
+
+/**
+ * The row and batch functions among a module's exports, chosen as `loadUserFunction` documents
+ * (the same choice and messages for a module imported here and one imported in a browser page,
+ * whose exports are stand-ins that call into the page). Throws LoadError.
+ */
+export function pickUserFunctions(
+  mod: Record<string, unknown>,
+  path: string,
+  op: Op,
+  exportName?: string,
+): UserFunctions {
   const names = exportName ? [exportName] : [op, 'default'];
   let row: UserSoftmax | undefined;
   for (const n of names) {

@@ -1,4 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
+import { browserImplementations } from './browser/index.js';
 import { jsImplementations } from './js/index.js';
 import { allImplementations, availability, findImplementations } from './registry.js';
 import { thirdPartyImplementations } from './thirdparty/index.js';
@@ -50,14 +51,20 @@ describe('allImplementations', () => {
     expect(allImplementations().map((i) => i.name)).toEqual(names);
   });
 
-  test('the JS zoo, then the WebGPU kernels, then the third-party adapters, all of each', () => {
-    const parts = [jsImplementations(), webgpuImplementations(), thirdPartyImplementations()].map((l) =>
-      l.map((i) => i.name),
-    );
+  test('the JS zoo, then the WebGPU kernels, the third-party adapters, the browser ones, all of each', () => {
+    const parts = [
+      jsImplementations(),
+      webgpuImplementations(),
+      thirdPartyImplementations(),
+      browserImplementations(),
+    ].map((l) => l.map((i) => i.name));
     expect(parts.every((p) => p.length > 0)).toBe(true);
     expect(names).toEqual(parts.flat());
     expect(names).toContain('softmax/bhh/f64');
     expect(names).toContain('softmax/webgpu/f32');
+    // the place shows in the name: the same kernel in Chromium
+    expect(names).toContain('softmax/webgpu-chromium/f32');
+    expect(names).toContain('log_softmax/onnxruntime-web-webgpu-chromium/f32');
   });
 });
 

@@ -1,3 +1,4 @@
+import { browserImplementations } from './browser/index.js';
 import { jsImplementations } from './js/index.js';
 import { thirdPartyImplementations } from './thirdparty/index.js';
 import { type Availability, type Implementation, Unavailable } from './types.js';
@@ -5,7 +6,8 @@ import { webgpuImplementations } from './webgpu/index.js';
 
 /**
  * The built-in zoo: the pure-JS formulations (ordered by op, formulation, format), then the
- * WebGPU kernels, then the third-party adapters (tfjs, onnxruntime). Deterministic: the same
+ * WebGPU kernels, then the third-party adapters (tfjs, onnxruntime), then the implementations
+ * that run in a browser (src/impls/browser/). Deterministic: the same
  * order on every call and machine, whether or not a device or library is present (constructors
  * load nothing; availability is decided by `setup`). Each call builds fresh objects.
  *
@@ -13,7 +15,12 @@ import { webgpuImplementations } from './webgpu/index.js';
  * error: names are the keys of results, baselines and `--impl` globs).
  */
 export function allImplementations(): Implementation[] {
-  const all = [...jsImplementations(), ...webgpuImplementations(), ...thirdPartyImplementations()];
+  const all = [
+    ...jsImplementations(),
+    ...webgpuImplementations(),
+    ...thirdPartyImplementations(),
+    ...browserImplementations(),
+  ];
   const seen = new Set<string>();
   for (const impl of all) {
     if (seen.has(impl.name)) throw new Error(`duplicate implementation name '${impl.name}'`);

@@ -45,6 +45,7 @@ import {
 } from './common.js';
 import { elideVector } from './elide.js';
 import { escapeHtml } from './escape.js';
+import { renderStacksHtml, type StackComparison } from './stacks.js';
 import type { CounterexampleRecord, ImplementationRecord, RunRecord } from './schema.js';
 import type { Severity } from '../vocabulary/Severity.js';
 
@@ -757,6 +758,8 @@ export interface HtmlOptions {
    * HTML_BUDGET_BYTES.
    */
   readonly compact?: boolean;
+  /** The run's WebGPU stacks compared case by case (cli/stacks.ts), shown in a section of their own. */
+  readonly stacks?: readonly StackComparison[];
 }
 
 /** Size above which `renderHtml` falls back to the compact page (the default zoo's page must stay under 5 MB). */
@@ -767,9 +770,10 @@ const HTML_BUDGET_BYTES = 4.5 * 1024 * 1024;
  * self-contained HTML page. Pure: the same record (and options) give the same page.
  */
 export function renderHtml(record: RunRecord, options: HtmlOptions = {}): string {
-  if (options.compact !== undefined) return renderPage(record, options.compact);
-  const full = renderPage(record, false);
-  return Buffer.byteLength(full, 'utf8') <= HTML_BUDGET_BYTES ? full : renderPage(record, true);
+  const stacks = renderStacksHtml(options.stacks ?? []);
+  if (options.compact !== undefined) return renderPage(record, options.compact, stacks);
+  const full = renderPage(record, false, stacks);
+  return Buffer.byteLength(full, 'utf8') <= HTML_BUDGET_BYTES ? full : renderPage(record, true, stacks);
 }
 
 /**
@@ -808,7 +812,7 @@ function gradeCards(r: RunRecord): string {
   return `<div class="grades">${cards.join('')}</div>`;
 }
 
-function renderPage(record: RunRecord, compact: boolean): string {
+function renderPage(record: RunRecord, compact: boolean, stacks = ''): string {
   const r = record;
   const t = tally(r);
   const title =
@@ -832,7 +836,9 @@ function renderPage(record: RunRecord, compact: boolean): string {
   const meta = `<p class="muted">${facts.join(' · ')}</p>`;
   const groups = groupByOp(r);
   const opLinks = groups.map((g) => `<a href="#${opAnchor(g.op)}">${e(g.op)} (${g.impls.length})</a>`);
-  const sections = '<a href="#environment">environment</a><a href="#reproduce">reproduce</a>';
+  const sections =
+    (stacks ? '<a href="#stacks">WebGPU stacks</a>' : '') +
+    '<a href="#environment">environment</a><a href="#reproduce">reproduce</a>';
   const toc = `<p class="toc small">${opLinks.join('')}${sections}</p>`;
   let attention = '';
   if (t.unexpected.length) {
@@ -864,7 +870,7 @@ function renderPage(record: RunRecord, compact: boolean): string {
   body += `<h2>Implementations</h2>${chartDefs(r)}${legend(legendKinds)}`;
   for (const g of groups)
     body += `<h3>${e(g.op)}</h3>${g.impls.map(({ impl, index }) => implSection(impl, index, r, compact)).join('\n')}`;
-  body += envSection(r) + reproduceSection(r);
+  body += stacks + envSection(r) + reproduceSection(r);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${e(REPORT_CSP)}">

@@ -45,6 +45,30 @@ export const WEBGPU_APT_FIX = `apt-get update && apt-get install -y ${WEBGPU_APT
 /** The largest workgroup the kernels ask for; less when the device allows less. */
 export const PREFERRED_WORKGROUP_SIZE = 256;
 
+/** The adapter limits that bound the kernels' workgroup size. */
+export interface WorkgroupLimits {
+  readonly maxComputeInvocationsPerWorkgroup: number;
+  readonly maxComputeWorkgroupSizeX: number;
+  readonly maxComputeWorkgroupStorageSize: number;
+}
+
+/**
+ * The kernels' workgroup size on an adapter with these limits: `PREFERRED_WORKGROUP_SIZE`,
+ * halved until the adapter allows it (invocations, x size, and 4 bytes of shared memory per
+ * invocation). The same choice for Dawn in Node and for a browser's adapter.
+ */
+export function workgroupSizeFor(lim: WorkgroupLimits): number {
+  let wg = PREFERRED_WORKGROUP_SIZE;
+  while (
+    wg > 1 &&
+    (wg > lim.maxComputeInvocationsPerWorkgroup ||
+      wg > lim.maxComputeWorkgroupSizeX ||
+      wg * 4 > lim.maxComputeWorkgroupStorageSize)
+  )
+    wg /= 2;
+  return wg;
+}
+
 /** What the campaign records about the adapter with every result. */
 export interface GpuInfo {
   readonly vendor: string;
@@ -188,14 +212,7 @@ async function acquire(): Promise<GpuContext> {
 
   // Compatibility defaults allow only 128 invocations per workgroup; ask for what we use.
   const lim = adapter.limits;
-  let wg = PREFERRED_WORKGROUP_SIZE;
-  while (
-    wg > 1 &&
-    (wg > lim.maxComputeInvocationsPerWorkgroup ||
-      wg > lim.maxComputeWorkgroupSizeX ||
-      wg * 4 > lim.maxComputeWorkgroupStorageSize)
-  )
-    wg /= 2;
+  const wg = workgroupSizeFor(lim);
   const features: GPUFeatureName[] = adapter.features.has('shader-f16') ? ['shader-f16'] : [];
   const device = await adapter.requestDevice({
     requiredFeatures: features,

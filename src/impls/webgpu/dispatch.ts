@@ -200,11 +200,12 @@ function destroyAll(buffers: readonly GPUBuffer[]): void {
   for (const b of buffers) b.destroy();
 }
 
-function align4(bytes: number): number {
+export function align4(bytes: number): number {
   return Math.ceil(bytes / 4) * 4;
 }
 
-function packRows(
+/** The rows packed back to back in `precision`'s bits (`bytes` long); RangeError for a value not of it. */
+export function packRows(
   precision: Precision,
   rows: readonly Float64Array[],
   total: number,
@@ -240,7 +241,8 @@ function packRows(
   return buf;
 }
 
-function readRows(
+/** The kernel's output buffer cut into rows (one value per row for logsumexp), values exact. */
+export function readRows(
   precision: Precision,
   mapped: ArrayBuffer,
   op: KernelOp,

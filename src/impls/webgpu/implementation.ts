@@ -50,7 +50,7 @@ export interface WebGpuImplementation extends Implementation {
   describe(): Record<string, string>;
 }
 
-const FORMULAS: Readonly<Record<KernelOp, string>> = {
+export const FORMULAS: Readonly<Record<KernelOp, string>> = {
   softmax: 'exp(x_i - m) / sum_j exp(x_j - m), m = max x (0 if +-Inf); WGSL, workgroup tree reductions',
   log_softmax: '(x_i - m) - log(sum_j exp(x_j - m)), m = max x (0 if +-Inf); WGSL, workgroup tree reductions',
   logsumexp: 'm + log(sum_j exp(x_j - m)), m = max x (0 if +-Inf); WGSL, workgroup tree reductions',
@@ -60,7 +60,7 @@ const FORMULAS: Readonly<Record<KernelOp, string>> = {
 // sum (docs/design.md, "Budgets"): on the campaign's 2^18-logit stagnation probe the kernels'
 // sums lose the tail beyond assert_close (llvmpipe, main job seed 7: softmax 190 ULPs against
 // a budget of 38)
-const EXPECTED: Readonly<Record<KernelOp, Expected>> = {
+export const EXPECTED: Readonly<Record<KernelOp, Expected>> = {
   softmax: EXPECT_WRONG,
   log_softmax: EXPECT_WRONG,
   logsumexp: EXPECT_WRONG,
