@@ -18,6 +18,7 @@ import { renderHtml } from '../../src/report/html.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { fixtureRecord, hostileRecord, IMG_NAME, mutableCopy } from '../../src/report/_testutil/fixture.js';
 import type { RunRecord } from '../../src/report/schema.js';
+import { HEADLESS_ARGS } from '../../src/impls/browser/chromium.js';
 
 // The page functions below run in the browser; the project's TypeScript has no DOM library, so
 // they see the page through these few declarations (type-only: erased before they are sent).
@@ -44,15 +45,7 @@ interface PageGlobals {
 }
 
 const CHROMIUM = process.env.LOGITFUZZ_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const ARGS = [...HEADLESS_ARGS];
 const SHOTS = new URL('../../reports/', import.meta.url);
 
 /**

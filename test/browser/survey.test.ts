@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SurveyRunRecord } from '../../src/report/schema.js';
 import { cli } from '../campaign/_cli.js';
+import { HEADLESS_ARGS } from '../../src/impls/browser/chromium.js';
 
 interface PageElement {
   readonly textContent: string | null;
@@ -23,15 +24,7 @@ interface PageDocument {
 }
 
 const CHROMIUM = process.env.LOGITFUZZ_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const ARGS = [...HEADLESS_ARGS];
 const MANIFEST = fileURLToPath(new URL('../fixtures/survey/manifest.json', import.meta.url));
 
 describe("a survey's report in a browser", () => {

@@ -36,8 +36,11 @@ const PLAYWRIGHT_FIX = 'npm install playwright-core@1.65.1';
 /** Each page's JavaScript heap limit in MB (see the header): room for a 2^20-logit batch many times over. */
 const PAGE_HEAP_MB = 1024;
 
-/** The flags Chromium is started with (see the header). */
-const CHROMIUM_ARGS: readonly string[] = [
+/**
+ * Headless Chromium that reaches nothing by itself (no updates, sync or first-run pages): the
+ * project's flags wherever it starts Debian's Chromium (the runner, the report tests).
+ */
+export const HEADLESS_ARGS: readonly string[] = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -45,6 +48,11 @@ const CHROMIUM_ARGS: readonly string[] = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+];
+
+/** The flags the runner starts Chromium with (see the header). */
+const CHROMIUM_ARGS: readonly string[] = [
+  ...HEADLESS_ARGS,
   '--enable-unsafe-webgpu',
   `--js-flags=--max-old-space-size=${PAGE_HEAP_MB}`,
 ];

@@ -18,15 +18,8 @@
  */
 import { type Implementation, Unavailable } from '../types.js';
 import { workgroupSizeFor } from '../webgpu/device.js';
-import { align4, packRows, readRows } from '../webgpu/dispatch.js';
-import {
-  elementBytes,
-  KERNEL_OPS,
-  kernelSource,
-  negInfBits,
-  type KernelOp,
-  type Precision,
-} from '../webgpu/kernels.js';
+import { packRows, planBatch, readRows } from '../webgpu/dispatch.js';
+import { KERNEL_OPS, kernelSource, type KernelOp, type Precision } from '../webgpu/kernels.js';
 import { FORMULAS, EXPECTED } from '../webgpu/implementation.js';
 import type { PwPage } from './chromium.js';
 import { pageError } from './pageError.js';
@@ -104,29 +97,9 @@ async function runInPage(
   const page = await runtimePage(RUNTIME, initWgsl);
   const h = await browserHandle();
   const f = facts!;
-  const offsets = new Uint32Array(R + 1);
-  for (let r = 0; r < R; r++) offsets[r + 1] = offsets[r] + rows[r].length;
-  const total = offsets[R];
-  const outLen = op === 'logsumexp' ? R : total;
-  if (outLen === 0) return rows.map(() => new Float64Array(0));
-  const eb = elementBytes(precision);
-  const xBytes = align4(Math.max(total, 1) * eb);
-  const yBytes = align4(outLen * eb);
-  const maxBinding = f.adapter.limits.maxStorageBufferBindingSize;
-  if (xBytes > maxBinding || yBytes > maxBinding)
-    throw new RangeError(
-      `webgpu batch of ${total} elements needs ${Math.max(xBytes, yBytes)} bytes in one binding; this device allows ${maxBinding}: split the batch`,
-    );
-  const maxGrid = f.adapter.limits.maxComputeWorkgroupsPerDimension;
-  const gridX = Math.min(R, maxGrid);
-  const gridY = Math.ceil(R / gridX);
-  if (gridY > maxGrid)
-    throw new RangeError(`webgpu batch of ${R} rows exceeds ${maxGrid}² workgroups: split the batch`);
-  const table = new Uint32Array(2 * R);
-  for (let r = 0; r < R; r++) {
-    table[2 * r] = offsets[r];
-    table[2 * r + 1] = rows[r].length;
-  }
+  const plan = planBatch(op, precision, rows, f.adapter.limits);
+  if (plan === null) return rows.map(() => new Float64Array(0));
+  const { offsets, total, xBytes, yBytes, gridX, gridY, table, params } = plan;
   let y: Uint8Array;
   try {
     y = await withBytes(h.server, new Uint8Array(packRows(precision, rows, total, xBytes)), (t) =>
@@ -134,7 +107,7 @@ async function runInPage(
         key: `${op}/${precision}`,
         ...t,
         table,
-        params: new Uint32Array([R, gridX, negInfBits(precision), 0]),
+        params,
         yBytes,
         gridX,
         gridY,

@@ -102,44 +102,77 @@ async function lostReason(ctx: GpuContext): Promise<string | undefined> {
   return ctx.lostReason;
 }
 
-async function runOn(
-  ctx: GpuContext,
+/** How a batch of rows is laid out for the kernel (the same in Node and in a browser page). */
+export interface BatchPlan {
+  /** Row r's logits start at offsets[r] of the packed input; offsets[R] is the total. */
+  readonly offsets: Uint32Array;
+  readonly total: number;
+  /** Output elements: one per row for logsumexp, else one per logit. */
+  readonly outLen: number;
+  /** Sizes of the input and output storage bindings: multiples of 4 bytes, never empty. */
+  readonly xBytes: number;
+  readonly yBytes: number;
+  /** The grid of workgroups, one per row. */
+  readonly gridX: number;
+  readonly gridY: number;
+  /** The kernel's row table (offset, length per row) and its uniform parameters. */
+  readonly table: Uint32Array;
+  readonly params: Uint32Array;
+}
+
+/**
+ * Lays out a nonempty batch for one dispatch, or null when every output is empty (softmax or
+ * log_softmax of empty rows). Throws a RangeError naming the limit when the device cannot take
+ * the batch in one binding or one grid, so that the caller splits it.
+ */
+export function planBatch(
   op: KernelOp,
   precision: Precision,
   rows: readonly Float64Array[],
-): Promise<Float64Array[]> {
+  limits: { readonly maxStorageBufferBindingSize: number; readonly maxComputeWorkgroupsPerDimension: number },
+): BatchPlan | null {
   const R = rows.length;
-  if (R === 0) return [];
   const offsets = new Uint32Array(R + 1);
   for (let r = 0; r < R; r++) offsets[r + 1] = offsets[r] + rows[r].length;
   const total = offsets[R];
   const outLen = op === 'logsumexp' ? R : total;
-  // softmax/log_softmax of only empty rows: every output is empty, there is nothing to compute
-  if (outLen === 0) return rows.map(() => new Float64Array(0));
-
+  if (outLen === 0) return null;
   const eb = elementBytes(precision);
   // storage bindings are multiples of 4 bytes and never empty
   const xBytes = align4(Math.max(total, 1) * eb);
   const yBytes = align4(outLen * eb);
-  const maxBinding = ctx.device.limits.maxStorageBufferBindingSize;
+  const maxBinding = limits.maxStorageBufferBindingSize;
   if (xBytes > maxBinding || yBytes > maxBinding) {
     throw new RangeError(
       `webgpu batch of ${total} elements needs ${Math.max(xBytes, yBytes)} bytes in one binding; this device allows ${maxBinding}: split the batch`,
     );
   }
-  const maxGrid = ctx.device.limits.maxComputeWorkgroupsPerDimension;
+  const maxGrid = limits.maxComputeWorkgroupsPerDimension;
   const gridX = Math.min(R, maxGrid);
   const gridY = Math.ceil(R / gridX);
   if (gridY > maxGrid)
     throw new RangeError(`webgpu batch of ${R} rows exceeds ${maxGrid}² workgroups: split the batch`);
-
-  const xData = packRows(precision, rows, total, xBytes);
   const table = new Uint32Array(2 * R);
   for (let r = 0; r < R; r++) {
     table[2 * r] = offsets[r];
     table[2 * r + 1] = rows[r].length;
   }
   const params = new Uint32Array([R, gridX, negInfBits(precision), 0]);
+  return { offsets, total, outLen, xBytes, yBytes, gridX, gridY, table, params };
+}
+
+async function runOn(
+  ctx: GpuContext,
+  op: KernelOp,
+  precision: Precision,
+  rows: readonly Float64Array[],
+): Promise<Float64Array[]> {
+  if (rows.length === 0) return [];
+  const plan = planBatch(op, precision, rows, ctx.device.limits);
+  // softmax/log_softmax of only empty rows: every output is empty, there is nothing to compute
+  if (plan === null) return rows.map(() => new Float64Array(0));
+  const { offsets, total, xBytes, yBytes, gridX, gridY, table, params } = plan;
+  const xData = packRows(precision, rows, total, xBytes);
 
   const pipeline = await getPipeline(ctx, op, precision);
   const dev = ctx.device;
@@ -200,7 +233,7 @@ function destroyAll(buffers: readonly GPUBuffer[]): void {
   for (const b of buffers) b.destroy();
 }
 
-export function align4(bytes: number): number {
+function align4(bytes: number): number {
   return Math.ceil(bytes / 4) * 4;
 }
 
