@@ -17,8 +17,8 @@ import { exponentOf, pow2i } from './pow2i.js';
  * allocation-free form `decideValue`) on exact binary endpoints (binaryEndpoint.ts).
  *
  * Two phases (`fastEvaluate`): a lean one with binary64-polynomial exponentials (leanExp.ts,
- * relative error ≤ 2^−78), which decides all but about one f64 element in 2^20 (and practically
- * every f32, f16 and bf16 one), then, only for rows where it left some undecided, the same
+ * relative error ≤ 2^−78), which decides every element but those within about 2^−23 ULP (f64)
+ * or 2^−52 ULP (f32, f16, bf16) of a rounding boundary, then, only for rows where it left some undecided, the same
  * evaluation with double-double exponentials (ddExp.ts, ≤ 14u²) for those elements. Everything
  * after the exponentials is double-double in both, and every bound below is written in terms of
  * the phase's exponential bound `epsExp`. Elements neither phase decides are left to the slow
