@@ -110,7 +110,7 @@ export interface OracleBenchCheck {
   /** Elements whose correctly rounded value is subnormal or zero (how extreme the inputs are). */
   readonly tinyOrZero: number;
   /**
-   * Elements the oracle's double-double fast path did not decide and handed to the slow path
+   * Elements the oracle's fast path (both phases) did not decide and handed to the slow path
    * (the escalation; including whole rows that skip the fast path: every finite logit equal), in
    * one call over the rows, counted with `oracleCounters`.
    */
@@ -549,7 +549,9 @@ export function formatOracleBench(result: OracleBenchResult): string {
     line(widths.map((w) => '-'.repeat(w))),
     ...body.map(line),
   ];
-  out.push('slow path: elements the double-double fast path left to the escalation (share of all)');
+  out.push(
+    'slow path: elements the fast path (lean and double-double phases) left to the escalation (share of all)',
+  );
   if (result.mpfrUnavailable) out.push(`MPFR column missing: ${result.mpfrUnavailable}`);
   out.push('', ...formatLongRows(result.long));
   out.push(`seed ${result.seed}; ${result.seconds.toFixed(1)} s`);

@@ -1,5 +1,5 @@
 /**
- * Long-running cross-check of the oracle's double-double fast path against its slow path (the
+ * Long-running cross-check of the oracle's fast path (lean and double-double phases) against its slow path (the
  * escalation): random and extreme logit vectors (src/oracle/_testutil/fastpathCases.ts) for every
  * format × op, each evaluated with the fast path on (the default) and off (`fastPath: false`);
  * any difference — a bit, the sign of a zero, an `undetermined` list — stops the run with the

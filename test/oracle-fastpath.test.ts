@@ -1,5 +1,5 @@
 /**
- * The oracle's double-double fast path on the midpoint-hard fixtures of
+ * The oracle's fast path (both phases) on the midpoint-hard fixtures of
  * test/fixtures/midpoint-hard.json (results within 2^-20 ULP of a rounding midpoint, computed by
  * MPFR): with the fast path on (the default) every fixture is bit-exact and agrees with the slow
  * path alone (`fastPath: false`); the elements the fast path could not decide are counted, and

@@ -5,7 +5,7 @@
  * benchmark (the share that needed the slow path); the oracle's results never depend on them.
  */
 export interface OracleCounters {
-  /** Elements decided by the double-double fast path. */
+  /** Elements decided by the fast path, in either phase (lean or double-double). */
   fastElements: number;
   /**
    * Of the fast path's elements, those its lean first phase (binary64 exponentials, leanExp.ts)

@@ -7,7 +7,7 @@ export interface OracleOptions {
    */
   readonly maxDigits?: number;
   /**
-   * Whether to try the double-double fast path first (fastpath.ts). Off, every element goes
+   * Whether to try the fast path (a lean phase, then double-double) first (fastpath.ts). Off, every element goes
    * through the slow path (the escalation: fixed-point and decimal.js interval arithmetic): the
    * results are the same (both are correctly rounded), only slower. For cross-checks of the two
    * paths.

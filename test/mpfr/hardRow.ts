@@ -1,6 +1,6 @@
 /**
  * Long logit rows with one element within a chosen distance of a rounding midpoint of a format,
- * built with MPFR (test-only): the oracle's double-double fast path cannot decide such an element,
+ * built with MPFR (test-only): neither phase of the oracle's fast path can decide such an element,
  * so the row's shared sum has to be enclosed again at a higher precision (the escalation of
  * src/oracle/oracle.ts), on a row long enough for that to cost something.
  *
