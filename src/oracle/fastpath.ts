@@ -325,9 +325,7 @@ function evaluate(
     ? 0
     : up(cut * Math.max(pow2i(-eCut - K), MIN_SUB) + dropped * 2 ** -959 + nTerms * MIN_SUB);
   // s ∈ 2^k·[h + l − rlo, h + l + rhi]
-  const sEnc: Encl = sTiny
-    ? { k: -eCut, h: 0, l: 0, rlo: 0, rhi: cut }
-    : { k: K, h: sh, l: sl, rlo: rS, rhi: up(rS + absS) };
+  const sEnc = sTiny ? setEncl(S_ENC, -eCut, 0, 0, 0, cut) : setEncl(S_ENC, K, sh, sl, rS, up(rS + absS));
   // |s − ŝ·2^K| ≤ delta·ŝ·2^K, and relative to s: epsS2 = delta/(1 − delta)
   const delta = sTiny ? Infinity : up(((rS + absS) * UP) / sh);
   const sPrecise = delta <= MAX_REL;
@@ -368,10 +366,10 @@ function evaluate(
       epsL = composeRel(composeRel(LOG1P_REL, invRel(epsS2)), TINY);
     }
     const rL = up(epsL * t2[0] * UP);
-    lEnc = { k: KL, h: t2[0], l: t2[1], rlo: rL, rhi: rL };
+    lEnc = setEncl(L_ENC, KL, t2[0], t2[1], rL, rL);
   } else {
     // 0 < L = log1p(s) ≤ s
-    lEnc = { k: sEnc.k, h: 0, l: 0, rlo: 0, rhi: up(sEnc.h * UP + sEnc.rhi) };
+    lEnc = setEncl(L_ENC, sEnc.k, 0, 0, 0, up(sEnc.h * UP + sEnc.rhi));
   }
 
   const outLen = outputLength(op, n);
@@ -439,9 +437,13 @@ function evaluate(
       break;
     }
   }
-  pending.sort((a, b) => a - b); // the gradient's label is settled last
+  if (pending.length > 1) pending.sort(ascending); // the gradient's label is settled last
   oracleCounters.exactTestElements += cur.exactTests;
   return { values, pending };
+}
+
+function ascending(a: number, b: number): number {
+  return a - b;
 }
 
 /**
@@ -494,6 +496,22 @@ function settle(i: number, lo: ScaledSum, hi: ScaledSum): void {
 function settleSum(i: number, ah: number, al: number, b: Encl, sign: 1 | -1): void {
   combine(ah, al, b, sign);
   settle(i, LO, HI);
+}
+
+/**
+ * The enclosures of s and L of the evaluation in progress, reused from call to call (only read
+ * while it runs): two objects fewer to allocate per call, which shows at n = 16.
+ */
+const S_ENC: Encl = { k: 0, h: 0, l: 0, rlo: 0, rhi: 0 };
+const L_ENC: Encl = { k: 0, h: 0, l: 0, rlo: 0, rhi: 0 };
+
+function setEncl(e: Encl, k: number, h: number, l: number, rlo: number, rhi: number): Encl {
+  e.k = k;
+  e.h = h;
+  e.l = l;
+  e.rlo = rlo;
+  e.rhi = rhi;
+  return e;
 }
 
 /** softmax_i's enclosure, written by `softmaxEnc`. */

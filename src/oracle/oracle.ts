@@ -101,7 +101,7 @@ export function oracle(
   format: FormatName,
   x: ArrayLike<number>,
   label?: number,
-  options: OracleOptions = {},
+  options?: OracleOptions,
 ): OracleResult {
   return run(op, format, x, label, options, null);
 }
@@ -118,7 +118,7 @@ export function oracleEscalating(
   x: ArrayLike<number>,
   label: number | undefined,
   escalate: readonly number[],
-  options: OracleOptions = {},
+  options?: OracleOptions,
 ): OracleResult {
   return run(op, format, x, label, options, escalate);
 }
@@ -128,7 +128,7 @@ function run(
   format: FormatName,
   x: ArrayLike<number>,
   label: number | undefined,
-  options: OracleOptions,
+  options: OracleOptions | undefined,
   escalate: readonly number[] | null,
 ): OracleResult {
   if (!isOp(op))
@@ -141,17 +141,26 @@ function run(
   } catch (e) {
     throw new OracleInputError((e as Error).message);
   }
-  const maxDigits = options.maxDigits ?? DEFAULT_MAX_DIGITS;
+  const maxDigits = options?.maxDigits ?? DEFAULT_MAX_DIGITS;
   if (!Number.isInteger(maxDigits) || maxDigits < 20)
     throw new OracleInputError(`maxDigits must be an integer ≥ 20, got ${maxDigits}`);
   const n = x.length;
+  // every number is a binary64 value: f64 needs only the type check (this loop is per-call
+  // overhead that shows at n = 16)
+  const anyNumber = fmt.precision === 53 && fmt.emax === 1023;
+  let hasNaN = false;
+  let posInf = 0;
+  let finite = 0;
   for (let i = 0; i < n; i++) {
     const v = x[i];
     if (typeof v !== 'number') throw new OracleInputError(`logit ${i} is not a number (${typeof v})`);
-    if (!isRepresentable(fmt, v))
+    if (!anyNumber && !isRepresentable(fmt, v))
       throw new OracleInputError(
         `logit ${i} (${v}) is not representable in ${format}: give values of the format`,
       );
+    if (v !== v) hasNaN = true;
+    else if (v === Infinity) posInf++;
+    else if (v !== -Infinity) finite++;
   }
   let k = -1;
   if (needsLabel(op)) {
@@ -162,18 +171,7 @@ function run(
     k = label;
   }
   const outLen = outputLength(op, n);
-  const nan = () => ({ values: new Float64Array(outLen).fill(NaN), undetermined: [] });
-
-  let hasNaN = false;
-  let posInf = 0;
-  let finite = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i];
-    if (v !== v) hasNaN = true;
-    else if (v === Infinity) posInf++;
-    else if (v !== -Infinity) finite++;
-  }
-  if (hasNaN) return nan();
+  if (hasNaN) return allNaN(outLen);
   if (n === 0)
     return {
       values: op === 'logsumexp' ? Float64Array.of(-Infinity) : new Float64Array(0),
@@ -181,8 +179,8 @@ function run(
     };
   if (posInf > 0) return infiniteLimit(op, fmt, x, k, posInf);
   if (finite === 0)
-    return op === 'logsumexp' ? { values: Float64Array.of(-Infinity), undetermined: [] } : nan();
-  const fast = options.fastPath === false ? null : fastEvaluate(op, fmt, x, k);
+    return op === 'logsumexp' ? { values: Float64Array.of(-Infinity), undetermined: [] } : allNaN(outLen);
+  const fast = options?.fastPath === false ? null : fastEvaluate(op, fmt, x, k);
   if (fast === null) {
     oracleCounters.directSlowElements += outLen;
     if (outLen > 0) oracleCounters.slowEvaluations++;
@@ -196,11 +194,15 @@ function run(
   }
   const undecided = handed.pending.length;
   oracleCounters.fastElements += outLen - undecided;
-  if (undecided === 0) return { values: handed.values, undetermined: [] };
+  if (undecided === 0) return { values: handed.values, undetermined: handed.pending }; // a fresh []
   oracleCounters.slowElements += undecided;
   oracleCounters.slowEvaluations++;
   const digits = Math.min(Math.max(initialDigits(n), HANDOFF_DIGITS), maxDigits);
   return evaluate(op, fmt, x, k, maxDigits, handed, digits);
+}
+
+function allNaN(outLen: number): OracleResult {
+  return { values: new Float64Array(outLen).fill(NaN), undetermined: [] };
 }
 
 /** Results when some logits are +Inf: the limit as those logits grow together (see `oracle`). */
