@@ -7,12 +7,17 @@
  * differ by at most 1 ULP per element (MPFR's 128 bits are not a correct rounding), else the
  * bench throws.
  *
+ * The oracle runs twice: as shipped (worker threads, one per core) and with `--threads 1` (the
+ * main thread alone), so the table shows what the threads buy; the MPFR program is single-
+ * threaded. Besides wall time, the CPU time of every run (user + system, the child's, from
+ * /proc/self/stat on Linux) gives the cost per element on all cores together.
+ *
  * Measuring (`runOracleCliBench`) is apart from presenting (`formatOracleCliBench`).
  * Run directly: `node dist/bench/oracleCli.bench.js [--quick]` (after `npm run build`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeVector, encodeVector } from '../src/formats/jsonNumber.js';
@@ -32,25 +37,52 @@ export interface OracleCliBenchResult {
   /** Row counts of the two files. */
   readonly small: number;
   readonly large: number;
+  /** Threads the shipped oracle run used (the machine's cores, at most 8). */
+  readonly threads: number;
   /** Median wall seconds per program and file. */
   readonly oracleSeconds: readonly [number, number];
+  readonly oracleOneThreadSeconds: readonly [number, number];
   readonly mpfrSeconds: readonly [number, number];
-  /** Marginal microseconds per output element. */
+  /** Marginal wall microseconds per output element. */
   readonly oracleMicros: number;
+  readonly oracleOneThreadMicros: number;
   readonly mpfrMicros: number;
-  /** mpfr marginal / oracle marginal: above 1 the oracle is cheaper. */
+  /** Marginal CPU microseconds per output element (user + system, every thread), or null off Linux. */
+  readonly oracleCpuMicros: number | null;
+  readonly oracleOneThreadCpuMicros: number | null;
+  readonly mpfrCpuMicros: number | null;
+  /** mpfr marginal / oracle marginal, wall time: above 1 the oracle is cheaper. */
   readonly ratio: number;
+  /** The same with --threads 1. */
+  readonly ratioOneThread: number;
   /** Elements where the two outputs differ by 1 ULP (more throws). */
   readonly offByOne: number;
 }
 
-function timeRun(args: string[], file: string): { seconds: number; stdout: string } {
+/** CPU seconds of this process's waited-for children (user + system), or null where /proc is missing. */
+function childCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // fields after the command name (which may hold spaces) start at field 3; cutime, cstime are 16, 17
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(f[16 - 3]) + Number(f[17 - 3]);
+    return ticks / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** sysconf(_SC_CLK_TCK) on Linux: 100 on every mainstream architecture. */
+const CLOCK_TICKS = 100;
+
+function timeRun(args: string[], file: string): { seconds: number; cpu: number | null; stdout: string } {
   const input = readFileSync(file);
+  const c0 = childCpuSeconds();
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { input, maxBuffer: 1 << 30, encoding: 'utf8' });
   const seconds = (performance.now() - t0) / 1000;
+  const c1 = childCpuSeconds();
   if (r.status !== 0) throw new Error(`oracle cli bench: ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return { seconds, stdout: r.stdout };
+  return { seconds, cpu: c0 === null || c1 === null ? null : c1 - c0, stdout: r.stdout };
 }
 
 function median(xs: number[]): number {
@@ -81,20 +113,27 @@ export function runOracleCliBench(opts: { quick?: boolean; seed?: number } = {})
       return file;
     };
     const files = [write(small), write(large)];
-    const oracleArgs = [CLI, 'oracle', '--format', 'f64'];
-    const mpfrArgs = [MPFR_CLI];
-    const oracleSeconds: number[][] = [[], []];
-    const mpfrSeconds: number[][] = [[], []];
-    let outputs: [string, string] = ['', ''];
+    const programs = [
+      [CLI, 'oracle', '--format', 'f64'],
+      [CLI, 'oracle', '--format', 'f64', '--threads', '1'],
+      [MPFR_CLI],
+    ];
+    // seconds[program][file][repeat], and the same for CPU seconds
+    const seconds = programs.map((): number[][] => [[], []]);
+    const cpu = programs.map((): number[][] => [[], []]);
+    let outputs: string[] = [];
     for (let rep = 0; rep < repeats; rep++) {
       for (let f = 0; f < 2; f++) {
-        const o = timeRun(oracleArgs, files[f]);
-        const m = timeRun(mpfrArgs, files[f]);
-        oracleSeconds[f].push(o.seconds);
-        mpfrSeconds[f].push(m.seconds);
-        if (f === 1) outputs = [o.stdout, m.stdout];
+        const runs = programs.map((args) => timeRun(args, files[f]));
+        runs.forEach((r, p) => {
+          seconds[p][f].push(r.seconds);
+          if (r.cpu !== null) cpu[p][f].push(r.cpu);
+        });
+        if (f === 1) outputs = runs.map((r) => r.stdout);
       }
     }
+    if (outputs[1] !== outputs[0]) throw new Error('oracle cli bench: --threads 1 changed the output');
+    outputs = [outputs[0], outputs[2]];
     const [oLines, mLines] = outputs.map((s) => s.trim().split('\n'));
     if (oLines.length !== large || mLines.length !== large)
       throw new Error(`oracle cli bench: expected ${large} lines, got ${oLines.length} and ${mLines.length}`);
@@ -111,21 +150,30 @@ export function runOracleCliBench(opts: { quick?: boolean; seed?: number } = {})
         offByOne += d;
       }
     }
-    const o = [median(oracleSeconds[0]), median(oracleSeconds[1])] as const;
-    const m = [median(mpfrSeconds[0]), median(mpfrSeconds[1])] as const;
     const elements = (large - small) * N;
-    const oracleMicros = ((o[1] - o[0]) / elements) * 1e6;
-    const mpfrMicros = ((m[1] - m[0]) / elements) * 1e6;
+    const pair = (xs: number[][]) => [median(xs[0]), median(xs[1])] as const;
+    const marginal = (xs: number[][]) => ((median(xs[1]) - median(xs[0])) / elements) * 1e6;
+    const marginalCpu = (xs: number[][]) => (xs[0].length === 0 ? null : marginal(xs));
+    const oracleMicros = marginal(seconds[0]);
+    const oracleOneThreadMicros = marginal(seconds[1]);
+    const mpfrMicros = marginal(seconds[2]);
     return {
       quick,
       n: N,
       small,
       large,
-      oracleSeconds: o,
-      mpfrSeconds: m,
+      threads: Math.min(availableParallelism(), 8),
+      oracleSeconds: pair(seconds[0]),
+      oracleOneThreadSeconds: pair(seconds[1]),
+      mpfrSeconds: pair(seconds[2]),
       oracleMicros,
+      oracleOneThreadMicros,
       mpfrMicros,
+      oracleCpuMicros: marginalCpu(cpu[0]),
+      oracleOneThreadCpuMicros: marginalCpu(cpu[1]),
+      mpfrCpuMicros: marginalCpu(cpu[2]),
       ratio: mpfrMicros / oracleMicros,
+      ratioOneThread: mpfrMicros / oracleOneThreadMicros,
       offByOne,
     };
   } finally {
@@ -135,11 +183,13 @@ export function runOracleCliBench(opts: { quick?: boolean; seed?: number } = {})
 
 export function formatOracleCliBench(r: OracleCliBenchResult): string {
   const s = (x: readonly [number, number]) => `${x[0].toFixed(2)} s / ${x[1].toFixed(2)} s`;
+  const c = (x: number | null) => (x === null ? '' : `; CPU ${x.toFixed(3)} µs/element`);
   return [
     `through the CLI, JSON lines of ${r.n} extreme f64 logits, ${r.small} vs ${r.large} rows (marginal cost per element, median of runs)${r.quick ? ' (quick)' : ''}`,
-    `  logitfuzz oracle --format f64: ${s(r.oracleSeconds)}, ${r.oracleMicros.toFixed(3)} µs/element`,
-    `  MPFR 128-bit program (bench/mpfrSoftmaxCli.ts): ${s(r.mpfrSeconds)}, ${r.mpfrMicros.toFixed(3)} µs/element`,
-    `  oracle cost = 1/${r.ratio.toFixed(1)} of MPFR's; ${r.offByOne} elements 1 ULP apart`,
+    `  logitfuzz oracle --format f64 (${r.threads} thread${r.threads === 1 ? '' : 's'}): ${s(r.oracleSeconds)}, ${r.oracleMicros.toFixed(3)} µs/element${c(r.oracleCpuMicros)}`,
+    `  logitfuzz oracle --format f64 --threads 1: ${s(r.oracleOneThreadSeconds)}, ${r.oracleOneThreadMicros.toFixed(3)} µs/element${c(r.oracleOneThreadCpuMicros)}`,
+    `  MPFR 128-bit program (bench/mpfrSoftmaxCli.ts, one thread): ${s(r.mpfrSeconds)}, ${r.mpfrMicros.toFixed(3)} µs/element${c(r.mpfrCpuMicros)}`,
+    `  oracle cost = 1/${r.ratio.toFixed(1)} of MPFR's (--threads 1: 1/${r.ratioOneThread.toFixed(1)}); ${r.offByOne} elements 1 ULP apart`,
     '',
   ].join('\n');
 }

@@ -1,16 +1,18 @@
-import { createInterface } from 'node:readline';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { FORMAT_NAMES } from '../vocabulary/FormatName.js';
-import { encodeNumber, encodeVector } from '../formats/jsonNumber.js';
-import { oracle } from '../oracle/index.js';
-import { isScalarOp, OPS } from '../vocabulary/Op.js';
-import { OracleInputError } from '../oracle/types.js';
+import { OPS } from '../vocabulary/Op.js';
 import { parseArgs, type FlagSpecs } from './args.js';
 import type { Command } from './command.js';
 import { InputError } from './errors.js';
 import { formatHelp } from './help.js';
 import { write } from './io.js';
-import { parseOracleRequest, RequestError } from './oracleRequest.js';
+import { answerLines, type LineFailure, type LinesAnswer, type OracleDefaults } from './oracleLines.js';
+import type { BatchAnswer, LinesBatch } from './oracleWorker.js';
 
 const FLAGS = {
   op: {
@@ -27,6 +29,13 @@ const FLAGS = {
     default: 'f64',
     help: 'format for lines that do not name one',
   },
+  threads: {
+    type: 'integer',
+    min: 1,
+    max: 64,
+    value: 'N',
+    help: 'threads that compute (default: the number of cores, at most 8; 1: none started)',
+  },
 } as const satisfies FlagSpecs;
 
 /** What a streamed run did. */
@@ -37,60 +46,217 @@ export interface OracleStreamSummary {
   readonly undeterminedLines: readonly number[];
 }
 
+/** How `streamOracle` spreads the work. */
+export interface OracleStreamOptions {
+  /**
+   * Threads that compute answers; 1 computes everything on the calling thread.
+   * @defaultValue the number of cores (`availableParallelism()`), at most 8
+   */
+  readonly threads?: number;
+  /**
+   * Lines answered on the calling thread before any worker thread starts, so that a short input
+   * (an example, a test, a co-process's first lines) never waits for threads to start.
+   * @defaultValue 256
+   */
+  readonly inlineLines?: number;
+}
+
+/** Most threads `streamOracle` starts by default. */
+const MAX_DEFAULT_THREADS = 8;
+/**
+ * A batch is at most this many lines or characters (whichever comes first) of what the input
+ * has delivered: big enough that posting it costs little against answering it (a line of 256
+ * logits takes about 50 µs), small enough that the threads share the work evenly.
+ */
+const BATCH_LINES = 64;
+const BATCH_CHARS = 1 << 19;
+/** Batches in flight per worker thread: one being answered, one waiting, so none idles. */
+const IN_FLIGHT_PER_THREAD = 2;
+
 /**
  * Streams `logitfuzz oracle`: reads JSON lines from `input`, writes one JSON line per non-blank
  * input line to `output`, in order (docs/design.md, "The oracle command").
  *
- * Memory stays bounded however long the input: readline's async iterator pauses the input when
- * more than its high-water mark of lines is waiting (Node ≥ 20), and `write` waits for 'drain'
- * when the reader of `output` is slower than we are. Lines are written as they are computed (not
- * batched), so a program can use this as a co-process, one line in, one line out.
+ * Lines are cut as readline cuts them (\n, \r\n or a lone \r) and answered in batches of what
+ * the input has delivered (`answerLines`): on this thread for the first `inlineLines` lines, then
+ * on `threads` worker threads, each batch's answer written as soon as every batch before it is.
+ * So a program can use this as a co-process, one line in, one line out, and a long input keeps
+ * every core busy; the output is the same for any number of threads.
  *
- * Throws an `InputError` naming the line number at the first bad line; lines already written
- * stay written.
+ * Memory stays bounded however long the input: at most IN_FLIGHT_PER_THREAD batches per thread
+ * are in flight, the input is not read while they are, and `write` waits for 'drain' when the
+ * reader of `output` is slower than we are.
+ *
+ * Throws an `InputError` naming the line number at the first bad line; the answers to the lines
+ * before it are written first. A failure of the oracle on a good line is an internal error, with
+ * its line number too.
  */
 export async function streamOracle(
   input: Readable,
   output: Writable,
-  defaults: Parameters<typeof parseOracleRequest>[1],
+  defaults: OracleDefaults,
+  options: OracleStreamOptions = {},
 ): Promise<OracleStreamSummary> {
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  let lineNo = 0;
+  const threads = options.threads ?? Math.min(availableParallelism(), MAX_DEFAULT_THREADS);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new RangeError(`streamOracle: threads must be an integer ≥ 1, got ${threads}`);
+  const inlineLines = options.inlineLines ?? 256;
   let lines = 0;
   const undeterminedLines: number[] = [];
-  try {
-    for await (const text of rl) {
-      lineNo++;
-      if (text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        throw new InputError(`line ${lineNo}: malformed JSON (${(e as Error).message})`);
-      }
-      let out: string;
-      try {
-        const req = parseOracleRequest(value, defaults);
-        const result = oracle(req.op, req.format, req.x, req.label);
-        const y = isScalarOp(req.op) ? encodeNumber(result.values[0]) : encodeVector(result.values);
-        if (result.undetermined.length > 0) {
-          undeterminedLines.push(lineNo);
-          out = JSON.stringify({ y, undetermined: result.undetermined });
-        } else out = JSON.stringify({ y });
-      } catch (e) {
-        // the oracle checks its inputs too; whatever it rejects is still this line's fault
-        if (e instanceof RequestError || e instanceof OracleInputError)
-          throw new InputError(`line ${lineNo}: ${e.message}`);
-        // an internal error: still say which line triggered it, keeping the original as the cause
-        throw new Error(`line ${lineNo}: ${(e as Error).message}`, { cause: e });
-      }
-      await write(output, out + '\n');
-      lines++;
+  let failure: LineFailure | undefined;
+
+  // answers are written in batch order: `done` holds those that came back out of turn
+  const done = new Map<number, LinesAnswer>();
+  let submitted = 0;
+  let written = 0;
+  let writing: Promise<void> = Promise.resolve();
+  let slotFreed: (() => void) | undefined;
+  const take = (a: LinesAnswer): string => {
+    lines += a.lines;
+    for (const l of a.undeterminedLines) undeterminedLines.push(l);
+    if (a.failure !== undefined) failure ??= a.failure;
+    return a.text;
+  };
+  const drain = async (): Promise<void> => {
+    let text = '';
+    while (failure === undefined) {
+      const a = done.get(written);
+      if (a === undefined) break;
+      done.delete(written);
+      written++;
+      text += take(a);
     }
+    slotFreed?.();
+    if (text !== '') await write(output, text);
+  };
+  const answered = (id: number, a: LinesAnswer): void => {
+    done.set(id, a);
+    writing = writing.then(drain);
+  };
+
+  let pool: ThreadPool | null = null;
+  try {
+    for await (const batch of lineBatches(input)) {
+      if (failure !== undefined) break;
+      const id = submitted++;
+      if (threads === 1 || (pool === null && batch.first + batch.lines.length - 1 <= inlineLines)) {
+        answered(id, answerLines(batch.lines, batch.first, defaults));
+        await writing;
+        continue;
+      }
+      pool ??= new ThreadPool(threads, (bid, a) => answered(bid, a));
+      pool.submit({ id, first: batch.first, lines: batch.lines, defaults });
+      // wait for a free slot before reading on, so that memory stays bounded
+      while (submitted - written >= threads * IN_FLIGHT_PER_THREAD && failure === undefined) {
+        await Promise.race([new Promise<void>((r) => (slotFreed = r)), pool.failed]);
+      }
+    }
+    while (written < submitted && failure === undefined) {
+      if (pool === null) break;
+      await Promise.race([new Promise<void>((r) => (slotFreed = r)), pool.failed]);
+    }
+    await writing;
   } finally {
-    rl.close();
+    await pool?.close();
+  }
+  if (failure !== undefined) {
+    const message = `line ${failure.lineNo}: ${failure.message}`;
+    if (failure.kind === 'input') throw new InputError(message);
+    throw new Error(message);
   }
   return { lines, undeterminedLines };
+}
+
+/** Consecutive input lines, the first numbered `first` (from 1). */
+interface Batch {
+  readonly first: number;
+  readonly lines: string[];
+}
+
+/** A line break as readline (crlfDelay: Infinity) sees one. */
+const LINE_BREAK = /\r\n|\r|\n/;
+
+/**
+ * The lines of `input` in batches of at most BATCH_LINES lines or BATCH_CHARS characters, each
+ * made of what one read delivered (so a line is answered as soon as it has arrived). A \r at
+ * the end of a read waits for the next, which may start with its \n.
+ */
+async function* lineBatches(input: Readable): AsyncGenerator<Batch> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let next = 1;
+  function* cut(text: string, final: boolean): Generator<Batch> {
+    let upTo = text.length;
+    if (!final) {
+      const end = text.endsWith('\r') ? text.length - 1 : text.length;
+      upTo = Math.max(text.lastIndexOf('\n', end - 1), text.lastIndexOf('\r', end - 1)) + 1;
+    }
+    carry = text.slice(upTo);
+    if (upTo === 0) return;
+    const parts = text.slice(0, upTo).split(LINE_BREAK);
+    // a text that ends with a break leaves an empty last part, which is not a line
+    if (parts[parts.length - 1] === '') parts.pop();
+    let start = 0;
+    while (start < parts.length) {
+      let end = start;
+      let chars = 0;
+      while (end < parts.length && end - start < BATCH_LINES && chars < BATCH_CHARS)
+        chars += parts[end++].length;
+      yield { first: next, lines: parts.slice(start, end) };
+      next += end - start;
+      start = end;
+    }
+  }
+  for await (const chunk of input as AsyncIterable<string | Buffer>) {
+    yield* cut(carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk)), false);
+  }
+  yield* cut(carry + decoder.end(), true);
+}
+
+/** The worker entry beside this module; from TypeScript sources (tests), the compiled one in dist/. */
+const WORKER = ((): string => {
+  const here = fileURLToPath(new URL('./oracleWorker.js', import.meta.url));
+  if (existsSync(here)) return here;
+  return fileURLToPath(new URL('../../dist/src/cli/oracleWorker.js', import.meta.url));
+})();
+
+/** Worker threads answering batches, each sent to the thread with the fewest in flight. */
+class ThreadPool {
+  private readonly workers: { readonly worker: Worker; inFlight: number }[] = [];
+  /** Rejects when a thread fails (it cannot: answerLines catches; a crash is a bug). */
+  readonly failed: Promise<never>;
+
+  constructor(size: number, onAnswer: (id: number, answer: LinesAnswer) => void) {
+    let fail: (e: Error) => void = () => undefined;
+    this.failed = new Promise<never>((_, reject) => (fail = reject));
+    this.failed.catch(() => undefined); // raced, not always awaited
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(WORKER);
+      const slot = { worker, inFlight: 0 };
+      worker.on('message', (m: BatchAnswer) => {
+        slot.inFlight--;
+        onAnswer(m.id, m.answer);
+      });
+      worker.on('error', (e) => fail(new Error(`oracle worker thread failed: ${e.message}`, { cause: e })));
+      worker.on('exit', (code) => {
+        if (slot.inFlight > 0)
+          fail(new Error(`oracle worker thread exited (code ${code}) with batches in flight`));
+      });
+      this.workers.push(slot);
+    }
+  }
+
+  submit(batch: LinesBatch): void {
+    let best = this.workers[0];
+    for (const w of this.workers) if (w.inFlight < best.inFlight) best = w;
+    best.inFlight++;
+    best.worker.postMessage(batch);
+  }
+
+  async close(): Promise<void> {
+    for (const w of this.workers) w.inFlight = 0;
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
 }
 
 export const oracleCommand: Command = {
@@ -102,6 +268,7 @@ export const oracleCommand: Command = {
     description: [
       'Reads JSON lines on stdin, each an array of logits or an object {"op","format","x","label"} (its fields override the flags), and writes one JSON line per input line, in order: {"y":[...]} for softmax, log_softmax and cross_entropy_grad, {"y":v} for logsumexp and cross_entropy. Blank lines are skipped.',
       'Each value is the exact result rounded to nearest (ties to even) directly into the format. Numbers are plain JSON numbers (the shortest text that round-trips) except "inf", "-inf", "nan" and "-0", which are strings, in the input too. Logits are read as binary64 and must be exactly representable in the format (0.1 is an error with --format f32).',
+      'Lines are answered in batches of what has arrived, on worker threads once the input is longer than 256 lines (--threads 1: on the main thread only); the output does not depend on the number of threads, and each answer is written as soon as the lines before it are answered, so the command can serve as a co-process.',
       'A bad line stops the run with exit code 2 and a message naming its line number; the lines before it are already written. Should the oracle fail to decide an element\'s rounding, its line carries "undetermined": [indices] and a warning ends the run.',
     ],
     flags: FLAGS,
@@ -113,7 +280,12 @@ export const oracleCommand: Command = {
   }),
   async run(argv, io) {
     const { flags } = parseArgs(argv, FLAGS, { command: 'oracle' });
-    const summary = await streamOracle(io.stdin, io.stdout, { op: flags.op, format: flags.format });
+    const summary = await streamOracle(
+      io.stdin,
+      io.stdout,
+      { op: flags.op, format: flags.format },
+      flags.threads === undefined ? {} : { threads: flags.threads },
+    );
     const u = summary.undeterminedLines;
     if (u.length > 0) {
       const shown = u.slice(0, 10).join(', ') + (u.length > 10 ? ', …' : '');
