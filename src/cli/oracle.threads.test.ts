@@ -2,6 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { encodeVector } from '../formats/jsonNumber.js';
 import { roundNumber, formatSpec } from '../formats/index.js';
+import { mulberry32 as rng } from '../generators/_internals/mulberry32.js';
 import { oracle } from '../oracle/index.js';
 import { FORMAT_NAMES, type FormatName } from '../vocabulary/FormatName.js';
 import type { Op } from '../vocabulary/Op.js';
@@ -10,18 +11,6 @@ import { streamOracle } from './oracle.js';
 import { TextSink } from './_testutil/memoryIo.js';
 
 const DEFAULTS = { op: 'softmax', format: 'f64' } as const;
-
-/** A small seeded generator (mulberry32), so that a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /**
  * Fresh input lines: every op and format, extreme and ordinary logits, blank lines, and line
