@@ -11,7 +11,13 @@ import type { Command } from './command.js';
 import { InputError } from './errors.js';
 import { formatHelp } from './help.js';
 import { write } from './io.js';
-import { answerLines, type LineFailure, type LinesAnswer, type OracleDefaults } from './oracleLines.js';
+import {
+  answerLines,
+  LINE_BREAK,
+  type LineFailure,
+  type LinesAnswer,
+  type OracleDefaults,
+} from './oracleLines.js';
 import type { BatchAnswer, LinesBatch } from './oracleWorker.js';
 
 const FLAGS = {
@@ -34,7 +40,7 @@ const FLAGS = {
     min: 1,
     max: 64,
     value: 'N',
-    help: 'threads that compute (default: the number of cores, at most 8; 1: none started)',
+    help: 'threads that compute, the main one included (default: the number of cores, at most 8; 1: no worker thread)',
   },
 } as const satisfies FlagSpecs;
 
@@ -49,7 +55,8 @@ export interface OracleStreamSummary {
 /** How `streamOracle` spreads the work. */
 export interface OracleStreamOptions {
   /**
-   * Threads that compute answers; 1 computes everything on the calling thread.
+   * Threads that compute answers, the calling thread included: N − 1 worker threads are started
+   * (1: none, everything is computed on the calling thread).
    * @defaultValue the number of cores (`availableParallelism()`), at most 8
    */
   readonly threads?: number;
@@ -79,7 +86,8 @@ const IN_FLIGHT_PER_THREAD = 2;
  *
  * Lines are cut as readline cuts them (\n, \r\n or a lone \r) and answered in batches of what
  * the input has delivered (`answerLines`): on this thread for the first `inlineLines` lines, then
- * on `threads` worker threads, each batch's answer written as soon as every batch before it is.
+ * on `threads` − 1 worker threads and this one (which takes a batch whenever every worker has
+ * IN_FLIGHT_PER_THREAD), each batch's answer written as soon as every batch before it is.
  * So a program can use this as a co-process, one line in, one line out, and a long input keeps
  * every core busy; the output is the same for any number of threads.
  *
@@ -139,15 +147,20 @@ export async function streamOracle(
     for await (const batch of lineBatches(input)) {
       if (failure !== undefined) break;
       const id = submitted++;
-      if (threads === 1 || (pool === null && batch.first + batch.lines.length - 1 <= inlineLines)) {
-        answered(id, answerLines(batch.lines, batch.first, defaults));
+      if (threads > 1 && pool === null && batch.first + batch.count - 1 > inlineLines)
+        pool = new ThreadPool(threads - 1, answered);
+      // a worker with room takes the batch, else this thread answers it: `threads` threads
+      // compute in all, this one included, so that no core has two of them to run
+      if (pool === null || !pool.trySubmit({ id, first: batch.first, text: batch.text, defaults })) {
+        answered(id, answerLines(batch.text, batch.first, defaults));
         await writing;
-        continue;
       }
-      pool ??= new ThreadPool(threads, (bid, a) => answered(bid, a));
-      pool.submit({ id, first: batch.first, lines: batch.lines, defaults });
       // wait for a free slot before reading on, so that memory stays bounded
-      while (submitted - written >= threads * IN_FLIGHT_PER_THREAD && failure === undefined) {
+      while (
+        pool !== null &&
+        submitted - written >= threads * IN_FLIGHT_PER_THREAD &&
+        failure === undefined
+      ) {
         await Promise.race([new Promise<void>((r) => (slotFreed = r)), pool.failed]);
       }
     }
@@ -167,19 +180,24 @@ export async function streamOracle(
   return { lines, undeterminedLines };
 }
 
-/** Consecutive input lines, the first numbered `first` (from 1). */
+/** Consecutive input lines, the first numbered `first` (from 1), as `answerLines` takes them. */
 interface Batch {
   readonly first: number;
-  readonly lines: string[];
+  /** Lines in `text`. */
+  readonly count: number;
+  /** The lines, each ended by a line break but perhaps the last of the input. */
+  readonly text: string;
 }
-
-/** A line break as readline (crlfDelay: Infinity) sees one. */
-const LINE_BREAK = /\r\n|\r|\n/;
 
 /**
  * The lines of `input` in batches of at most BATCH_LINES lines or BATCH_CHARS characters, each
  * made of what one read delivered (so a line is answered as soon as it has arrived). A \r at
  * the end of a read waits for the next, which may start with its \n.
+ *
+ * This runs on the main thread while the workers answer, so it does not split lines apart: it
+ * finds each batch's end with indexOf and hands on a slice of the text (one string to copy
+ * to a worker instead of 64). A read with a \r in it (a \r\n or lone \r break) is split with
+ * LINE_BREAK instead, and its batches rejoined with \n.
  */
 async function* lineBatches(input: Readable): AsyncGenerator<Batch> {
   const decoder = new StringDecoder('utf8');
@@ -193,17 +211,32 @@ async function* lineBatches(input: Readable): AsyncGenerator<Batch> {
     }
     carry = text.slice(upTo);
     if (upTo === 0) return;
-    const parts = text.slice(0, upTo).split(LINE_BREAK);
-    // a text that ends with a break leaves an empty last part, which is not a line
-    if (parts[parts.length - 1] === '') parts.pop();
-    let start = 0;
-    while (start < parts.length) {
+    const cr = text.indexOf('\r');
+    if (cr >= 0 && cr < upTo) {
+      const parts = text.slice(0, upTo).split(LINE_BREAK);
+      // a text that ends with a break leaves an empty last part, which is not a line
+      if (parts[parts.length - 1] === '') parts.pop();
+      for (let start = 0; start < parts.length;) {
+        let end = start;
+        let chars = 0;
+        while (end < parts.length && end - start < BATCH_LINES && chars < BATCH_CHARS)
+          chars += parts[end++].length;
+        yield { first: next, count: end - start, text: parts.slice(start, end).join('\n') };
+        next += end - start;
+        start = end;
+      }
+      return;
+    }
+    for (let start = 0; start < upTo;) {
       let end = start;
-      let chars = 0;
-      while (end < parts.length && end - start < BATCH_LINES && chars < BATCH_CHARS)
-        chars += parts[end++].length;
-      yield { first: next, lines: parts.slice(start, end) };
-      next += end - start;
+      let count = 0;
+      while (end < upTo && count < BATCH_LINES && end - start < BATCH_CHARS) {
+        const nl = text.indexOf('\n', end);
+        end = nl < 0 || nl >= upTo ? upTo : nl + 1;
+        count++;
+      }
+      yield { first: next, count, text: text.slice(start, end) };
+      next += count;
       start = end;
     }
   }
@@ -220,7 +253,7 @@ const WORKER = ((): string => {
   return fileURLToPath(new URL('../../dist/src/cli/oracleWorker.js', import.meta.url));
 })();
 
-/** Worker threads answering batches, each sent to the thread with the fewest in flight. */
+/** Worker threads answering batches. */
 class ThreadPool {
   private readonly workers: { readonly worker: Worker; inFlight: number }[] = [];
   /** Rejects when a thread fails (it cannot: answerLines catches; a crash is a bug). */
@@ -246,11 +279,14 @@ class ThreadPool {
     }
   }
 
-  submit(batch: LinesBatch): void {
+  /** Posts `batch` to the thread with the fewest in flight, unless every one has IN_FLIGHT_PER_THREAD. */
+  trySubmit(batch: LinesBatch): boolean {
     let best = this.workers[0];
     for (const w of this.workers) if (w.inFlight < best.inFlight) best = w;
+    if (best.inFlight >= IN_FLIGHT_PER_THREAD) return false;
     best.inFlight++;
     best.worker.postMessage(batch);
+    return true;
   }
 
   async close(): Promise<void> {

@@ -35,20 +35,22 @@ export interface LinesAnswer {
   readonly failure?: LineFailure;
 }
 
+/** A line break as readline (crlfDelay: Infinity) sees one. */
+export const LINE_BREAK = /\r\n|\r|\n/;
+
 /**
- * Answers consecutive lines of `logitfuzz oracle`'s input, the first numbered `firstLineNo`
- * (docs/design.md, "The oracle command"): each non-blank line gives {"y": ...} (with
+ * Answers consecutive lines of `logitfuzz oracle`'s input (`input`, each line ended by a line
+ * break but perhaps the last), the first numbered `firstLineNo` (docs/design.md, "The oracle command"): each non-blank line gives {"y": ...} (with
  * "undetermined" when the oracle left elements undecided); blank lines give nothing. Stops at
  * the first bad line and says which, keeping the answers before it.
  *
  * The same function serves the main thread and the worker threads (oracleWorker.ts), so that the
  * output does not depend on how many threads computed it.
  */
-export function answerLines(
-  lines: readonly string[],
-  firstLineNo: number,
-  defaults: OracleDefaults,
-): LinesAnswer {
+export function answerLines(input: string, firstLineNo: number, defaults: OracleDefaults): LinesAnswer {
+  const lines = input.split(LINE_BREAK);
+  // a text that ends with a break leaves an empty last part, which is not a line
+  if (lines[lines.length - 1] === '') lines.pop();
   let text = '';
   let count = 0;
   const undeterminedLines: number[] = [];

@@ -10,7 +10,8 @@ import { answerLines, type LinesAnswer, type OracleDefaults } from './oracleLine
 export interface LinesBatch {
   readonly id: number;
   readonly first: number;
-  readonly lines: readonly string[];
+  /** The lines, each ended by a line break but perhaps the last of the input. */
+  readonly text: string;
   readonly defaults: OracleDefaults;
 }
 
@@ -23,6 +24,6 @@ export interface BatchAnswer {
 const port = parentPort;
 if (port === null) throw new Error('oracleWorker.ts runs as a worker thread of logitfuzz oracle');
 port.on('message', (b: LinesBatch) => {
-  const reply: BatchAnswer = { id: b.id, answer: answerLines(b.lines, b.first, b.defaults) };
+  const reply: BatchAnswer = { id: b.id, answer: answerLines(b.text, b.first, b.defaults) };
   port.postMessage(reply);
 });
