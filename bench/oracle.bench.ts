@@ -80,12 +80,21 @@ const MEASURE = {
  * Median nanoseconds per call. Quick mode times a single call with the clock: it checks the
  * plumbing, not the speed (mitata always adds a first, untimed call, which doubles the cost).
  */
+/** Untimed calls before each column's timed ones, in ms. */
+const WARMUP_MS = 300;
+
 async function timeCall(quick: boolean, fn: () => void): Promise<{ ns: number; samples: number }> {
   if (quick) {
     const t0 = performance.now();
     fn();
     return { ns: Math.max(1, (performance.now() - t0) * 1e6), samples: 1 };
   }
+  // each column gets its own untimed warm-up on the very inputs it is timed on: without it the
+  // first configuration measured ran a quarter slower than the same one measured again (the JIT
+  // had not yet settled on these rows)
+  const until = performance.now() + WARMUP_MS;
+  do fn();
+  while (performance.now() < until);
   const stats = await measure(fn, MEASURE);
   return { ns: stats.p50, samples: stats.samples.length };
 }
