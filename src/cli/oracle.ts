@@ -151,8 +151,11 @@ export async function streamOracle(
         pool = new ThreadPool(threads - 1, answered);
       // a worker with room takes the batch, else this thread answers it: `threads` threads
       // compute in all, this one included, so that no core has two of them to run
-      if (pool === null || !pool.trySubmit({ id, first: batch.first, text: batch.text, defaults })) {
+      if (pool === null) {
         answered(id, answerLines(batch.text, batch.first, defaults));
+        await writing;
+      } else if (!pool.trySubmit({ id, first: batch.first, text: batch.text, defaults })) {
+        answered(id, await answerInSlices(batch, defaults));
         await writing;
       }
       // wait for a free slot before reading on, so that memory stays bounded
@@ -178,6 +181,41 @@ export async function streamOracle(
     throw new Error(message);
   }
   return { lines, undeterminedLines };
+}
+
+/** Lines the main thread answers between two turns of its event loop while workers run. */
+const SLICE_LINES = 4;
+
+/**
+ * `answerLines` on a batch a few lines at a time, letting the event loop turn in between: while
+ * the main thread computes, it must still read the input (a pipe holds 64 KiB, about one batch:
+ * its writer waits until we read), take the workers' answers and hand them new batches, or the
+ * workers starve (measured: a fifth of the worker's time idle through a pipe, against a
+ * twelfth reading a file). A batch's text holds no \r (lineBatches), so lines end at \n.
+ */
+async function answerInSlices(b: Batch, defaults: OracleDefaults): Promise<LinesAnswer> {
+  let text = '';
+  let lines = 0;
+  const undeterminedLines: number[] = [];
+  let lineNo = b.first;
+  for (let pos = 0; pos < b.text.length;) {
+    let end = pos;
+    let count = 0;
+    while (end < b.text.length && count < SLICE_LINES) {
+      const nl = b.text.indexOf('\n', end);
+      end = nl < 0 ? b.text.length : nl + 1;
+      count++;
+    }
+    const a = answerLines(b.text.slice(pos, end), lineNo, defaults);
+    text += a.text;
+    lines += a.lines;
+    for (const l of a.undeterminedLines) undeterminedLines.push(l);
+    if (a.failure !== undefined) return { text, lines, undeterminedLines, failure: a.failure };
+    lineNo += count;
+    pos = end;
+    if (pos < b.text.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return { text, lines, undeterminedLines };
 }
 
 /** Consecutive input lines, the first numbered `first` (from 1), as `answerLines` takes them. */
