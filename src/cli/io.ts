@@ -27,6 +27,8 @@ export function processIo(): Io {
  */
 export async function write(stream: Writable, text: string): Promise<void> {
   if (stream.write(text)) return;
+  // a stream that has already failed or closed sends neither 'drain' nor another 'close'
+  if (stream.destroyed) throw stream.errored ?? new Error('the output stream closed');
   await new Promise<void>((resolve, reject) => {
     const cleanup = () => {
       stream.off('drain', onDrain);

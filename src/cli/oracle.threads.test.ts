@@ -1,4 +1,4 @@
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { encodeVector } from '../formats/jsonNumber.js';
 import { roundNumber, formatSpec } from '../formats/index.js';
@@ -120,6 +120,25 @@ describe('logitfuzz oracle on worker threads', () => {
     }
     input.end();
     expect((await done).lines).toBe(4);
+  });
+
+  it('ends with the write error when the reader goes away mid-run, instead of waiting for ever', async () => {
+    let writes = 0;
+    const broken = new Writable({
+      write(_chunk, _enc, cb) {
+        writes++;
+        cb(writes >= 2 ? Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }) : null);
+      },
+    });
+    broken.on('error', () => undefined); // the error is what streamOracle must end with
+    const input = '[0, 1, 2]\n'.repeat(5000);
+    const err = await streamOracle(Readable.from([input]), broken, DEFAULTS, {
+      threads: 3,
+      inlineLines: 0,
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('write EPIPE');
+    // it stopped writing after the failure rather than pushing the rest of the answers
+    expect(writes).toBeLessThanOrEqual(3);
   });
 
   it('rejects a bad thread count', async () => {

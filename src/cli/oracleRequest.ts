@@ -82,7 +82,6 @@ export function parseOracleRequest(
 
   if (!Array.isArray(xs)) throw new RequestError(`"x" must be an array of logits, found ${describeJson(xs)}`);
   const fmt = formatSpec(format);
-  const anyNumber = fmt.precision === 53 && fmt.emax === 1023;
   const x = new Float64Array(xs.length);
   for (let i = 0; i < xs.length; i++) {
     const v: unknown = xs[i];
@@ -101,8 +100,7 @@ export function parseOracleRequest(
         `x[${i}] is too large for binary64 (it parsed as ${v}); write "inf" or "-inf" for an infinite logit`,
       );
     }
-    // every binary64 number is an f64 value: no rounding to test
-    const r = anyNumber ? d : roundNumber(fmt, d);
+    const r = roundNumber(fmt, d);
     if (!Object.is(r, d) && d === d) {
       throw new RequestError(
         `x[${i}] = ${String(d)} is not representable in ${format} (nearest ${format} value: ${String(r)}); give logits that are values of the format`,
