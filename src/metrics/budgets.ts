@@ -12,6 +12,27 @@ import { down, up } from './directed.js';
  */
 export type BoundsMemo = Map<string, AlgorithmBounds>;
 
+/**
+ * `algorithmBounds(op, format, x, label)`, looked up in `memo` first and kept there (no memo:
+ * derived afresh). `x` must be the row's finite logits as the special-values policy leaves them,
+ * the same for every caller of one memo: the key is only the op and the label.
+ */
+export function memoizedBounds(
+  memo: BoundsMemo | undefined,
+  op: Op,
+  format: FormatName,
+  x: ArrayLike<number>,
+  label?: number,
+): AlgorithmBounds {
+  const key = `${op}|${label ?? ''}`;
+  let ab = memo?.get(key);
+  if (!ab) {
+    ab = algorithmBounds(op, format, x, label);
+    memo?.set(key, ab);
+  }
+  return ab;
+}
+
 /** How the input was treated under the special-values policy (docs/design.md, "Special values"). */
 type SpecialInput = 'none' | 'empty' | 'nan' | 'posinf' | 'neginf';
 
@@ -168,12 +189,7 @@ export function budgetBreakdown(
       subOp = 'softmax';
     } else subLabel = t;
   }
-  const key = `${subOp}|${subLabel ?? ''}`;
-  let ab = memo?.get(key);
-  if (!ab) {
-    ab = algorithmBounds(subOp, format, sub, subLabel);
-    memo?.set(key, ab);
-  }
+  const ab = memoizedBounds(memo, subOp, format, sub, subLabel);
   const gradAtMaskedLabel = label !== undefined && subOp === 'softmax' && op === 'cross_entropy_grad';
   const boundAt = (i: number): ErrorBound | null => {
     if (gradAtMaskedLabel && i === label) return null;

@@ -4,6 +4,11 @@ import type { Finding } from './findings.js';
 /** A finding whose diagnosis may be deferred: built only if the finding is kept. */
 export type DraftFinding = Omit<Finding, 'diagnosis'> & { readonly diagnosis: string | (() => string) };
 
+/** Every kind at 0, the counts a collector starts from. */
+const ZERO_COUNTS: Readonly<Record<FindingKind, number>> = Object.fromEntries(
+  FINDING_KINDS.map((k) => [k, 0]),
+) as Record<FindingKind, number>;
+
 /** How the judge orders the findings of one kind: wrong, then inaccurate, then none; then the larger distance. */
 function before(p: DraftFinding, q: DraftFinding): boolean {
   const rank = (f: DraftFinding) => (f.severity === 'wrong' ? 0 : f.severity === 'inaccurate' ? 1 : 2);
@@ -24,9 +29,9 @@ function before(p: DraftFinding, q: DraftFinding): boolean {
  * small constant.
  */
 export class FindingCollector {
-  readonly counts: Record<FindingKind, number> = Object.fromEntries(
-    FINDING_KINDS.map((k) => [k, 0]),
-  ) as Record<FindingKind, number>;
+  // a copy of a fixed template: Object.fromEntries per collector was a judge's single largest
+  // cost on short rows (a dictionary-mode object each time; one collector per row and implementation)
+  readonly counts: Record<FindingKind, number> = { ...ZERO_COUNTS };
   private readonly kept = new Map<FindingKind, { f: DraftFinding; seq: number }[]>();
   private seq = 0;
 

@@ -16,7 +16,7 @@ import {
   underflowCause,
   type DiagnosisContext,
 } from './diagnosis.js';
-import { dyadicToNumber, exceedsBound, sumMinusOne } from './exactSum.js';
+import { dyadicToNumber, sumMinusOne, sumMinusOneExceeds } from './exactSum.js';
 import { ASSERT_CLOSE, isClose, type Closeness } from './closeness.js';
 import { FindingCollector, type DraftFinding } from './findingCollector.js';
 import { mutationFinding, shapeFinding, type Finding } from './findings.js';
@@ -189,14 +189,14 @@ export function judge(args: JudgeArgs): Judgement {
     return true;
   };
   const reg = regimes(format, x);
+  // the budgets and the sum check derive the same bounds: once per row, even without a caller's memo
+  const memo: BoundsMemo = args.boundsMemo ?? new Map();
   // an element equal to the correctly rounded value (±0 equal, NaN equal) cannot exceed any
   // budget: only the others are budgeted (rows run to 2^18 elements)
   const differs = (i: number) =>
     !(output[i] === reference[i] || (output[i] !== output[i] && reference[i] !== reference[i]));
   const breakdown =
-    args.budget === undefined
-      ? budgetBreakdown(op, format, x, label, reference, differs, args.boundsMemo)
-      : null;
+    args.budget === undefined ? budgetBreakdown(op, format, x, label, reference, differs, memo) : null;
   const budget = breakdown ? breakdown.ulps : toBudget(args.budget!, outLen);
   const ctx: DiagnosisContext = { op, fmt, x, regimes: reg, vacuous: breakdown?.vacuous ?? null };
   const ulps = new Float64Array(outLen);
@@ -355,11 +355,10 @@ export function judge(args: JudgeArgs): Judgement {
 
   const allFinite = output.every(Number.isFinite);
   if (op === 'softmax' && allFinite && !hasNaN && !(policyInf && specials === 'skip') && n > 0) {
-    const sb = softmaxSumBound(format, x);
+    const sb = softmaxSumBound(format, x, memo);
     if (sb.bound === sb.bound) {
-      const dev = sumMinusOne(output);
-      if (exceedsBound(dev, sb.bound)) {
-        const dv = dyadicToNumber(dev);
+      if (sumMinusOneExceeds(output, sb.bound)) {
+        const dv = dyadicToNumber(sumMinusOne(output));
         const why =
           sb.vacuous ??
           (n * fmt.unitRoundoff >= 0.25 ? `long sum: n·u = ${brief(n * fmt.unitRoundoff)}` : '');

@@ -1,6 +1,6 @@
 import { formatSpec } from '../formats/specs.js';
 import type { FormatName } from '../vocabulary/FormatName.js';
-import { algorithmBounds } from './algorithmBounds.js';
+import { memoizedBounds, type BoundsMemo } from './budgets.js';
 import { up, down } from './directed.js';
 
 /** The bound of the `sum` check and why it may be vacuous. */
@@ -31,21 +31,26 @@ export interface SumBound {
  * finite logit: the output is exactly 1, bound 0. A vacuous bound (Θ ≥ 1) gives the cap
  * 1 − 2u, the counterpart of ulpCap: an element within 2^(p−1) − 1 ULPs of a value at the bottom
  * of its binade can be (2^(p−1) − 1)·2u = 1 − 2u too large relative, no more.
+ *
+ * `memo`: the row's BoundsMemo (budgets.ts), shared with its budgets.
  */
-export function softmaxSumBound(format: FormatName, x: ArrayLike<number>): SumBound {
+export function softmaxSumBound(format: FormatName, x: ArrayLike<number>, memo?: BoundsMemo): SumBound {
   const fmt = formatSpec(format);
   const u = fmt.unitRoundoff;
   const sigma = fmt.minSubnormal;
   const cap = 1 - 2 * u;
-  const finite: number[] = [];
+  let count = 0;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
     if (v !== v || v === Infinity) return { bound: NaN, cap, vacuous: null };
-    if (v !== -Infinity) finite.push(v);
+    if (v !== -Infinity) count++;
   }
-  if (finite.length === 0) return { bound: NaN, cap, vacuous: null };
-  if (finite.length === 1) return { bound: 0, cap, vacuous: null };
-  const { parts, vacuous } = algorithmBounds('softmax', format, finite);
+  if (count === 0) return { bound: NaN, cap, vacuous: null };
+  if (count === 1) return { bound: 0, cap, vacuous: null };
+  // the same bounds as the budgets' (budgets.ts): one derivation per row, not one per
+  // implementation judged on it; the finite logits are copied only when some are −Inf
+  const finite = count === x.length ? x : Float64Array.from(x).filter((v) => v !== -Infinity);
+  const { parts, vacuous } = memoizedBounds(memo, 'softmax', format, finite);
   if (vacuous !== null) return { bound: cap, cap, vacuous };
   const { W, theta, n, maxCount } = parts;
   const oneMinusTheta = down(1 - theta);
