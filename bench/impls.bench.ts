@@ -17,6 +17,7 @@ import { allImplementations, availability, findImplementations } from '../src/im
 import { browserImplementations } from '../src/impls/browser/index.js';
 import type { RunRecord } from '../src/report/schema.js';
 import type { Implementation } from '../src/impls/types.js';
+import { childCpuSeconds } from './childCpu.js';
 
 export interface ImplBenchRow {
   readonly impl: string;
@@ -172,6 +173,12 @@ const SCALING_ARGS = ['--runs', '2500', '--seed', '1', '--shrink-evals', '0', '-
 export interface CampaignBenchRun {
   readonly workers: number;
   readonly wallMs: number;
+  /**
+   * CPU milliseconds of the whole run, user + system, on every core together: the CLI's process,
+   * its worker processes and all their threads (JIT compilers, GC helpers, Dawn's), or null off
+   * Linux.
+   */
+  readonly cpuMs: number | null;
   readonly cases: number;
 }
 
@@ -187,6 +194,21 @@ export interface CampaignBenchResult {
   readonly rate1: number;
   readonly rate2: number;
   readonly speedup: number;
+  /**
+   * The most 2 workers could give on this machine, from the 1-worker runs' median CPU and wall
+   * time: min(2, cores·wall/CPU). Two workers need at least the CPU of one, and `cores` cores
+   * cannot do it in less than CPU/cores; null off Linux.
+   */
+  readonly ceiling: number | null;
+  /** Median cores busy with 1 and 2 workers (CPU / wall time); null off Linux. */
+  readonly busy1: number | null;
+  readonly busy2: number | null;
+  /**
+   * Median CPU of a 1-worker run over that of a 2-worker run: below 1 by what the second worker
+   * duplicates (its own start-up, compilation, warm-up) and what two processes side by side
+   * cost each other; null off Linux.
+   */
+  readonly cpuRatio: number | null;
   readonly cores: number;
   /** The 1-minute load average before the first run (the machine may be shared). */
   readonly loadBefore: number;
@@ -226,6 +248,7 @@ export async function runCampaignBench(
     for (let r = 0; r < repeats; r++)
       for (const workers of [1, 2]) {
         const dir = join(out, `w${workers}-${r}`);
+        const c0 = childCpuSeconds();
         const t0 = performance.now();
         const child = spawnSync(
           process.execPath,
@@ -233,11 +256,13 @@ export async function runCampaignBench(
           { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' },
         );
         const wallMs = performance.now() - t0;
+        const c1 = childCpuSeconds();
         // exit 1 is a verdict (findings), not a failure of the run
         if (child.status !== 0 && child.status !== 1)
           throw new Error(`campaign bench: run exited ${child.status}: ${child.stderr.slice(-500)}`);
         const rec = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as RunRecord;
-        runs.push({ workers, wallMs, cases: rec.totals.cases });
+        const cpuMs = c0 === null || c1 === null ? null : (c1 - c0) * 1000;
+        runs.push({ workers, wallMs, cpuMs, cases: rec.totals.cases });
       }
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -249,6 +274,10 @@ export async function runCampaignBench(
     median(runs.filter((r) => r.workers === w).map((r) => (cases / r.wallMs) * 1000));
   const rate1 = rate(1);
   const rate2 = rate(2);
+  const cores = availableParallelism();
+  const withCpu = runs.every((r) => r.cpuMs !== null);
+  const cpu = (w: number) => median(runs.filter((r) => r.workers === w).map((r) => r.cpuMs!));
+  const wall = (w: number) => median(runs.filter((r) => r.workers === w).map((r) => r.wallMs));
   return {
     impls,
     args,
@@ -257,7 +286,11 @@ export async function runCampaignBench(
     rate1,
     rate2,
     speedup: rate2 / rate1,
-    cores: availableParallelism(),
+    ceiling: withCpu ? Math.min(2, (cores * wall(1)) / cpu(1)) : null,
+    busy1: withCpu ? median(runs.filter((r) => r.workers === 1).map((r) => r.cpuMs! / r.wallMs)) : null,
+    busy2: withCpu ? median(runs.filter((r) => r.workers === 2).map((r) => r.cpuMs! / r.wallMs)) : null,
+    cpuRatio: withCpu ? cpu(1) / cpu(2) : null,
+    cores,
     loadBefore,
   };
 }
@@ -271,6 +304,15 @@ export function formatCampaignBench(r: CampaignBenchResult): string {
   let out = `campaign throughput: run --impl '${SCALING_IMPL_GLOBS.join(',')}' (${r.impls.length} implementations, the browser runner's left out) ${r.args.join(' ')}\n`;
   out += `  ${r.cases} cases; 1 worker ${r.rate1.toFixed(1)} cases/s (wall ${walls(1)} s), 2 workers ${r.rate2.toFixed(1)} cases/s (wall ${walls(2)} s)\n`;
   out += `  speed-up ${r.speedup.toFixed(2)}× (medians) on ${r.cores} core(s); load average ${r.loadBefore.toFixed(2)} before the first run\n`;
+  if (r.ceiling !== null && r.busy1 !== null && r.busy2 !== null && r.cpuRatio !== null) {
+    const cpus = (w: number) =>
+      r.runs
+        .filter((x) => x.workers === w)
+        .map((x) => (x.cpuMs! / 1000).toFixed(1))
+        .join(', ');
+    out += `  CPU (user + system, every process and thread) 1 worker ${cpus(1)} s, 2 workers ${cpus(2)} s: cores busy ${r.busy1.toFixed(2)} and ${r.busy2.toFixed(2)} of ${r.cores}\n`;
+    out += `  ceiling on this machine min(2, cores × wall / CPU of 1 worker) = ${r.ceiling.toFixed(2)}×; the speed-up is ${((100 * r.speedup) / r.ceiling).toFixed(0)}% of it; CPU of a 2-worker run over a 1-worker run ${(1 / r.cpuRatio).toFixed(2)} (medians)\n`;
+  }
   return out;
 }
 

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeVector, encodeVector } from '../src/formats/jsonNumber.js';
 import { formatSpec, ulpDistance } from '../src/formats/index.js';
 import { benchInputs } from './oracle.bench.js';
+import { childCpuSeconds } from './childCpu.js';
 
 /** The built programs: from dist/bench (the compiled bench) or bench/ (tests running the source). */
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -58,21 +59,6 @@ export interface OracleCliBenchResult {
   /** Elements where the two outputs differ by 1 ULP (more throws). */
   readonly offByOne: number;
 }
-
-/** CPU seconds of this process's waited-for children (user + system), or null where /proc is missing. */
-function childCpuSeconds(): number | null {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    // fields after the command name (which may hold spaces) start at field 3; cutime, cstime are 16, 17
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(f[16 - 3]) + Number(f[17 - 3]);
-    return ticks / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-/** sysconf(_SC_CLK_TCK) on Linux: 100 on every mainstream architecture. */
-const CLOCK_TICKS = 100;
 
 function timeRun(args: string[], file: string): { seconds: number; cpu: number | null; stdout: string } {
   const input = readFileSync(file);

@@ -43,6 +43,14 @@ describe('logitfuzz bench', () => {
       expect(out).toContain(`${rec.oracleCli.offByOne} elements 1 ULP apart`);
       expect(rec.oracleOps.seed).toBe(7);
       expect(rec.campaign.cases).toBeGreaterThan(0);
+      // the campaign's CPU (Linux, where CI runs): whole processes, so at least a fraction of the
+      // wall time, and the ceiling derived from the 1-worker run as printed
+      const c = rec.campaign;
+      for (const r of c.runs) expect(r.cpuMs).toBeGreaterThan(0.1 * r.wallMs);
+      const one = c.runs.filter((r) => r.workers === 1)[0];
+      expect(c.ceiling).toBeCloseTo(Math.min(2, (c.cores * one.wallMs) / one.cpuMs!), 10);
+      expect(c.busy1).toBeCloseTo(one.cpuMs! / one.wallMs, 10);
+      expect(out).toContain(`= ${c.ceiling!.toFixed(2)}×`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
