@@ -2,10 +2,10 @@
  * Throughput of every implementation in the zoo (elements/s) at n = 10, 1 000 and 1 000 000, each
  * beside a bare `Math.exp` loop over the same data — the floor for JavaScript — and the campaign's
  * throughput (cases/s) with 1 and 2 workers, with the CPU each run takes and the speed-up the
- * 1-worker runs' CPU leaves room for on this machine. Measuring apart from presenting: `runImplsBench` and
- * `runCampaignBench` return numbers, the `format…` functions print them. Each benchmark checks what
- * it computed: every output must be finite and, for softmax, sum to 1 within 1e-2 (any format), so
- * a broken or dead-code-eliminated run cannot report a speed.
+ * 1-worker runs' CPU leaves room for on this machine. Measuring apart from presenting:
+ * `runImplsBench` and `runCampaignBench` return numbers, the `format…` functions print them. Each
+ * benchmark checks what it computed: every output must be finite and, for softmax, sum to 1
+ * within 1e-2 (any format), so a broken or dead-code-eliminated run cannot report a speed.
  */
 import { do_not_optimize, measure } from 'mitata';
 import { spawnSync } from 'node:child_process';
